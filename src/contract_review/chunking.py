@@ -1,0 +1,126 @@
+"""Split a document into section-aware chunks that keep page, section title and offsets.
+
+Sections are found from clause headings (``12. INSURANCE``, ``Section 9.2 Insurance``,
+``ARTICLE X``, ``EXHIBIT C``, an inline ``12. Insurance. Vendor shall...``); chunks never
+cross a section boundary and are cut inside a section with langchain-text-splitters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from .loaders import Document
+
+_ROMAN = r"[IVXLC]+"
+HEADING_PATTERNS = [
+    # ARTICLE 12 / Section 9.2 Insurance / ARTICLE XII - INSURANCE
+    re.compile(rf"^[ \t]*((?:ARTICLE|Article|SECTION|Section)[ \t]+(?:\d+(?:\.\d+)*|{_ROMAN})\.?(?:[ \t]*[-:.\u2013\u2014]?[ \t]*[A-Z][^\n]{{0,80}})?)[ \t]*$", re.M),
+    # EXHIBIT C / Schedule 2 - Insurance Requirements / APPENDIX A
+    re.compile(r"^[ \t]*((?:EXHIBIT|Exhibit|SCHEDULE|Schedule|APPENDIX|Appendix|ANNEX|Annex|ATTACHMENT|Attachment)[ \t]+[A-Z0-9][-A-Z0-9.]{0,6}\b[^\n]{0,80})[ \t]*$", re.M),
+    # 12. INSURANCE / 12.3 Insurance Requirements (a short line)
+    re.compile(r"^[ \t]*(\d{1,2}(?:\.\d{1,2}){0,3}\.?[ \t]+[A-Z][A-Za-z&,'/()\- \t]{2,70}?)\.?[ \t]*$", re.M),
+    # 12. Insurance. Vendor shall ... (inline heading ending in a period)
+    re.compile(r"^[ \t]*(\d{1,2}(?:\.\d{1,2}){0,3}\.?[ \t]+[A-Z][A-Za-z&/\- ]{2,50}?)\.[ \t]+[A-Z(]", re.M),
+    # INSURANCE (an all-capitals line)
+    re.compile(r"^[ \t]*([A-Z][A-Z&,'/\- ]{3,60}[A-Z])[ \t]*$", re.M),
+]
+
+
+MIN_SECTION_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str | None
+    start: int
+    end: int
+    page: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    text: str
+    start: int
+    end: int
+    page: int
+    page_end: int
+    section: str | None
+
+    def metadata(self, doc: Document) -> dict:
+        return {
+            "sha256": doc.sha256,
+            "file": doc.name,
+            "path": doc.path,
+            "page": self.page,
+            "page_end": self.page_end,
+            "section": self.section or "",
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+def _clean_title(title: str) -> str:
+    return re.sub(r"\s+", " ", title).strip(" .:-\u2013\u2014")
+
+
+def find_sections(doc: Document) -> list[Section]:
+    """Sections of ``doc`` in order; text before the first heading is a section titled None."""
+    heads: dict[int, str] = {}
+    for pat in HEADING_PATTERNS:
+        for m in pat.finditer(doc.norm):
+            title = _clean_title(m.group(1))
+            if len(title) < 3 or not re.search(r"[A-Za-z]{3}", title) or len(title.split()) > 10:
+                continue
+            heads.setdefault(m.start(1), title)
+    starts = sorted(heads)
+    if not starts or starts[0] > 0:
+        starts.insert(0, 0)
+        heads.setdefault(0, None)  # type: ignore[arg-type]
+    sections: list[Section] = []
+    for i, s in enumerate(starts):
+        e = starts[i + 1] if i + 1 < len(starts) else len(doc.text)
+        prev = sections[-1] if sections else None
+        if prev is not None and len(doc.text[prev.start : prev.end].strip()) < MIN_SECTION_CHARS:
+            # A bare heading ("11. INSURANCE") keeps its title and takes in what follows.
+            sections[-1] = Section(prev.title or heads.get(s), prev.start, e, prev.page)
+        else:
+            sections.append(Section(heads.get(s), s, e, doc.page_at(s)))
+    return sections
+
+
+def chunk_document(doc: Document, chunk_size: int = 1000, chunk_overlap: int = 150) -> list[Chunk]:
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=chunk_size, chunk_overlap=chunk_overlap, add_start_index=True,
+        separators=["\n\n", "\n", ". ", "; ", " ", ""],
+    )
+    chunks: list[Chunk] = []
+    # Merge tiny sections (a bare heading line) into the next so that chunks carry text.
+    for sec in find_sections(doc):
+        body = doc.text[sec.start : sec.end]
+        if not body.strip():
+            continue
+        for piece in splitter.create_documents([body]):
+            start = sec.start + piece.metadata["start_index"]
+            text = piece.page_content
+            if doc.text[start : start + len(text)] != text:  # the splitter's find() missed
+                found = doc.text.find(text, sec.start, sec.end)
+                if found < 0:
+                    continue
+                start = found
+            end = start + len(text)
+            chunks.append(
+                Chunk(
+                    id=f"{doc.sha256}:{len(chunks)}",
+                    text=text,
+                    start=start,
+                    end=end,
+                    page=doc.page_at(start),
+                    page_end=doc.page_at(max(end - 1, start)),
+                    section=sec.title,
+                )
+            )
+    return chunks

@@ -1,0 +1,175 @@
+"""The ``contract-review`` command line. Exit status: 0 when every file was processed
+(findings are data, not failures), 2 when any file errored, 1 on a usage error,
+3 with ``--fail-on`` when a finding at or above that severity was found."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import click
+import typer
+from rich.console import Console
+
+from .errors import ContractReviewError
+from .settings import get_settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0] if __doc__ else None)
+err = Console(stderr=True)
+
+EXIT_OK, EXIT_USAGE, EXIT_FILE_ERRORS, EXIT_FINDINGS = 0, 1, 2, 3
+
+
+class OutFormat(str, Enum):
+    jsonl = "jsonl"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class ReviewFormat(str, Enum):
+    text = "text"
+    md = "md"
+    json = "json"
+
+
+ExtractorOpt = Annotated[str, typer.Option("--extractor", "-e", help="rules (offline, default), llm or hybrid.")]
+PlaybookOpt = Annotated[Optional[str], typer.Option("--playbook", "-p", help="Built-in name (general, technology-services) or a YAML file.")]
+
+
+def _fail(msg: str, code: int = EXIT_USAGE) -> None:
+    err.print(f"[red]error:[/red] {msg}")
+    raise typer.Exit(code)
+
+
+@app.command()
+def review(
+    file: Annotated[Path, typer.Argument(help="A contract: PDF, DOCX, TXT or MD.")],
+    fmt: Annotated[ReviewFormat, typer.Option("--format", "-f")] = ReviewFormat.text,
+    extractor: ExtractorOpt = "rules",
+    playbook: PlaybookOpt = None,
+    index: Annotated[bool, typer.Option("--index/--no-index", help="Add the contract to the search index.")] = True,
+) -> None:
+    """Review one contract: findings first, most severe first, then the policy table."""
+    from .pipeline import Reviewer
+    from .report import render_text, to_json_line
+
+    settings = get_settings()
+    reviewer = Reviewer(settings, extractor=extractor, playbook=playbook, index=index)
+    result = reviewer.review(str(file))
+    if fmt is ReviewFormat.json:
+        typer.echo(to_json_line(result))
+    else:
+        typer.echo(render_text(result, markdown=fmt is ReviewFormat.md), nl=False)
+    raise typer.Exit(EXIT_FILE_ERRORS if result.status == "error" else EXIT_OK)
+
+
+@app.command()
+def screen(
+    paths: Annotated[list[str], typer.Argument(help="Files and folders (searched recursively).")],
+    fmt: Annotated[OutFormat, typer.Option("--format", "-f", help="jsonl (the contract), csv or xlsx.")] = OutFormat.jsonl,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of standard output.")] = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", help="Parallel worker processes.")] = 1,
+    index: Annotated[bool, typer.Option("--index", help="Also embed and index each contract (slower).")] = False,
+    extractor: ExtractorOpt = "rules",
+    playbook: PlaybookOpt = None,
+    parser: Annotated[Optional[str], typer.Option("--parser", help="PDF parser: pypdf (default) or pdfium.")] = None,
+    chroma_url: Annotated[Optional[str], typer.Option("--chroma-url", help="Chroma server URL (else the embedded store).")] = None,
+) -> None:
+    """Screen many contracts; one JSON object (or CSV row) per document."""
+    from .batch import discover, screen_iter
+    from .playbook import load_playbook
+    from .report import CSV_COLUMNS, csv_row, to_json_line
+
+    if workers < 1:
+        _fail("--workers must be at least 1")
+    if parser not in (None, "pypdf", "pdfium"):
+        _fail(f"--parser must be pypdf or pdfium, not {parser!r}")
+    settings = get_settings(pdf_parser=parser, chroma_url=chroma_url)
+    pb = load_playbook(playbook)
+    files = discover(paths)
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        _fail(f"no such file or folder: {', '.join(missing)}")
+    kwargs = dict(settings=settings, extractor=extractor, playbook=pb, index=index)
+    out = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout
+    errors = 0
+    try:
+        writer = None
+        if fmt is OutFormat.csv:
+            writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
+            writer.writeheader()
+        elif fmt is OutFormat.xlsx:
+            _fail("--format xlsx is written by the batch writer; use jsonl or csv")
+        for result in screen_iter(files, kwargs, workers=workers):
+            errors += result.status == "error"
+            if writer:
+                writer.writerow(csv_row(result))
+            else:
+                out.write(to_json_line(result) + "\n")
+            out.flush()
+    finally:
+        if output:
+            out.close()
+    err.print(f"{len(files)} file(s), {len(files) - errors} ok, {errors} error(s)")
+    raise typer.Exit(EXIT_FILE_ERRORS if errors else EXIT_OK)
+
+
+@app.command("index")
+def index_cmd(paths: Annotated[list[str], typer.Argument(help="Files and folders to add to the store.")]) -> None:
+    """Add contracts to the search index (Chroma, embedded by default)."""
+    from .batch import discover
+    from .chunking import chunk_document
+    from .errors import DocumentError
+    from .loaders import load_document
+    from .store import Store
+
+    settings = get_settings()
+    store = Store(settings)
+    errors = 0
+    for f in discover(paths):
+        try:
+            doc = load_document(f, settings)
+        except DocumentError as e:
+            errors += 1
+            err.print(f"{f}: [red]{e.code}[/red] {e.message}")
+            continue
+        added = store.index(doc, chunk_document(doc, settings.chunk_size, settings.chunk_overlap))
+        typer.echo(f"{f}: {added} chunk(s) added" if added else f"{f}: already indexed")
+    raise typer.Exit(EXIT_FILE_ERRORS if errors else EXIT_OK)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='What to look for, e.g. "waiver of subrogation".')],
+    top_k: Annotated[int, typer.Option("--top-k", "-k")] = 5,
+) -> None:
+    """Search indexed contracts; prints document, page and section of each match."""
+    from .store import Store
+
+    hits = Store(get_settings()).search(query, top_k=top_k)
+    if not hits:
+        err.print("no indexed contracts match (index some with `contract-review index PATH`)")
+    for i, h in enumerate(hits, 1):
+        typer.echo(f"{i}. {h.file}  p.{h.page}  {h.section or ''}  (score {h.score:.3f})")
+        typer.echo("   " + " ".join(h.text.split())[:300])
+
+
+def main() -> None:
+    try:
+        rv = app(standalone_mode=False)
+    except click.exceptions.UsageError as e:
+        e.show()
+        sys.exit(EXIT_USAGE)
+    except click.exceptions.Abort:
+        sys.exit(130)
+    except ContractReviewError as e:
+        err.print(f"[red]error:[/red] {e.message}")
+        sys.exit(EXIT_USAGE)
+    sys.exit(rv if isinstance(rv, int) else 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,69 @@
+"""Domain errors. Core code raises these; only the CLI and the UI turn them into
+messages and exit codes.
+
+Every error that concerns one document carries a stable ``code`` that appears in the
+output contract (``{"status": "error", "error": {"code": ..., "message": ...}}``).
+"""
+
+from __future__ import annotations
+
+
+class ContractReviewError(Exception):
+    """Base class of every error this package raises on purpose."""
+
+    code = "error"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class DocumentError(ContractReviewError):
+    """A document could not be turned into text. The batch goes on with the next file."""
+
+
+class EncryptedDocument(DocumentError):
+    code = "encrypted"
+
+
+class NoTextLayer(DocumentError):
+    code = "no_text_layer"
+
+
+class UnreadableDocument(DocumentError):
+    code = "unreadable"
+
+
+class UnsupportedType(DocumentError):
+    code = "unsupported_type"
+
+
+class TooLarge(DocumentError):
+    code = "too_large"
+
+
+class ExtractionError(ContractReviewError):
+    """An extractor could not produce a profile (for example the LLM kept failing)."""
+
+    code = "llm_failed"
+
+    def __init__(self, message: str, *, attempts: int = 0, raw: str | None = None, usage: dict | None = None):
+        super().__init__(message)
+        self.attempts = attempts
+        self.raw = raw
+        self.usage = usage or {}
+
+
+class PlaybookError(ContractReviewError):
+    """A playbook file is missing or invalid; the message names the bad key."""
+
+    code = "bad_playbook"
+
+
+class ConfigError(ContractReviewError):
+    """Settings are inconsistent (for example the LLM extractor without an endpoint)."""
+
+    code = "bad_config"
+
+
+ERROR_CODES = ("encrypted", "no_text_layer", "unreadable", "unsupported_type", "too_large", "llm_failed")

