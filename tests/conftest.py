@@ -1,0 +1,43 @@
+"""Shared fixtures. Every test gets its own CONTRACT_REVIEW_HOME and no LLM endpoint."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_contracts"
+SHARED = Path(os.environ.get("CONTRACT_REVIEW_SHARED", ROOT.parent / "shared"))
+CUAD = SHARED / "data" / "cuad"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("CONTRACT_REVIEW_HOME", str(tmp_path / "home"))
+    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_URL", "CONTRACT_REVIEW_CONFIG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
+
+
+@pytest.fixture(scope="session")
+def cuad_dir() -> Path:
+    """../shared/data/cuad, or skip (with the reason) when this checkout has no ../shared."""
+    if not (CUAD / "pdf").is_dir():
+        pytest.skip(f"CUAD corpus not found at {CUAD} (needs ../shared beside the checkout)")
+    return CUAD
+
+
+@pytest.fixture(scope="session")
+def dev_labels(cuad_dir) -> list[dict]:
+    with open(cuad_dir / "dev_labels.jsonl", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+@pytest.fixture(scope="session")
+def sample_labels() -> list[dict]:
+    with open(SAMPLES / "labels.jsonl", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
