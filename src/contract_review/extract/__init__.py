@@ -25,6 +25,9 @@ class Extraction:
     usage: Usage | None = None
     prompt_version: str | None = None
     notes: list[str] = field(default_factory=list)
+    # Profile fields the extractor is unsure of (the hybrid extractor asks the LLM about these):
+    # "insurance_required", "policies", the TERM_FIELDS names, "vague_language".
+    uncertain: list[str] = field(default_factory=list)
 
 
 class Extractor(Protocol):
