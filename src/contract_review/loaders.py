@@ -150,6 +150,9 @@ def load_document(path: str | Path, settings: Settings | None = None, data: byte
 def _check_pdf_magic(data: bytes) -> None:
     if b"%PDF-" not in data[:1024]:
         raise UnreadableDocument("not a PDF file (no %PDF header): the extension does not match the content")
+    if b"%%EOF" not in data[-2048:]:
+        # pypdf can recover some pages of a cut-off file; a partial contract must not read as complete.
+        raise UnreadableDocument("PDF is truncated (no %%EOF marker at the end of the file)")
 
 
 def _check_text_layer(texts: list[str], settings: Settings) -> None:
