@@ -67,6 +67,22 @@ def _clean_title(title: str) -> str:
     return re.sub(r"\s+", " ", title).strip(" .:-\u2013\u2014")
 
 
+_BARE_ARTICLE = re.compile(r"^(ARTICLE|Article|SECTION|Section)\s+\S+$")
+
+
+def _merged_title(first: str | None, second: str | None) -> str | None:
+    """Title of a bare heading merged with the section after it: ``11. INSURANCE`` keeps its
+    title over ``11.01 ...``; ``ARTICLE XII`` + ``INSURANCE`` read together; a document
+    title gives way to the first clause heading."""
+    if not first or not second:
+        return first or second
+    if _BARE_ARTICLE.match(first):
+        return f"{first} {second}"
+    if first[0].isdigit() or first.split()[0].upper() in {"EXHIBIT", "SCHEDULE", "APPENDIX", "ANNEX", "ATTACHMENT"}:
+        return first
+    return second
+
+
 def find_sections(doc: Document) -> list[Section]:
     """Sections of ``doc`` in order; text before the first heading is a section titled None."""
     heads: dict[int, str] = {}
@@ -85,8 +101,7 @@ def find_sections(doc: Document) -> list[Section]:
         e = starts[i + 1] if i + 1 < len(starts) else len(doc.text)
         prev = sections[-1] if sections else None
         if prev is not None and len(doc.text[prev.start : prev.end].strip()) < MIN_SECTION_CHARS:
-            # A bare heading ("11. INSURANCE") keeps its title and takes in what follows.
-            sections[-1] = Section(prev.title or heads.get(s), prev.start, e, prev.page)
+            sections[-1] = Section(_merged_title(prev.title, heads.get(s)), prev.start, e, prev.page)
         else:
             sections.append(Section(heads.get(s), s, e, doc.page_at(s)))
     return sections

@@ -1,0 +1,134 @@
+"""The command line as a user runs it: a subprocess, real files, exit codes, the output contract."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from builders import make_docx, make_image_only_pdf, make_pdf
+
+from contract_review.schema import ReviewResult
+
+TESTS = Path(__file__).parent
+CLAUSE = (
+    "12. INSURANCE\nProvider shall maintain commercial general liability insurance with limits of not less "
+    "than $1,000,000 per occurrence and shall name Client as an additional insured."
+)
+
+
+def run(*args, env_extra=None, cwd=None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env.update(env_extra or {})
+    exe = shutil.which("contract-review") or str(Path(sys.executable).with_name("contract-review"))
+    return subprocess.run([exe, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=600)
+
+
+@pytest.fixture
+def contracts(tmp_path) -> Path:
+    d = tmp_path / "incoming"
+    (d / "sub folder").mkdir(parents=True)
+    (d / "Acme, Inc. & Co MSA .pdf").write_bytes(make_pdf(["MASTER SERVICES AGREEMENT", CLAUSE]))
+    (d / "sub folder" / "sow.docx").write_bytes(make_docx(["STATEMENT OF WORK", CLAUSE]))
+    (d / "sub folder" / "notes.md").write_text("# Engagement letter\n\nNo insurance terms here.\n")
+    (d / "locked.pdf").write_bytes(make_pdf([CLAUSE], encrypt_password="pw"))
+    (d / "scan.pdf").write_bytes(make_image_only_pdf())
+    (d / "ignored.png").write_bytes(b"\x89PNG")  # folders yield only supported types
+    return d
+
+
+def test_screen_writes_one_contract_line_per_document(contracts):
+    r = run("screen", str(contracts))
+    assert r.returncode == 2, r.stderr  # some files errored
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    by_file = {row["file"]: row for row in rows}
+    assert set(by_file) == {"Acme, Inc. & Co MSA .pdf", "sow.docx", "notes.md", "locked.pdf", "scan.pdf"}
+    for row in rows:
+        ReviewResult.model_validate(row)  # exactly the schema
+        assert set(row) >= {"file", "path", "sha256", "status", "error", "pages", "extractor", "prompt_version",
+                            "profile", "findings"}
+    assert by_file["locked.pdf"]["status"] == "error" and by_file["locked.pdf"]["error"]["code"] == "encrypted"
+    assert by_file["scan.pdf"]["error"]["code"] == "no_text_layer"
+    ok = by_file["Acme, Inc. & Co MSA .pdf"]
+    assert ok["status"] == "ok" and ok["pages"] == 2 and ok["error"] is None and len(ok["sha256"]) == 64
+    assert ok["path"].startswith(str(contracts)) and ok["extractor"] == "rules"
+    assert "searched" in ok["profile"]
+
+
+def test_screen_exit_zero_when_all_files_process_and_csv(contracts, tmp_path):
+    out = tmp_path / "out.csv"
+    good = contracts / "Acme, Inc. & Co MSA .pdf"
+    r = run("screen", str(good), str(contracts / "sub folder"), "--format", "csv", "--output", str(out))
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert [row["file"] for row in rows] and all(row["status"] == "ok" for row in rows)
+    assert {"insurance_required", "additional_insured", "findings", "limits"} <= set(rows[0])
+
+
+def test_usage_errors_exit_one(tmp_path):
+    assert run("screen", str(tmp_path / "does-not-exist")).returncode == 1
+    assert run("screen", "--workers", "0", str(tmp_path)).returncode == 1
+    assert run("screen", "--no-such-flag", str(tmp_path)).returncode == 1
+
+
+def test_review_one_contract_for_a_person(contracts):
+    r = run("review", str(contracts / "Acme, Inc. & Co MSA .pdf"), "--no-index")
+    assert r.returncode == 0, r.stderr
+    assert "Findings" in r.stdout and "Policies" in r.stdout and "Additional insured" in r.stdout
+    j = run("review", str(contracts / "locked.pdf"), "--format", "json", "--no-index")
+    assert j.returncode == 2 and json.loads(j.stdout)["error"]["code"] == "encrypted"
+
+
+@pytest.mark.xdist_group("embedding")
+def test_index_then_search(contracts, tmp_path):
+    env = {"CONTRACT_REVIEW_HOME": str(tmp_path / "home")}
+    r = run("index", str(contracts / "Acme, Inc. & Co MSA .pdf"), str(contracts / "sub folder"), env_extra=env)
+    assert r.returncode == 0, r.stderr
+    assert "chunk(s) added" in r.stdout
+    again = run("index", str(contracts / "Acme, Inc. & Co MSA .pdf"), env_extra=env)
+    assert "already indexed" in again.stdout
+    s = run("search", "additional insured", "--top-k", "2", env_extra=env)
+    assert s.returncode == 0, s.stderr
+    first = s.stdout.splitlines()[0]
+    assert "p.2" in first and "12. INSURANCE" in first
+
+
+@pytest.mark.xdist_group("embedding")
+def test_whole_screen_runs_with_every_non_loopback_connection_refused(contracts, tmp_path):
+    """Offline by default: screening and indexing open no socket beyond loopback."""
+    log = tmp_path / "net.log"
+    env = {
+        "PYTHONPATH": str(TESTS / "netguard"),
+        "NETGUARD_LOG": str(log),
+        "CONTRACT_REVIEW_HOME": str(tmp_path / "home"),
+        # Undo the offline hints: the product itself must not need them to stay offline.
+        "HF_HUB_OFFLINE": "", "TRANSFORMERS_OFFLINE": "", "ANONYMIZED_TELEMETRY": "",
+    }
+    r = run("screen", "--index", str(contracts), env_extra=env)
+    assert r.returncode == 2, r.stderr  # the encrypted and scanned files, as always
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert sum(row["status"] == "ok" for row in rows) == 3
+    assert not log.exists() or log.read_text() == "", log.read_text()
+    s = run("search", "additional insured", env_extra=env)
+    assert s.returncode == 0 and "p.2" in s.stdout
+    assert not log.exists() or log.read_text() == "", log.read_text()
+
+
+@pytest.mark.xdist_group("embedding")
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs unshare(1) for a network namespace")
+def test_whole_screen_inside_a_network_namespace_with_no_route(contracts, tmp_path):
+    probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.skip(f"cannot create a network namespace here: {probe.stderr.decode().strip()}")
+    exe = shutil.which("contract-review") or str(Path(sys.executable).with_name("contract-review"))
+    env = dict(os.environ, CONTRACT_REVIEW_HOME=str(tmp_path / "home"))
+    r = subprocess.run(["unshare", "-rn", exe, "screen", "--index", str(contracts)],
+                       capture_output=True, text=True, env=env, timeout=600)
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert r.returncode == 2 and sum(row["status"] == "ok" for row in rows) == 3, r.stderr
