@@ -27,7 +27,7 @@ app: install
 	$(BIN)/streamlit run app.py --server.address 127.0.0.1
 
 demo: install
-	$(BIN)/contract-review review "sample_contracts/engagement-letter-adequate-insurance.pdf" --playbook technology-services
+	$(BIN)/contract-review review "sample_contracts/11_model_evaluation_agreement_prompt_injection.pdf" --playbook technology-services
 
 docs: install
 	$(BIN)/python -m contract_review.docs > docs/rules.md
