@@ -1,14 +1,252 @@
-"""Playbooks: which rules run, their severity, required policies and minimum limits. STUB."""
+"""Playbooks: which rules run, at what severity, which policies are required and their
+minimum limits.
+
+A playbook is a YAML file validated by :class:`Playbook`. Built-in playbooks live in
+``contract_review/playbooks/*.yaml`` (``general`` is the default). Every rule is enabled
+at its default severity unless the playbook says otherwise::
+
+    name: my-playbook
+    description: What this playbook is for.
+    rules:
+      INS006: {enabled: false}          # or the rule's slug: missing-primary-noncontributory
+      INS001: {severity: high}
+    required_policies:
+      - type: technology_eo
+        satisfied_by: [professional_liability]   # optional: other types accepted instead
+        min_limits:
+          - {amount: 5000000, currency: USD, basis: per_claim}
+
+Errors raise :class:`~contract_review.errors.PlaybookError` with a message that names the
+bad key (``rules.INS099: unknown rule code``).
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import PlaybookError
+from .schema import BASES, POLICY_TYPES, SEVERITY_ORDER, Basis, PolicyType, Severity
+
+DEFAULT_PLAYBOOK = "general"
 
 
-class Playbook(BaseModel):
-    name: str = "general"
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _one_of(value: Any, allowed: tuple[str, ...], what: str) -> Any:
+    if value not in allowed:
+        raise ValueError(f"{value!r} is not a {what} (one of: {', '.join(allowed)})")
+    return value
+
+
+class MinLimit(_Strict):
+    """A minimum monetary limit for one basis."""
+
+    amount: float = Field(gt=0, description="Minimum amount in currency units (1000000).")
+    currency: str = Field("USD", description="ISO currency code; limits in other currencies are not converted.")
+    basis: Basis = Field("per_occurrence", description="What the minimum applies to.")
+
+    @field_validator("basis", mode="before")
+    @classmethod
+    def _basis(cls, v: Any) -> Any:
+        return _one_of(v, BASES, "basis")
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _currency(cls, v: Any) -> Any:
+        if not isinstance(v, str) or len(v.strip()) != 3 or not v.strip().isalpha():
+            raise ValueError(f"{v!r} is not a three-letter currency code (USD, GBP, EUR...)")
+        return v.strip().upper()
+
+
+class PolicyRequirement(_Strict):
+    """A policy type the contract must require, with its minimum limits."""
+
+    type: PolicyType
+    satisfied_by: list[PolicyType] = Field(
+        default_factory=list, description="Other policy types the playbook accepts in its place."
+    )
+    min_limits: list[MinLimit] = Field(default_factory=list)
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _type(cls, v: Any) -> Any:
+        return _one_of(v, POLICY_TYPES, "policy type")
+
+    @field_validator("satisfied_by", mode="before")
+    @classmethod
+    def _types(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            for t in v:
+                _one_of(t, POLICY_TYPES, "policy type")
+        return v
+
+    @property
+    def accepted_types(self) -> tuple[str, ...]:
+        return (self.type, *self.satisfied_by)
+
+
+class RuleSetting(_Strict):
+    """Per-rule settings. ``INS006: false`` is short for ``INS006: {enabled: false}``."""
+
+    enabled: bool = True
+    severity: Severity | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, v: Any) -> Any:
+        if isinstance(v, bool):
+            return {"enabled": v}
+        if v is None:
+            return {}
+        return v
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _severity(cls, v: Any) -> Any:
+        return v if v is None else _one_of(v, tuple(SEVERITY_ORDER), "severity")
+
+
+def _rule_code(key: Any) -> str:
+    """A rule code, given its code or its slug."""
+    from .checks import RULES
+
+    if isinstance(key, str):
+        k = key.strip()
+        if k.upper() in RULES:
+            return k.upper()
+        for r in RULES.values():
+            if r.slug == k:
+                return r.code
+    raise ValueError("unknown rule code")
+
+
+class Playbook(_Strict):
+    """What a reviewer expects of a contract's insurance terms."""
+
+    name: str = DEFAULT_PLAYBOOK
     description: str = ""
+    rules: dict[str, RuleSetting] = Field(default_factory=dict)
+    required_policies: list[PolicyRequirement] = Field(default_factory=list)
+
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _codes(cls, v: Any) -> Any:
+        if not isinstance(v, dict):
+            return v  # pydantic reports the type error
+        out: dict[str, Any] = {}
+        for key, setting in v.items():
+            try:
+                code = _rule_code(key)
+            except ValueError:
+                raise PlaybookError(f"rules.{key}: unknown rule code") from None
+            if code in out:
+                raise PlaybookError(f"rules.{key}: {code} is given twice")
+            out[code] = setting
+        return out
+
+    @field_validator("required_policies")
+    @classmethod
+    def _unique_types(cls, v: list[PolicyRequirement]) -> list[PolicyRequirement]:
+        seen: set[str] = set()
+        for i, req in enumerate(v):
+            if req.type in seen:
+                raise PlaybookError(f"required_policies[{i}].type: {req.type!r} is required twice")
+            seen.add(req.type)
+        return v
+
+    def setting(self, code: str) -> RuleSetting:
+        return self.rules.get(code) or RuleSetting()
+
+    def enabled(self, code: str) -> bool:
+        return self.setting(code).enabled
+
+    def severity_for(self, code: str) -> Severity:
+        from .checks import RULES
+
+        return self.setting(code).severity or RULES[code].severity
+
+    def requirement_for(self, policy_type: str) -> PolicyRequirement | None:
+        return next((r for r in self.required_policies if r.type == policy_type), None)
 
 
-def load_playbook(name_or_path: str | None = None) -> Playbook:
-    return Playbook(name=name_or_path or "general")
+def _loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if part == "[key]":
+            continue
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+def _message(err: dict) -> str:
+    if err["type"] == "extra_forbidden":
+        return "unknown key"
+    if err["type"] == "missing":
+        return "required key is missing"
+    msg = err["msg"]
+    return msg.removeprefix("Value error, ")
+
+
+def playbook_from_dict(data: Any, source: str = "playbook", default_name: str | None = None) -> Playbook:
+    """Validate a parsed playbook; raise :class:`PlaybookError` naming each bad key."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise PlaybookError(f"{source}: the top level must be a mapping of keys (name, rules, required_policies...)")
+    if default_name and "name" not in data:
+        data = {**data, "name": default_name}
+    try:
+        return Playbook.model_validate(data)
+    except PlaybookError as e:
+        raise PlaybookError(f"{source}: {e.message}") from None
+    except ValidationError as e:
+        problems = "; ".join(f"{_loc(err['loc'])}: {_message(err)}" for err in e.errors())
+        raise PlaybookError(f"{source}: {problems}") from None
+
+
+def _builtin_dir():
+    return resources.files("contract_review") / "playbooks"
+
+
+def builtin_playbooks() -> list[str]:
+    """Names of the built-in playbooks."""
+    return sorted(p.name[: -len(".yaml")] for p in _builtin_dir().iterdir() if p.name.endswith(".yaml"))
+
+
+def _parse_yaml(text: str, source: str) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        raise PlaybookError(f"{source}: not valid YAML{where}: {getattr(e, 'problem', None) or e}") from None
+
+
+def load_playbook(name_or_path: str | Path | None = None) -> Playbook:
+    """Load a built-in playbook by name (``None`` gives ``general``) or a YAML file by path."""
+    name = str(name_or_path) if name_or_path is not None else DEFAULT_PLAYBOOK
+    builtins = builtin_playbooks()
+    if name in builtins:
+        text = (_builtin_dir() / f"{name}.yaml").read_text(encoding="utf-8")
+        return playbook_from_dict(_parse_yaml(text, f"playbook {name}"), f"playbook {name}", default_name=name)
+    path = Path(name).expanduser()
+    if not path.is_file():
+        raise PlaybookError(
+            f"unknown playbook {name!r}: not a built-in ({', '.join(builtins)}) and no such file"
+        )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise PlaybookError(f"playbook {path}: cannot be read: {e}") from None
+    return playbook_from_dict(_parse_yaml(text, f"playbook {path}"), f"playbook {path}", default_name=path.stem)

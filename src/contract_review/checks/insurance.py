@@ -1,0 +1,496 @@
+"""The built-in insurance rules. They read only the :class:`InsuranceProfile` (whichever
+extractor produced it) and the playbook; each is registered with :func:`rule`, exactly as a
+plugin would register its own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..schema import Citation, InsuranceProfile, Limit, Policy
+from .registry import Hit, rule
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..playbook import MinLimit, Playbook, PolicyRequirement
+
+POLICY_LABELS = {
+    "general_liability": "general liability",
+    "product_liability": "product liability",
+    "professional_liability": "professional liability",
+    "technology_eo": "technology errors and omissions",
+    "cyber": "cyber liability",
+    "workers_compensation": "workers' compensation",
+    "employers_liability": "employers' liability",
+    "auto": "automobile liability",
+    "umbrella_excess": "umbrella/excess liability",
+    "property": "property",
+    "d_and_o": "directors' and officers' liability",
+    "clinical_trial": "clinical trial liability",
+    "media_liability": "media liability",
+    "crime_fidelity": "crime/fidelity",
+    "other": "other",
+}
+
+BASIS_LABELS = {
+    "per_occurrence": "per occurrence",
+    "aggregate": "aggregate",
+    "per_claim": "per claim",
+    "combined_single": "combined single limit",
+    "each_accident": "each accident",
+    "per_person": "per person",
+    "other": "(basis not stated)",
+}
+
+# How a contract limit's basis relates to a playbook minimum's basis (see INS008's Known limits).
+PER_EVENT = frozenset({"per_occurrence", "per_claim", "each_accident", "combined_single"})
+COMPARABLE_BASES: dict[str, frozenset[str]] = {
+    **{b: PER_EVENT | {"other"} for b in PER_EVENT},
+    "other": PER_EVENT | {"other"},
+    "aggregate": frozenset({"aggregate"}),
+    "per_person": frozenset({"per_person"}),
+}
+
+MAX_EVIDENCE = 3
+
+
+def money(amount: float | None, currency: str | None) -> str:
+    if amount is None:
+        return f"{currency or ''} [redacted]".strip()
+    text = f"{amount:,.2f}".removesuffix(".00")
+    return f"{currency or '(currency not stated)'} {text}"
+
+
+def describe_limit(lim: Limit) -> str:
+    return f"{money(lim.amount, lim.currency)} {BASIS_LABELS[lim.basis]}"
+
+
+def _dedupe(cites: list[Citation], limit: int = MAX_EVIDENCE) -> list[Citation]:
+    seen, out = set(), []
+    for c in sorted(cites, key=lambda c: c.start):
+        if (c.start, c.end) not in seen:
+            seen.add((c.start, c.end))
+            out.append(c)
+    return out[:limit]
+
+
+def insurance_clause(profile: InsuranceProfile) -> list[Citation]:
+    """Where an absent term belongs: the quotes that establish the insurance requirement,
+    else the policies' quotes."""
+    cites = list(profile.insurance_evidence)
+    if not cites:
+        for p in profile.policies:
+            cites.extend(p.evidence)
+    return _dedupe(cites)
+
+
+def who(profile: InsuranceProfile) -> str:
+    parties = [p for p in profile.obligated_parties if p.strip()]
+    return " and ".join(parties) if parties else "a party"
+
+
+def _absent(profile: InsuranceProfile, what: str) -> Hit:
+    return Hit(f"{who(profile)} must carry insurance, but the contract {what}", insurance_clause(profile))
+
+
+@rule(code="INS000", slug="no-insurance-clause", severity="medium", requires_insurance=False)
+def no_insurance_clause(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
+    """The contract requires no party to carry insurance.
+
+    What it does:
+        Fires when the profile shows no provision by which a party must obtain, maintain or
+        represent that it carries insurance. Every other rule is silent on such a contract.
+    Why it matters:
+        An indemnity is only as good as the balance sheet behind it. Without an insurance
+        requirement the other party may be uninsured for the very losses it promises to
+        indemnify, and none of the endorsements the rest of this playbook checks can exist.
+    Example:
+        Indemnification. Supplier shall defend, indemnify and hold harmless Customer and its
+        officers, directors and employees from and against all losses, damages and expenses
+        arising out of Supplier's negligence or willful misconduct in performing the Services.
+    Use instead:
+        Insurance. During the term of this Agreement, Supplier shall maintain, at its own
+        expense, commercial general liability insurance with limits of not less than
+        $1,000,000 per occurrence and $2,000,000 in the aggregate, and shall deliver to
+        Customer a certificate of insurance evidencing that coverage before performing any
+        Services.
+    Known limits:
+        Only as good as the extractor's reading: an insurance requirement that lives in an
+        exhibit or schedule that is not part of the file, or in a document incorporated by
+        reference, is not seen. A bare option ("Supplier may insure") is not a requirement,
+        so it fires; a representation that a party carries insurance counts as one, so it
+        does not.
+    """
+    if not profile.insurance_required:
+        n = len(profile.searched)
+        searched = f" ({n} section{'s' if n != 1 else ''} searched)" if n else ""
+        yield Hit(f"No party is required to carry insurance{searched}")
+
+
+@rule(code="INS001", slug="missing-additional-insured", severity="medium")
+def missing_additional_insured(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
+    """Insurance is required, but no party must be named as an additional insured.
+
+    What it does:
+        Fires when the contract requires insurance and no clause requires a party to be named
+        (or endorsed) as an additional insured on the obligated party's policies. The finding
+        cites the insurance clause where the requirement belongs.
+    Why it matters:
+        Only an insured can claim under a policy. As an additional insured your company can
+        claim directly under the other party's liability policy, with its own defence, for
+        claims arising from that party's work; without it you depend on a contractual
+        indemnity that may be disputed, capped or uncollectable.
+    Example:
+        Insurance. Supplier shall maintain commercial general liability insurance with limits
+        of not less than $1,000,000 per occurrence and $2,000,000 in the aggregate, and shall
+        furnish Customer with a certificate of insurance upon request.
+    Use instead:
+        Insurance. Supplier shall maintain commercial general liability insurance with limits
+        of not less than $1,000,000 per occurrence and $2,000,000 in the aggregate, endorsed to
+        name Customer, its affiliates and their respective officers, directors and employees
+        as additional insureds with respect to liability arising out of the Services.
+    Known limits:
+        Does not check which policies carry the endorsement or who is named: an additional
+        insured requirement on any policy, for any party, silences it. A loss payee or a
+        certificate holder is not an additional insured (the rule fires); a party "named as
+        an insured" is treated as one (it does not).
+    """
+    if not profile.additional_insured.present:
+        yield _absent(profile, "requires no party to be named as an additional insured")
+
+
+@rule(code="INS002", slug="missing-waiver-of-subrogation", severity="low")
+def missing_waiver_of_subrogation(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
+    """Insurance is required, but the insurers' rights of subrogation are not waived.
+
+    What it does:
+        Fires when the contract requires insurance and contains no waiver of subrogation,
+        neither a party's own waiver nor a requirement that its policies waive the insurer's
+        rights of recovery.
+    Why it matters:
+        After paying a loss, an insurer steps into its insured's shoes and may sue whoever
+        caused it: your company. A waiver of subrogation keeps the loss with the insurance
+        that was bought for it, instead of turning it into a lawsuit between the parties.
+    Example:
+        Insurance. Contractor shall maintain commercial general liability insurance with
+        limits of not less than $1,000,000 per occurrence, naming Owner as an additional
+        insured, and workers' compensation insurance as required by law.
+    Use instead:
+        Insurance. Contractor shall maintain commercial general liability insurance with
+        limits of not less than $1,000,000 per occurrence and workers' compensation insurance
+        as required by law. Contractor waives, and shall cause its insurers to waive, all
+        rights of subrogation against Owner and its affiliates under each policy required by
+        this Section.
+    Known limits:
+        A waiver that applies only "to the extent the policy permits" counts as a waiver. The
+        rule does not check that the waiver covers every required policy or runs in favour of
+        the right party. A party's own right of subrogation (an indemnitor subrogated to a
+        claim) is not a waiver.
+    """
+    if not profile.waiver_of_subrogation.present:
+        yield _absent(profile, "contains no waiver of subrogation")
+
+
+@rule(code="INS003", slug="vague-insurance-language", severity="medium")
+def vague_insurance_language(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
+    """An insurance obligation states no amount or relies on a qualitative standard.
+
+    What it does:
+        Fires when the profile lists vague language: an insurance obligation with no amount
+        ("shall maintain general liability insurance"), or one measured by a qualitative
+        standard ("adequate", "appropriate", "customary", "reasonable", "in such amounts as
+        Supplier deems necessary", "insurance as required"). One finding cites every vague
+        quote.
+    Why it matters:
+        A qualitative standard cannot be checked against a certificate and is argued about
+        only after a loss, when it is too late to buy more cover. A fixed amount and basis
+        make compliance a yes-or-no question.
+    Example:
+        Insurance. Consultant shall maintain adequate insurance coverage with reputable
+        insurers against such risks and in such amounts as are customary for businesses of
+        its size and type.
+    Use instead:
+        Insurance. Consultant shall maintain professional liability insurance with limits of
+        not less than $2,000,000 per claim, commercial general liability insurance with
+        limits of not less than $1,000,000 per occurrence, and workers' compensation insurance
+        as required by law.
+    Known limits:
+        The rule trusts the extractor's list: statutory workers' compensation ("as required
+        by law") and redacted amounts are not vague, and neither are amounts set in an
+        attached schedule. A qualitative word beside a fixed floor ("adequate, but not less
+        than $1,000,000") is reported as vague, which a reviewer may accept.
+    """
+    if profile.vague_language:
+        quotes = _dedupe(profile.vague_language, limit=len(profile.vague_language))
+        shown = "; ".join(f'"{_short(c.quote)}" (p.{c.page})' for c in quotes[:3])
+        more = f" and {len(quotes) - 3} more" if len(quotes) > 3 else ""
+        n = len(quotes)
+        yield Hit(
+            f"{n} insurance obligation{'s' if n != 1 else ''} state{'' if n != 1 else 's'} no amount or "
+            f"rel{'y' if n != 1 else 'ies'} on a qualitative standard: {shown}{more}",
+            quotes,
+        )
+
+
+def _short(text: str, n: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+@rule(code="INS004", slug="missing-minimum-limits", severity="medium")
+def missing_minimum_limits(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
+    """Insurance is required, but no monetary limit is stated anywhere.
+
+    What it does:
+        Fires when the contract requires insurance and no required policy has a monetary
+        limit. A redacted amount ($[***]) counts as a limit: the filing hides it, the signed
+        contract has one.
+    Why it matters:
+        A policy with a $100,000 limit satisfies "shall maintain general liability
+        insurance". Without a minimum the requirement can be met with cover too thin to pay
+        a real claim.
+    Example:
+        Insurance. Distributor shall carry product liability insurance and commercial general
+        liability insurance covering its activities under this Agreement, and shall name
+        Manufacturer as an additional insured on those policies.
+    Use instead:
+        Insurance. Distributor shall carry product liability insurance and commercial general
+        liability insurance, each with limits of not less than $2,000,000 per occurrence and
+        $5,000,000 in the aggregate, and shall name Manufacturer as an additional insured on
+        those policies.
+    Known limits:
+        Any one limit silences the rule, even when other required policies have none (those
+        are reported as vague language, INS003). Amounts set by a formula ("full replacement
+        value") are not monetary limits, so a contract whose only amount is a formula fires.
+    """
+    if not profile.has_minimum_limits:
+        yield _absent(profile, "states no minimum limit for any policy")
+
+
+@rule(code="INS005", slug="missing-certificate-of-insurance", severity="medium")
+def missing_certificate_of_insurance(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
+    """Insurance is required, but no certificate or other evidence of coverage must be delivered.
+
+    What it does:
+        Fires when the contract requires insurance and no clause obliges the insured party to
+        deliver a certificate of insurance, a copy of the policy or other evidence of coverage,
+        not even on request.
+    Why it matters:
+        Without a right to evidence you learn that the cover was never bought, or has lapsed,
+        after the claim. A certificate before work starts is the cheapest control there is.
+    Example:
+        Insurance. Contractor shall maintain commercial general liability insurance with
+        limits of not less than $1,000,000 per occurrence and automobile liability insurance
+        with a combined single limit of not less than $1,000,000.
+    Use instead:
+        Insurance. Contractor shall maintain commercial general liability insurance with
+        limits of not less than $1,000,000 per occurrence and automobile liability insurance
+        with a combined single limit of not less than $1,000,000. Before starting any work and
+        upon each renewal, Contractor shall deliver to Company certificates of insurance
+        evidencing the coverage required by this Section.
+    Known limits:
+        Evidence delivered "on request" counts. The rule does not check when the certificate
+        is due (before work starts or later) or that it must show the endorsements.
+    """
+    if not profile.certificate_of_insurance.present:
+        yield _absent(profile, "does not require a certificate of insurance or other evidence of coverage")
+
+
+@rule(code="INS006", slug="missing-primary-noncontributory", severity="low")
+def missing_primary_noncontributory(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
+    """Insurance is required, but it need not be primary and non-contributory.
+
+    What it does:
+        Fires when the contract requires insurance and does not say that the insured party's
+        cover is primary (pays first) and/or non-contributory (does not call on your own
+        insurance to share the loss).
+    Why it matters:
+        Without that wording the other party's insurer may argue that your own policy must
+        share the loss, eroding your limits and raising your premiums for a loss the other
+        party caused.
+    Example:
+        Insurance. Vendor shall maintain commercial general liability insurance with limits of
+        not less than $1,000,000 per occurrence, naming Client as an additional insured.
+    Use instead:
+        Insurance. Vendor shall maintain commercial general liability insurance with limits of
+        not less than $1,000,000 per occurrence, naming Client as an additional insured. The
+        insurance required of Vendor shall be primary and non-contributory to any insurance or
+        self-insurance maintained by Client.
+    Known limits:
+        "Primary" alone silences the rule. The rule does not check which policies the
+        wording covers.
+    """
+    if not profile.primary_noncontributory.present:
+        yield _absent(profile, "does not make that insurance primary and non-contributory")
+
+
+@rule(code="INS007", slug="missing-cancellation-notice", severity="low")
+def missing_cancellation_notice(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
+    """Insurance is required, but no prior notice of cancellation is.
+
+    What it does:
+        Fires when the contract requires insurance and no clause requires prior notice before
+        a policy is cancelled, not renewed or materially changed.
+    Why it matters:
+        A certificate shows the cover on the day it was issued. Without notice of
+        cancellation a policy can lapse mid-contract and you find out when a claim is denied.
+    Example:
+        Insurance. Vendor shall maintain commercial general liability insurance with limits of
+        not less than $1,000,000 per occurrence and shall provide Client with a certificate of
+        insurance on request.
+    Use instead:
+        Insurance. Vendor shall maintain commercial general liability insurance with limits of
+        not less than $1,000,000 per occurrence. Vendor shall give Client at least thirty (30)
+        days' prior written notice of any cancellation, non-renewal or material reduction of
+        that insurance.
+    Known limits:
+        A duty to report a lapse after it happens does not count (the rule fires). The notice
+        period is not checked.
+    """
+    if not profile.cancellation_notice.present:
+        yield _absent(profile, "requires no prior notice of cancellation, non-renewal or material change")
+
+
+def _matching_policies(profile: InsuranceProfile, req: PolicyRequirement) -> list[Policy]:
+    return [p for p in profile.policies if p.type in req.accepted_types]
+
+
+def _label(req: PolicyRequirement) -> str:
+    return POLICY_LABELS[req.type]
+
+
+def requirement_clause(profile: InsuranceProfile, req: PolicyRequirement) -> str:
+    """A clause that meets ``req`` (the suggestion of INS008 and INS009)."""
+    party = profile.obligated_parties[0] if profile.obligated_parties else "Supplier"
+    lims = " and ".join(
+        f"{money(m.amount, m.currency)} {'in the aggregate' if m.basis == 'aggregate' else BASIS_LABELS[m.basis]}"
+        for m in req.min_limits
+    )
+    amount = f" with limits of not less than {lims}" if lims else ""
+    return f"{party} shall maintain {_label(req)} insurance{amount} throughout the term of this Agreement."
+
+
+def _compare(pols: list[Policy], req: PolicyRequirement, minimum: MinLimit) -> Hit | None:
+    label = _label(req)
+    floor = f"{money(minimum.amount, minimum.currency)} {BASIS_LABELS[minimum.basis]}"
+    bases = COMPARABLE_BASES[minimum.basis]
+    evidence = _dedupe([c for p in pols for c in p.evidence])
+    stated = [lim for p in pols for lim in p.limits]
+    candidates = [lim for lim in stated if lim.basis in bases]
+    if not candidates:
+        what = "no limit" if not stated else f"no {BASIS_LABELS[minimum.basis]} limit"
+        return Hit(
+            f"The {label} requirement states {what} to compare with the playbook minimum of {floor}",
+            evidence, severity="info",
+        )
+    same = [lim for lim in candidates if not lim.redacted and lim.amount is not None
+            and (lim.currency or "").upper() == minimum.currency]
+    if same:
+        best = max(same, key=lambda lim: lim.amount or 0)
+        if (best.amount or 0) >= minimum.amount:
+            return None
+        return Hit(
+            f"{label.capitalize()} limit {describe_limit(best)} is below the playbook minimum of {floor}",
+            evidence,
+        )
+    redacted = [lim for lim in candidates if lim.redacted or lim.amount is None]
+    if redacted:
+        return Hit(
+            f"The {label} limit is redacted and cannot be compared with the playbook minimum of {floor}",
+            evidence, severity="info",
+        )
+    other = ", ".join(describe_limit(lim) for lim in candidates)
+    return Hit(
+        f"The {label} limit ({other}) is in another currency than the playbook minimum of {floor}; "
+        "amounts are not converted, so compare them by hand",
+        evidence, severity="info",
+    )
+
+
+@rule(code="INS008", slug="limit-below-playbook", severity="high", example_playbook="technology-services")
+def limit_below_playbook(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
+    """A required limit is below the playbook's minimum for that policy type and basis.
+
+    What it does:
+        For each policy the playbook requires with minimum limits, compares the contract's
+        limits for that policy type (or a type the playbook accepts in its place) with each
+        minimum. A limit below the minimum is a finding at the rule's severity; a limit that
+        cannot be compared (redacted, in another currency, or no limit of a comparable basis)
+        is an information note, never an alarm. A policy the contract does not name at all is
+        INS009's business.
+    Why it matters:
+        Limits are the ceiling on what the insurer pays. A $1,000,000 cyber limit does not
+        cover a breach of a client's production systems that costs ten times that; the gap
+        falls on the party that relied on the contract.
+    Example:
+        Insurance. Provider shall maintain technology errors and omissions insurance with
+        limits of not less than $1,000,000 per claim, cyber liability insurance with limits of
+        not less than $1,000,000 per claim, and commercial general liability insurance with
+        limits of not less than $500,000 per occurrence.
+    Use instead:
+        Insurance. Provider shall maintain (a) technology errors and omissions insurance with
+        limits of not less than $5,000,000 per claim; (b) cyber liability insurance covering
+        network security and privacy liability with limits of not less than $5,000,000 per
+        claim; and (c) commercial general liability insurance with limits of not less than
+        $1,000,000 per occurrence and $2,000,000 in the aggregate.
+    Known limits:
+        Bases: a per-occurrence, per-claim, each-accident or combined-single minimum is met by
+        a contract limit of any of those four bases, or of an unstated basis ("other"), that
+        is at least the minimum; an aggregate minimum only by an aggregate limit; a per-person
+        minimum only by a per-person limit. The highest comparable limit counts. Currencies
+        are never converted: a limit in another currency than the minimum's gets an info note.
+        Redacted limits cannot be compared (info). Umbrella or excess cover is not stacked on
+        the underlying policy, so "$1,000,000 CGL plus $5,000,000 umbrella" does not meet a
+        $2,000,000 CGL minimum. Deductibles, retentions and sub-limits are not read.
+    """
+    for req in playbook.required_policies:
+        pols = _matching_policies(profile, req)
+        if not pols:
+            continue
+        for minimum in req.min_limits:
+            hit = _compare(pols, req, minimum)
+            if hit is not None:
+                hit.suggestion = requirement_clause(profile, req)
+                yield hit
+
+
+@rule(code="INS009", slug="missing-required-policy", severity="high", example_playbook="technology-services")
+def missing_required_policy(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
+    """A policy type the playbook requires is not required by the contract.
+
+    What it does:
+        For each policy type in the playbook's ``required_policies``, fires when the contract
+        requires no policy of that type (nor of a type the playbook accepts in its place). The
+        finding cites the insurance clause where the policy belongs and suggests a clause with
+        the playbook's minimum limits.
+    Why it matters:
+        Each line of cover answers a different risk. General liability excludes the financial
+        loss of a failed or negligent technology service and most data-breach costs; if the
+        engagement puts your data and systems at risk, technology E&O and cyber cover are what
+        pays.
+    Example:
+        Insurance. Provider shall maintain commercial general liability insurance with limits
+        of not less than $1,000,000 per occurrence and $2,000,000 in the aggregate, and
+        workers' compensation insurance as required by law.
+    Use instead:
+        Insurance. Provider shall maintain (a) technology errors and omissions insurance with
+        limits of not less than $5,000,000 per claim; (b) cyber liability insurance covering
+        network security and privacy liability with limits of not less than $5,000,000 per
+        claim; and (c) commercial general liability insurance with limits of not less than
+        $1,000,000 per occurrence and $2,000,000 in the aggregate.
+    Known limits:
+        Policy types are those the extractor assigns; a combined "technology E&O and cyber"
+        policy counts for both only if the extractor lists both. The rule does not read
+        coverage grants or exclusions, so a "professional liability" policy that excludes
+        technology services still satisfies a playbook that accepts it in place of
+        technology E&O.
+    """
+    for req in playbook.required_policies:
+        if _matching_policies(profile, req):
+            continue
+        accepted = ", ".join(POLICY_LABELS[t] for t in req.satisfied_by)
+        alt = f" (or {accepted})" if accepted else ""
+        yield Hit(
+            f"The contract does not require {_label(req)} insurance{alt}, which the playbook requires",
+            insurance_clause(profile),
+            suggestion=requirement_clause(profile, req),
+        )
