@@ -325,7 +325,7 @@ def missing_primary_noncontributory(profile: InsuranceProfile, playbook: Playboo
 
 @rule(code="INS007", slug="missing-cancellation-notice", severity="low")
 def missing_cancellation_notice(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
-    """Insurance is required, but no prior notice of cancellation is.
+    """Insurance is required, but prior notice of its cancellation is not.
 
     What it does:
         Fires when the contract requires insurance and no clause requires prior notice before
@@ -458,7 +458,7 @@ def missing_required_policy(profile: InsuranceProfile, playbook: Playbook) -> It
     """A policy type the playbook requires is not required by the contract.
 
     What it does:
-        For each policy type in the playbook's ``required_policies``, fires when the contract
+        For each policy type in the playbook's `required_policies`, fires when the contract
         requires no policy of that type (nor of a type the playbook accepts in its place). The
         finding cites the insurance clause where the policy belongs and suggests a clause with
         the playbook's minimum limits.
