@@ -157,6 +157,19 @@ def search(
         typer.echo("   " + " ".join(h.text.split())[:300])
 
 
+@app.command("rules")
+def rules_cmd(playbook: PlaybookOpt = None) -> None:
+    """List the checker's rules: code, slug and severity under the playbook (see docs/rules.md)."""
+    from .checks import all_rules
+    from .playbook import load_playbook
+
+    pb = load_playbook(playbook)
+    typer.echo(f"playbook {pb.name}")
+    for r in all_rules():
+        sev = pb.severity_for(r.code) if pb.enabled(r.code) else "off"
+        typer.echo(f"{r.code}  {r.slug:<34} {sev:<7} {r.summary}")
+
+
 def main() -> None:
     try:
         rv = app(standalone_mode=False)
