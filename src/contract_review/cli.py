@@ -170,6 +170,11 @@ def rules_cmd(playbook: PlaybookOpt = None) -> None:
         typer.echo(f"{r.code}  {r.slug:<34} {sev:<7} {r.summary}")
 
 
+from .evaluation.command import eval_command  # noqa: E402  (imports only typer)
+
+app.command("eval")(eval_command)
+
+
 def main() -> None:
     try:
         rv = app(standalone_mode=False)
