@@ -1,25 +1,712 @@
-"""The deterministic rules extractor (offline, the default). STUB: being written."""
+"""The deterministic rules extractor (offline, the default).
+
+How it reads a contract:
+
+1. A cheap keyword scan of the whole document (:data:`lexicon.KEYWORDS`) finds every
+   place that can hold insurance language; a document without one is done.
+2. The text is cut into clause units (sentences, list items, table cells) and the
+   *insurance region* is gathered: units that mention insurance, every section whose
+   title is about insurance, the list items that follow an insurance obligation (a table
+   in an exhibit comes out of pypdf one cell per line), and the exhibits or schedules that
+   an insurance clause refers to ("the coverage set forth in Exhibit C").
+3. Each field is decided by the patterns in :mod:`.lexicon` over that region only, and
+   every positive answer carries a verbatim citation made with
+   :func:`contract_review.grounding.cite`.
+
+Text in the contract is data: nothing it says changes how it is read.
+"""
 
 from __future__ import annotations
 
-from ..chunking import Chunk, find_sections
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+
+from ..chunking import Chunk, Section, find_sections
+from ..grounding import cite
 from ..loaders import Document
-from ..schema import InsuranceProfile, SearchedSection
+from ..schema import TERM_FIELDS, Citation, InsuranceProfile, Limit, Policy, SearchedSection, Term
 from ..settings import Settings
 from . import Extraction, register_extractor
+from . import lexicon as lx
+
+MAX_EVIDENCE = 3
+CONTINUATION_CHARS = 3000  # how far a list that follows an insurance obligation may run
+EXHIBIT_MAX_CHARS = 25000
+
+
+# --------------------------------------------------------------------------- amounts
+
+@dataclass(frozen=True)
+class Amount:
+    """One money amount found in the text (``value`` None when redacted)."""
+
+    value: float | None
+    currency: str | None
+    redacted: bool
+    start: int
+    end: int
+
+
+def words_to_number(text: str) -> float | None:
+    """``"Five Million"`` -> 5000000; ``"two hundred fifty thousand"`` -> 250000."""
+    total, current, seen = 0.0, 0.0, False
+    for tok in re.findall(r"[a-z]+", text.lower()):
+        if tok == "and":
+            continue
+        if tok == "half":
+            current += 0.5
+            seen = True
+        elif tok in lx._UNITS:
+            current += lx._UNITS[tok]
+            seen = True
+        elif tok == "hundred":
+            current = (current or 1) * 100
+            seen = True
+        elif tok in lx._SCALES:
+            total += (current or 1) * lx._SCALES[tok]
+            current = 0
+            seen = True
+        else:
+            return None
+    return total + current if seen else None
+
+
+def _digits_value(text: str) -> float | None:
+    m = re.match(r"\s*([\d,]+(?:\.\d+)?)\s*([a-zA-Z]*)", text)
+    if not m:
+        return None
+    try:
+        value = float(m.group(1).replace(",", ""))
+    except ValueError:
+        return None
+    mag = m.group(2).lower()
+    if mag in lx._MULT:
+        value *= lx._MULT[mag]
+    return value
+
+
+def _currency(written: str | None) -> str | None:
+    if not written:
+        return None
+    key = re.sub(r"\s+", " ", written.strip().lower())
+    if key in lx.CURRENCY_CODES:
+        return lx.CURRENCY_CODES[key]
+    key = key.replace(" ", "")
+    return lx.CURRENCY_CODES.get(key, lx.CURRENCY_CODES.get(key.rstrip("s"), "USD" if "$" in key else None))
+
+
+def find_amounts(text: str, start: int = 0, end: int | None = None, dollar: str = "USD") -> list[Amount]:
+    """Money amounts in ``text[start:end]``: digits, words, currencies and redactions.
+
+    "one million dollars ($1,000,000)" is one amount; ``dollar`` is the currency a bare "$"
+    means in this document (a contract may declare that its dollars are Canadian)."""
+    end = len(text) if end is None else end
+    out: list[Amount] = []
+    pos = start
+    while True:
+        m = lx.AMOUNT.search(text, pos, end)
+        if not m:
+            break
+        a_end = m.end()
+        value: float | None = None
+        redacted = False
+        cur: str | None = None
+        if m.group("pre") is not None:
+            cur = _currency(m.group("pre"))
+            body = m.group("pred")
+            if re.fullmatch(lx._REDACTION, body.strip(), re.I):
+                redacted = True
+            else:
+                value = _digits_value(body)
+        elif m.group("words") is not None:
+            value = words_to_number(m.group("words"))
+            cur = _currency(m.group("wcur"))
+            inner = re.search(r"\(\s*(" + lx._CUR_PREFIX + r")", m.group(0))
+            if inner:
+                cur = _currency(inner.group(1))
+            paren = lx.PAREN_FIGURES.match(text, a_end)
+            if paren:
+                inner_cur = re.match(r"\s*\(\s*(" + lx._CUR_PREFIX + ")", paren.group(0), re.I)
+                if inner_cur:
+                    cur = _currency(inner_cur.group(1))
+                a_end = paren.end()
+        elif m.group("red") is not None:
+            redacted = True
+            cur = _currency(m.group("rcur"))
+            paren = lx.PAREN_FIGURES.match(text, a_end)
+            if paren:
+                inner_cur = re.match(r"\s*\(\s*(" + lx._CUR_PREFIX + ")", paren.group(0), re.I)
+                if inner_cur:
+                    cur = _currency(inner_cur.group(1))
+                a_end = paren.end()
+        elif m.group("digs") is not None:
+            value = _digits_value(text[m.start("digs") : m.start("dcur")])
+            cur = _currency(m.group("dcur"))
+        else:  # a bare redaction: only where the text says an amount goes there
+            before = text[max(start, m.start() - 40) : m.start()]
+            after = text[m.end() : min(end, m.end() + 30)]
+            if not (lx.LIMIT_CUE_BEFORE.search(before) or lx.BASIS_OR_CUR_AFTER.search(after)):
+                pos = m.end()
+                continue
+            redacted = True
+        if cur == "USD" and dollar != "USD" and (m.group("pre") or "").strip() in ("$",):
+            cur = dollar
+        if cur == "USD" and dollar != "USD" and (m.group("wcur") or m.group("dcur") or "").lower() in ("dollars", "dollar"):
+            cur = dollar
+        if redacted or value is not None:
+            out.append(Amount(None if redacted else value, cur, redacted, m.start(), a_end))
+        pos = max(a_end, m.start() + 1)
+    return out
+
+
+def basis_of(text: str) -> str:
+    """The first basis named in ``text`` (``"other"`` when none)."""
+    for name, pat in lx.BASIS_PATTERNS:
+        if pat.search(text):
+            return name
+    return "other"
+
+
+def bases_in(text: str) -> list[str]:
+    """Every basis named in ``text``, in the order of :data:`lexicon.BASIS_PATTERNS`
+    ("$5,000,000 per occurrence and in the aggregate" names two)."""
+    found = [name for name, pat in lx.BASIS_PATTERNS if pat.search(text)]
+    if "combined_single" in found and "per_occurrence" in found:
+        found.remove("per_occurrence")  # "combined single limit per occurrence"
+    return found
+
+
+_DOC_CURRENCY = re.compile(
+    r"\b(?:all\s+)?(?:dollar\s+amounts?|amounts?|sums?|references?\s+(?:herein\s+)?to\s+(?:\"?dollars\"?|\"?\$\"?))\b[^.;]{0,80}?\b"
+    r"(Canadian|Australian|New\s+Zealand|Hong\s+Kong|Singapore)\s+(?:dollars|funds|currency)",
+    re.I,
+)
+_DOC_CURRENCY_CODES = {"canadian": "CAD", "australian": "AUD", "new zealand": "NZD", "hong kong": "HKD", "singapore": "SGD"}
+
+
+# --------------------------------------------------------------------------- clause units
+
+@dataclass
+class _Ctx:
+    doc: Document
+    norm: str
+    breaks: list[int]
+    sections: list[Section]
+    sec_starts: list[int]
+    dollar: str = "USD"
+    unit_cache: dict[int, tuple[int, int]] = field(default_factory=dict)
+
+    def unit_at(self, pos: int) -> tuple[int, int]:
+        i = bisect_right(self.breaks, pos) - 1
+        s = self.breaks[i] if i >= 0 else 0
+        e = self.breaks[i + 1] if i + 1 < len(self.breaks) else len(self.norm)
+        return s, e
+
+    def next_unit(self, unit: tuple[int, int]) -> tuple[int, int] | None:
+        if unit[1] >= len(self.norm):
+            return None
+        return self.unit_at(unit[1])
+
+    def section_at(self, pos: int) -> Section:
+        i = bisect_right(self.sec_starts, pos) - 1
+        return self.sections[max(i, 0)]
+
+    def text(self, unit: tuple[int, int]) -> str:
+        return self.norm[unit[0] : unit[1]]
+
+    def cite(self, start: int, end: int, focus: int | None = None) -> Citation:
+        """A citation of ``[start, end)`` trimmed to at most :data:`lexicon.MAX_QUOTE`
+        characters around ``focus`` and to word boundaries."""
+        start, end = self._trim(start, end)
+        if end - start > lx.MAX_QUOTE:
+            focus = start if focus is None else focus
+            lo = max(start, focus - lx.MAX_QUOTE // 3)
+            hi = min(end, lo + lx.MAX_QUOTE)
+            lo = max(start, hi - lx.MAX_QUOTE)
+            if lo > start:
+                sp = self.norm.find(" ", lo, lo + 30)
+                lo = sp + 1 if sp >= 0 else lo
+            if hi < end:
+                sp = self.norm.rfind(" ", hi - 30, hi)
+                hi = sp if sp > lo else hi
+            start, end = lo, hi
+        return cite(self.doc, start, end)
+
+    def _trim(self, start: int, end: int) -> tuple[int, int]:
+        while start < end and self.norm[start] in " \n\t;,:":
+            start += 1
+        while end > start and self.norm[end - 1] in " \n\t;,:":
+            end -= 1
+        return start, end
+
+
+def _units(norm: str) -> list[int]:
+    breaks = [0]
+    for m in lx.UNIT_BREAK.finditer(norm):
+        if m.group(0) == "." and lx.ABBREVIATION.search(norm, max(0, m.start() - 8), m.start()):
+            continue
+        b = m.end()
+        if b > breaks[-1]:
+            breaks.append(b)
+    return breaks
+
+
+# --------------------------------------------------------------------------- the extractor
+
+@dataclass
+class _Mention:
+    type: str
+    start: int
+    end: int
+    unit: tuple[int, int]
 
 
 class RulesExtractor:
+    """Offline, deterministic extraction of an :class:`InsuranceProfile` by linguistic
+    patterns (see :mod:`contract_review.extract.lexicon`)."""
+
     name = "rules"
     prompt_version = None
     needs_store = False
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings | None = None):
         self.settings = settings
 
-    def extract(self, doc: Document, chunks: list[Chunk]) -> Extraction:
-        searched = [SearchedSection(page=s.page, section=s.title) for s in find_sections(doc)]
-        return Extraction(InsuranceProfile(searched=searched))
+    # -- entry point ---------------------------------------------------------------
+    def extract(self, doc: Document, chunks: list[Chunk] | None = None) -> Extraction:
+        norm = doc.norm
+        sections = find_sections(doc)
+        hits = [m.start() for m in lx.KEYWORDS.finditer(norm)]
+        if not hits:
+            searched = [SearchedSection(page=s.page, section=s.title) for s in sections]
+            return Extraction(InsuranceProfile(searched=searched), notes=["no insurance keyword in the document"])
+        ctx = _Ctx(doc, norm, _units(norm), sections, [s.start for s in sections])
+        dm = _DOC_CURRENCY.search(norm)
+        if dm:
+            ctx.dollar = _DOC_CURRENCY_CODES.get(re.sub(r"\s+", " ", dm.group(1).lower()), "USD")
+        return _Run(ctx, hits).run()
+
+
+class _Run:
+    """The state of one extraction (kept out of the extractor so it stays reentrant)."""
+
+    def __init__(self, ctx: _Ctx, hits: list[int]):
+        self.ctx = ctx
+        self.norm = ctx.norm
+        self.hits = hits
+        self.uncertain: set[str] = set()
+        self.notes: list[str] = []
+
+    # -- the region ------------------------------------------------------------------
+    def _keyword_units(self) -> list[tuple[int, int]]:
+        units: dict[tuple[int, int], None] = {}
+        for h in self.hits:
+            units.setdefault(self.ctx.unit_at(h))
+        return list(units)
+
+    def _is_insurance_unit(self, unit: tuple[int, int]) -> bool:
+        """The unit mentions insurance in a sense other than benefits, deposits, costs."""
+        t = self.ctx.text(unit)
+        words = [m.span() for m in lx.INSURANCE_WORD.finditer(t)]
+        if not words:
+            return False
+        excluded = [m.span() for m in lx.NON_REQUIREMENT_CONTEXT.finditer(t)]
+        excluded += [m.span() for m in lx.ENSURE_SENSE.finditer(t)]
+        return any(not any(a <= s < b or s <= a < e for a, b in excluded) for s, e in words)
+
+    def _obligation(self, unit: tuple[int, int]) -> re.Match[str] | None:
+        """The phrase of ``unit`` that obliges a party to carry insurance, if any."""
+        t = self.ctx.text(unit)
+        if not self._is_insurance_unit(unit):
+            return None
+        negs = [m.span() for m in lx.NOT_AN_OBLIGATION.finditer(t)]
+        for m in lx.OBLIGATION.finditer(t):
+            if any(a - 40 <= m.start() <= b + 5 or m.start() <= a <= m.end() for a, b in negs):
+                continue
+            # the insurance word must belong to this obligation: after it, or shortly before
+            tail = t[m.start() : m.end() + 260]
+            head = t[max(0, m.start() - 160) : m.start()]
+            if lx.INSURANCE_WORD.search(tail) or re.search(r"\b(?:insurance|coverage|polic(?:y|ies))\b[^.;]{0,160}$", head, re.I):
+                if lx.OPTION_ONLY.search(t[max(0, m.start() - 30) : m.end()]):
+                    continue
+                return m
+        return None
+
+    def _representation(self, unit: tuple[int, int]) -> re.Match[str] | None:
+        t = self.ctx.text(unit)
+        if not self._is_insurance_unit(unit):
+            return None
+        if lx.NOT_AN_OBLIGATION.search(t):
+            return None
+        for m in lx.REPRESENTATION.finditer(t):
+            if lx.INSURANCE_WORD.search(t, m.start(), min(len(t), m.end() + 200)) or lx.INSURANCE_WORD.search(m.group(0)):
+                return m
+        return None
+
+    def _exhibit_spans(self, units: list[tuple[int, int]]) -> tuple[list[tuple[int, int]], list[str]]:
+        """Spans of the exhibits/schedules the insurance clauses refer to, and the
+        references that point to nothing attached."""
+        refs: dict[str, int] = {}
+        for u in units:
+            for m in _XREF.finditer(self.ctx.text(u)):
+                tail = self.ctx.text(u)[m.end() : m.end() + 40]
+                if re.match(r"\s*(?:of|to)\s+(?:the|that|this)\s+(?!Agreement\b|SOW\b|Statement)[A-Z]", tail) and not re.match(r"\s*(?:of|to)\s+this\b", tail):
+                    refs.setdefault(f"{m.group(1).lower()} {m.group(2).lower().rstrip('.')}|external", u[0])
+                    continue
+                refs.setdefault(f"{m.group(1).lower()} {m.group(2).lower().rstrip('.')}", u[0])
+        spans, missing = [], []
+        kinds = re.compile(r"^(?:exhibit|schedule|appendix|annex|attachment|addendum|rider)\b", re.I)
+        for key, at in refs.items():
+            if key.endswith("|external"):
+                missing.append(key.split("|")[0])
+                continue
+            found = False
+            for i, s in enumerate(self.ctx.sections):
+                title = (s.title or "").lower()
+                if not title.startswith(key) or not re.match(r"[\s.:\-]|$", title[len(key) : len(key) + 1] or " "):
+                    continue
+                if s.start <= at < s.end:
+                    continue
+                end = s.end
+                for s2 in self.ctx.sections[i + 1 :]:
+                    if kinds.match(s2.title or ""):
+                        break
+                    end = s2.end
+                spans.append((s.start, min(end, s.start + EXHIBIT_MAX_CHARS)))
+                found = True
+            if not found:
+                missing.append(key)
+        return spans, missing
+
+    def _region(self) -> None:
+        ctx = self.ctx
+        kw_units = self._keyword_units()
+        ins_units = [u for u in kw_units if self._is_insurance_unit(u) or "subrogat" in ctx.text(u).lower()]
+        region: dict[tuple[int, int], None] = {u: None for u in ins_units}
+        # sections about insurance
+        for s in ctx.sections:
+            if s.title and re.search(r"insur", s.title, re.I) and not lx.NON_REQUIREMENT_CONTEXT.search(s.title):
+                self._add_span(region, s.start, s.end)
+        # list items that follow an insurance obligation
+        for u in ins_units:
+            if self._obligation(u) or ctx.text(u).rstrip().endswith(":"):
+                self._continue(region, u)
+        # exhibits and schedules referred to by insurance clauses
+        self.exhibits, self.missing_refs = self._exhibit_spans(ins_units)
+        for a, b in self.exhibits:
+            self._add_span(region, a, b)
+        self.region = sorted(region)
+        self.ins_units = sorted(ins_units)
+
+    def _add_span(self, region: dict, start: int, end: int) -> None:
+        u = self.ctx.unit_at(start)
+        while u and u[0] < end:
+            region.setdefault(u)
+            u = self.ctx.next_unit(u)
+
+    def _continue(self, region: dict, unit: tuple[int, int]) -> None:
+        ctx, limit, gap = self.ctx, unit[1] + CONTINUATION_CHARS, 0
+        u = ctx.next_unit(unit)
+        while u and u[0] < limit:
+            t = ctx.text(u)
+            if _policy_mentions_in(t) or lx.AMOUNT.search(t) or lx.INSURANCE_WORD.search(t) or len(t.strip()) < 40:
+                region.setdefault(u)
+                gap = 0
+            else:
+                gap += 1
+                if gap > 1:
+                    break
+            u = ctx.next_unit(u)
+
+    # -- fields ----------------------------------------------------------------------
+    def run(self) -> Extraction:
+        self._region()
+        p = InsuranceProfile()
+        self._insurance_required(p)
+        if p.insurance_required:
+            self._policies(p)
+            for name in TERM_FIELDS:
+                setattr(p, name, self._term(name))
+            self._vague(p)
+        p.searched = self._searched()
+        if not p.insurance_required:
+            # terms are only meaningful when insurance is required; keep the audit trail
+            if any(self._term(name).present for name in TERM_FIELDS):
+                self.uncertain.add("insurance_required")
+        return Extraction(p, notes=self.notes, uncertain=sorted(self.uncertain))
+
+    def _searched(self) -> list[SearchedSection]:
+        seen: dict[tuple[int, str | None], None] = {}
+        for u in self.region:
+            s = self.ctx.section_at(u[0])
+            seen.setdefault((s.page, s.title))
+        if not seen:
+            for s in self.ctx.sections:
+                seen.setdefault((s.page, s.title))
+        return [SearchedSection(page=pg, section=t) for pg, t in seen]
+
+    def _insurance_required(self, p: InsuranceProfile) -> None:
+        obligations, reps = [], []
+        for u in self.region:
+            m = self._obligation(u)
+            if m:
+                obligations.append((u, m))
+                continue
+            r = self._representation(u)
+            if r:
+                reps.append((u, r))
+        self.obligations = obligations
+        found = obligations or reps
+        if not found:
+            return
+        p.insurance_required = True
+        if not obligations:
+            self.uncertain.add("insurance_required")
+            self.notes.append("insurance_required rests on a representation, not a covenant")
+        for u, m in found[:MAX_EVIDENCE]:
+            p.insurance_evidence.append(self.ctx.cite(u[0], u[1], u[0] + m.start()))
+        parties: list[str] = []
+        for u, m in found:
+            for name in _subjects(self.ctx.text(u)[: m.start()]):
+                if name not in parties:
+                    parties.append(name)
+        p.obligated_parties = parties
+
+    def _policies(self, p: InsuranceProfile) -> None:
+        ctx = self.ctx
+        mentions: list[_Mention] = []
+        for u in self.region:
+            t = ctx.text(u)
+            for typ, s, e in _policy_mentions_in(t):
+                mentions.append(_Mention(typ, u[0] + s, u[0] + e, u))
+        self.mentions = mentions
+        policies: dict[str, Policy] = {}
+        limits_seen: set[tuple] = set()
+        region_set = set(self.region)
+        self.amount_units: set[tuple[int, int]] = set()
+        for u in self.region:
+            amounts = find_amounts(self.norm, u[0], u[1], ctx.dollar)
+            if not amounts:
+                continue
+            t = ctx.text(u)
+            insurance_like = bool(lx.INSURANCE_WORD.search(t) or re.search(r"\b(?:limits?|coverage|liability|polic(?:y|ies))\b", t, re.I))
+            for i, a in enumerate(amounts):
+                before = self.norm[max(u[0], a.start - 80) : a.start]
+                nxt = amounts[i + 1].start if i + 1 < len(amounts) else u[1]
+                after = self.norm[a.end : min(nxt, a.end + 70, u[1])]
+                if lx.NOT_A_LIMIT_BEFORE.search(before) and not re.search(r"(?:limits?|not\s+less\s+than|at\s+least|minimum)\W{0,12}$", before, re.I):
+                    continue
+                if lx.NOT_A_LIMIT_AFTER.search(after):
+                    continue
+                if a.value is not None and a.value < 1000:
+                    continue
+                typ = self._type_for(a.start, u, mentions, region_set)
+                if typ is None:
+                    if not insurance_like:
+                        continue
+                    typ = "other"
+                    self.uncertain.add("policies")
+                self.amount_units.add(u)
+                prev_end = amounts[i - 1].end if i > 0 else max(u[0], a.start - 45)
+                bases = bases_in(after.split(";")[0])
+                if not bases:
+                    lead = self.norm[prev_end : a.start]
+                    b = basis_of(lead[-45:])
+                    bases = [b]
+                    if b == "other" and i + 1 < len(amounts) and re.fullmatch(r"\s*/\s*", self.norm[a.end : amounts[i + 1].start]):
+                        bases = ["per_occurrence"]
+                    elif b == "other" and i > 0 and re.fullmatch(r"\s*/\s*", self.norm[amounts[i - 1].end : a.start]):
+                        bases = ["aggregate"]
+                pol = policies.setdefault(typ, Policy(type=typ))
+                for basis in bases:
+                    key = (typ, a.value, a.currency, basis, a.redacted)
+                    if key in limits_seen:
+                        continue
+                    limits_seen.add(key)
+                    pol.limits.append(Limit(amount=a.value, currency=a.currency, basis=basis, redacted=a.redacted))
+                if len(pol.evidence) < MAX_EVIDENCE and not any(c.start <= a.start < c.end for c in pol.evidence):
+                    pol.evidence.append(ctx.cite(u[0], u[1], a.start))
+        # types named in an insurance clause without an amount
+        for mtn in mentions:
+            if not (self._is_insurance_unit(mtn.unit) or mtn.unit in self.amount_units or self._in_list(mtn.unit)):
+                continue
+            pol = policies.setdefault(mtn.type, Policy(type=mtn.type))
+            if len(pol.evidence) < MAX_EVIDENCE and not any(c.start <= mtn.start < c.end for c in pol.evidence):
+                pol.evidence.append(ctx.cite(mtn.unit[0], mtn.unit[1], mtn.start))
+        p.policies = [policies[t] for t in _TYPE_ORDER if t in policies and policies[t].evidence]
+
+    def _in_list(self, unit: tuple[int, int]) -> bool:
+        """The unit continues a list introduced by an insurance obligation."""
+        for u, _m in self.obligations:
+            if u[0] <= unit[0] <= u[1] + CONTINUATION_CHARS:
+                return True
+        return any(a <= unit[0] < b for a, b in self.exhibits)
+
+    def _type_for(self, pos: int, unit: tuple[int, int], mentions: list[_Mention], region_set: set) -> str | None:
+        before = [m for m in mentions if m.unit == unit and m.end <= pos]
+        if before:
+            return before[-1].type
+        # a table row: the type sits in the previous cell (line)
+        prev = [m for m in mentions if m.end <= pos and pos - m.end < 160 and m.unit != unit]
+        if prev and "\n" in self.norm[prev[-1].end : pos]:
+            between = self.norm[prev[-1].end : pos]
+            if not re.search(r"[.;]\s", between):
+                return prev[-1].type
+        after = [m for m in mentions if m.unit == unit and m.start >= pos and m.start - pos < 60]
+        if after:
+            return after[0].type
+        return None
+
+    def _term(self, name: str) -> Term:
+        rule = lx.TERM_RULES[name]
+        ctx = self.ctx
+        term = Term()
+        negated: list[tuple[int, int]] = []
+        weak = False
+        for u in self.region:
+            t = ctx.text(u)
+            if rule.exclude and rule.exclude.search(t):
+                continue
+            for m in rule.positive.finditer(t):
+                window = t[max(0, m.start() - 160) : m.end()]
+                clause_start = max(window.rfind(";"), window.rfind(". "))
+                window = window[clause_start + 1 :] if clause_start >= 0 and clause_start < len(window) - (m.end() - m.start()) else window
+                if rule.negative and rule.negative.search(window):
+                    negated.append(u)
+                    continue
+                if lx.WEAK_QUALIFIER.search(t[max(0, m.start() - 120) : m.end() + 60]):
+                    weak = True
+                if len(term.evidence) < MAX_EVIDENCE and not any(c.start <= u[0] + m.start() < c.end for c in term.evidence):
+                    term.evidence.append(ctx.cite(u[0], u[1], u[0] + m.start()))
+                term.present = True
+                break
+        if (term.present and (negated or weak)) or (not term.present and negated):
+            self.uncertain.add(name)
+        return term
+
+    def _vague(self, p: InsuranceProfile) -> None:
+        ctx = self.ctx
+        cites: list[Citation] = []
+        by_rule: set[str] = set()
+
+        def add(u: tuple[int, int], focus: int, rule: str) -> None:
+            by_rule.add(rule)
+            if len(cites) < MAX_EVIDENCE and not any(c.start <= focus < c.end for c in cites):
+                cites.append(ctx.cite(u[0], u[1], focus))
+
+        for u in self.region:
+            t = ctx.text(u)
+            if not (self._is_insurance_unit(u) or self._in_list(u)):
+                continue
+            for m in lx.VAGUE_DISCRETION.finditer(t):
+                if lx.NOT_VAGUE_AMOUNT.search(t[m.start() : m.end() + 60]):
+                    continue
+                add(u, u[0] + m.start(), "discretion")
+                break
+            for m in lx.VAGUE_STANDARD.finditer(t):
+                lo, hi = max(0, m.start() - 50), min(len(t), m.end() + 60)
+                near = t[lo:hi]
+                if not lx.VAGUE_TARGET.search(near):
+                    continue
+                if any(n.start() <= m.start() - lo + 5 and n.end() >= m.start() - lo for n in lx.NOT_VAGUE_TARGET.finditer(near)):
+                    continue
+                if _NOT_VAGUE_USE.search(t[max(0, m.start() - 30) : m.end() + 40]):
+                    continue
+                add(u, u[0] + m.start(), "standard")
+                break
+        # a type of cover required with no amount anywhere for it
+        limited = {pol.type for pol in p.policies if pol.limits}
+        for mtn in getattr(self, "mentions", []):
+            if mtn.type in limited or mtn.type in ("workers_compensation", "employers_liability"):
+                continue
+            u = mtn.unit
+            if not (self._obligation(u) or self._in_list(u)):
+                continue
+            t = ctx.text(u)
+            nxt = ctx.next_unit(u)
+            scope = t + (ctx.text(nxt) if nxt else "")
+            if lx.NOT_VAGUE_AMOUNT.search(scope) or find_amounts(self.norm, u[0], (nxt or u)[1], ctx.dollar):
+                continue
+            if u in self.amount_units or (nxt and nxt in self.amount_units):
+                continue
+            if re.search(r"\b(?:as\s+(?:set\s+forth|specified|described|provided)\s+(?:in|below|above)|following)\b", t, re.I):
+                continue
+            add(u, mtn.start, "no-amount")
+        # limits that live in a document that is referred to but not attached
+        if self.missing_refs and not any(pol.limits for pol in p.policies):
+            for u, m in self.obligations:
+                if _XREF.search(ctx.text(u)):
+                    add(u, u[0] + m.start(), "unattached")
+                    break
+        p.vague_language = sorted(cites, key=lambda c: c.start)
+        if by_rule and by_rule <= {"no-amount", "unattached"}:
+            self.uncertain.add("vague_language")
+
+
+_NOT_VAGUE_USE = re.compile(
+    r"\breasonabl[ey]\s+(?:efforts|time|times|request\w*|notice|opportunity|assistance|cooperation|access|detail|periods?|satisfactory|acceptable)\b"
+    r"|\b(?:reasonably|reasonable)\s+(?:be\s+)?request\w*|\bas\s+(?:may\s+be\s+)?reasonably\s+(?:requested|required\s+to\s+evidence)"
+    r"|\bcommercially\s+reasonable\s+efforts|\bappropriate\s+(?:endorsements?|certificates?|evidence|notice)\b|\bsufficient\s+(?:evidence|proof)\b"
+    r"|\bin\s+the\s+(?:usual|ordinary|normal)\s+course\b|\bnormal\s+wear\b",
+    re.I,
+)
+
+_XREF = re.compile(r"\b(Exhibit|Schedule|Appendix|Annex|Attachment|Addendum|Rider)\s+([A-Z0-9]{1,4}(?:[-.][A-Z0-9]{1,3})?)\b(?!\s*\.\s*\d)")
+
+_TYPE_ORDER = [
+    "general_liability", "product_liability", "professional_liability", "technology_eo", "cyber",
+    "workers_compensation", "employers_liability", "auto", "umbrella_excess", "property", "d_and_o",
+    "clinical_trial", "media_liability", "crime_fidelity", "other",
+]
+
+
+def _policy_mentions_in(text: str) -> list[tuple[str, int, int]]:
+    """(type, start, end) of each policy-type phrase in ``text``; where two overlap the
+    more specific (earlier in :data:`lexicon.POLICY_PATTERNS`) wins."""
+    taken: list[tuple[int, int]] = []
+    out: list[tuple[str, int, int]] = []
+    for typ, pat in lx.POLICY_PATTERNS:
+        for m in pat.finditer(text):
+            s, e = m.span()
+            if any(s < b and a < e for a, b in taken):
+                continue
+            taken.append((s, e))
+            out.append((typ, s, e))
+    out.sort(key=lambda x: x[1])
+    return out
+
+
+_SUBJECT = re.compile(
+    r"(?:\b(?:[Ee]ach|[Bb]oth|[Ee]ither)\s+(?:of\s+the\s+)?(?:[Pp]art(?:y|ies))\b"
+    r"|\b[Yy]ou\b"
+    r"|\b(?:(?:[A-Z][\w&.'-]*|of|the|and|&)\s+){0,5}[A-Z][\w&.'-]*)"
+    r"(?:\s*\([^)]{0,40}\))?(?:\s*,[^,;]{0,80},)?\s*(?:each\s+|also\s+|itself\s+)?$"
+)
+_NOT_A_PARTY = re.compile(r"^(?:The|This|Such|Any|All|In|During|Throughout|Upon|If|Before|Prior|At|Each|Both|Either|Notwithstanding|Subject|Except|Without|Term|Agreement|Section|Article)$")
+
+
+def _subjects(before: str) -> list[str]:
+    """The party (or parties) named just before an obligation verb."""
+    tail = before[-140:]
+    m = _SUBJECT.search(tail)
+    if not m:
+        return []
+    phrase = re.sub(r"\s*\([^)]*\)", "", m.group(0))
+    phrase = re.sub(r",.*$", "", phrase, flags=re.S).strip()
+    phrase = re.sub(r"\s+(?:each|also|itself)$", "", phrase).strip()
+    if re.fullmatch(r"(?:[Ee]ach|[Bb]oth|[Ee]ither)\s+(?:of\s+the\s+)?[Pp]art(?:y|ies)", phrase):
+        return ["Each Party"]
+    if re.fullmatch(r"[Yy]ou", phrase):
+        return ["You"]
+    phrase = re.sub(r"^(?:the|The)\s+", "", phrase)
+    names = [n.strip() for n in re.split(r"\s+(?:and|&)\s+|,\s*", phrase) if n.strip()]
+    out = []
+    for n in names:
+        n = re.sub(r"^(?:of\s+|the\s+)+", "", n).strip()
+        if n and not _NOT_A_PARTY.match(n) and n[0].isupper() and len(n) <= 60:
+            out.append(n)
+    return out
 
 
 @register_extractor("rules")

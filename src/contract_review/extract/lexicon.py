@@ -1,0 +1,294 @@
+"""The vocabulary of the rules extractor: compiled patterns for insurance language.
+
+Everything here is data plus a few pure functions (amount parsing), so that each rule can
+be read, tested and extended on its own. Patterns run over :attr:`Document.norm`
+(NBSP folded to space, curly quotes to straight, dashes to ``-``), whose offsets equal
+those of :attr:`Document.text`.
+
+Registries, not ``if/elif`` chains: :data:`POLICY_PATTERNS` maps each
+:data:`~contract_review.schema.PolicyType` to its phrasings, :data:`BASIS_PATTERNS` each
+limit basis, :data:`CURRENCY_CODES` each written currency; add a line to teach the
+extractor a new phrasing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+I = re.I  # noqa: E741 - short alias for the many case-insensitive patterns below
+
+
+def _c(pattern: str, flags: int = I) -> re.Pattern[str]:
+    return re.compile(pattern, flags)
+
+
+# --------------------------------------------------------------------------- the cheap scan
+#: First pass over the whole document: anything that can start an insurance clause.
+KEYWORDS = _c(r"insur|subrogat|assurance\b|self-insur")
+
+#: An insurance noun (not "insurrection", not a bare "insure that" = ensure).
+INSURANCE_WORD = _c(r"\binsur(?:ance|ances|ed|eds|er|ers|ing)\b|\bself[- ]?insur\w*|\binsure\b(?!\s+(?:that|the\s+(?:accuracy|quality|timely|proper|safety|compliance)))|\binsurable\b")
+
+# --------------------------------------------------------------------------- clause units
+#: Where a sentence or list item ends: a full stop or semicolon before a capital, a digit
+#: or an opening bracket; a colon at a line end; a blank line; a new line that opens a
+#: list item ("(a)", "(iv)", "2.", "A.", "12.3") or a table cell that starts a new row.
+UNIT_BREAK = re.compile(
+    r"[.;](?=[\"')\]]?\s+[\"'(\[]?[A-Z0-9(\[])"
+    r"|:[ \t]*(?=\n)"
+    r"|\n[ \t]*\n"
+    r"|(?=\n[ \t]*(?:\(?[a-zA-Z]{1,4}\)|\(?\d{1,2}(?:\.\d{1,2}){0,3}[.)]|[A-Z][.)]|[ivxIVX]{1,5}[.)]|[-\u2022*\u25cf\u25aa])[ \t]+\S)"
+)
+#: A full stop after these is not the end of a sentence ("Acme Co. shall", "U.S. dollars").
+ABBREVIATION = re.compile(r"(?:\b(?:No|Co|Inc|Ltd|Corp|St|Mr|Ms|Mrs|Dr|vs|Jr|Sr|e\.g|i\.e|Nos|Art|Sec|cf|approx|Cal|Del|N\.Y|Ill|Ala|Mass|Fla|Tex|Pa)|\b[A-Z]|\.[A-Z])$", re.I)
+MAX_QUOTE = 400
+
+# --------------------------------------------------------------------------- obligations
+_SUBJ_END = r"(?:shall|will|must|agrees?\s+to|covenants?\s+(?:to|that)|undertakes?\s+to|(?:is|are|be|been)\s+(?:required|obligated)\s+to|shall\s+be\s+responsible\s+for)"
+_ACT = (
+    r"(?:obtain|maintain|carry|keep|procure|purchase|secure|have|take\s+out|effect|insure|self[- ]?insure|"
+    r"arrange|provide|furnish|continue\s+to\s+(?:maintain|carry|keep|have)|cause\s+to\s+be\s+(?:maintained|insured))"
+)
+#: "Vendor shall, at its own expense, obtain and maintain ... insurance"
+OBLIGATION = _c(
+    rf"\b{_SUBJ_END}\s+(?:(?!not\b|no\b|never\b|only\b|have\s+(?:the|no|any)\b)[\w,()'$\[\]*/.&-]+\s+){{0,10}}?{_ACT}\b"
+)
+#: "VS represents and warrants that it has and will maintain ... insurance"; "is insured".
+REPRESENTATION = _c(
+    r"\b(?:represents?|warrants?|covenants?|certif(?:y|ies))\b[^.;]{0,120}?\b(?:has|have|maintains?|carries|carry|holds?|is|are)\b"
+    r"|\b(?:is|are)\s+(?:and\s+will\s+(?:be|remain)\s+)?(?:adequately\s+|fully\s+|properly\s+)?insured\b"
+    r"|\b(?:currently|presently)\s+(?:has|maintains|carries)\b"
+    r"|\b(?:shall|will|must)\s+be\s+(?:fully\s+|adequately\s+|properly\s+)?(?:insured|covered\s+(?:by|under))\b"
+)
+#: An obligation that is negated or a mere option: "shall not be required to maintain",
+#: "has no obligation to", "may insure", "will not obtain", "nothing herein requires".
+NOT_AN_OBLIGATION = _c(
+    r"\b(?:shall|will|must|need|does|do|is|are)\s+not\b[^.;]{0,40}?\b(?:obtain|maintain|carry|keep|procure|purchase|provide|insure|required|obligated|responsible)"
+    r"|\b(?:has|have|is\s+under|be\s+under)\s+no\s+(?:obligation|duty|responsibility)"
+    r"|\bwithout\s+any\s+obligation|\bnothing\s+(?:herein|in\s+this|contained)[^.;]{0,80}?\b(?:require|obligat)"
+    r"|\bno\s+(?:party|one)\s+(?:shall|will)\s+be\s+(?:required|obligated)"
+)
+#: Mentions of insurance that are not a duty to carry it: employee benefits, deposit
+#: insurance, insurance as the parties' business, insurance as a cost item.
+NON_REQUIREMENT_CONTEXT = _c(
+    r"\b(?:medical|health|dental|vision|life|disability|unemployment|employment|social|national|group|pension|travel|"
+    r"hospitali[sz]ation|income\s+protection|benefit)\s+(?:and\s+\w+\s+)?(?:insurance|assurance)\b"
+    r"|\bFDIC\b|\bdeposit\s+insurance|\bFederal\s+Deposit|\bdeposit\s+accounts?\b[^.;]{0,40}insured"
+    r"|\b(?:freight|shipping|carriage|transportation|postage|handling|duties|taxes|tax)\s*(?:,\s*\w+\s*)*(?:and|&|,)\s*insurance\b"
+    r"|\binsurance\s*(?:,\s*\w+\s*)*(?:and|&)\s*(?:freight|shipping|taxes|duties)\b"
+    r"|\b(?:insurance|annuity)\s+(?:products?|agency|agencies|agents?|brokerage|business|regulat\w+|licen[cs]e\w*|commissions?|premiums?\s+(?:written|collected))"
+)
+#: Insurance-meaning-ensure: "shall insure that the goods ...".
+ENSURE_SENSE = _c(r"\binsure\s+(?:that|the\s+(?:accuracy|quality|timely|proper|safety|compliance))\b")
+
+#: "Any of the Parties may at its own expense insure": a mere option.
+OPTION_ONLY = _c(r"\bmay\s+(?:(?:at\s+its\s+\w+\s+\w+\s*,?\s*)|(?:\w+\s+){0,3}?)(?:insure|obtain|acquire|purchase|carry|maintain|elect)\b")
+
+# --------------------------------------------------------------------------- policy types
+#: Each type with its phrasings, most specific first; an overlapping later match is dropped
+#: (so "products liability insurance" is product liability, not generic liability).
+POLICY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("technology_eo", _c(r"\btechnology\s+(?:errors\s+(?:and|&)\s+omissions|E\s?&\s?O|professional\s+liability)\b|\btech\s+E\s?&\s?O\b")),
+    ("cyber", _c(r"\bcyber\s*(?:security|liability|risk|insurance|coverage)?\b|\bnetwork\s+security\b|\bprivacy\s+(?:and\s+(?:network\s+)?security\s+)?liability\b|\bdata\s+(?:breach|theft|protection\s+liability)\b|\bsecurity\s+and\s+privacy\b|\binformation\s+security\s+and\s+privacy\b")),
+    ("clinical_trial", _c(r"\bclinical\s+(?:trials?|study|studies)\s+(?:liability\s+)?insurance\b|\bclinical\s+trials?\s+(?:liability|coverage)\b")),
+    ("d_and_o", _c(r"\bdirectors'?\s+(?:and|&)\s+officers'?\s+(?:liability\s+)?(?:insurance|coverage|policy|liability)|\bD\s?&\s?O\b")),
+    ("media_liability", _c(r"\b(?:media|broadcast(?:er'?s)?|publishers?'?|advertising\s+agency)\s+liability\b|\bmedia\s+(?:insurance|coverage)\b")),
+    ("crime_fidelity", _c(r"\bfidelity\s+(?:bond|insurance|coverage|policy|guarantee)|\bfidelity\b(?=[^.;]{0,40}\b(?:insurance|coverage|policy|policies)\b)|\b(?:commercial\s+)?crime\s+(?:insurance|coverage|policy)\b|\bemployee\s+dishonesty\b|\bblanket\s+(?:fidelity\s+)?bond\b|\bfidelity\s+or\s+crime\b")),
+    ("professional_liability", _c(r"\bprofessional\s+(?:liability|indemnity|errors)|\berrors\s+(?:and|&)\s+omissions|\bE\s?&\s?O\b|\bmalpractice\b")),
+    ("workers_compensation", _c(r"\bwork(?:er|men|man)'?s?'?\s*(?:'s\s*)?comp(?:ensation)?\b")),
+    ("employers_liability", _c(r"\bemployer'?s?'?\s+liability\b")),
+    ("umbrella_excess", _c(r"\bumbrella\b|\bexcess\s+(?:(?:general\s+)?liability|insurance|coverage|policy|policies|layer)\b|\bexcess\s*/\s*umbrella\b")),
+    ("auto", _c(r"\b(?:business\s+|commercial\s+|hired\s+and\s+non-owned\s+|non-owned\s+)?(?:auto(?:mobile)?|motor\s+vehicle|vehicle|truck|fleet)s?(?:\s+and\s+truck)?\s+(?:liability|insurance|coverage|policy)\b|\bmotor\s+carrier\b|\bautomobile\b(?=[^.;]{0,60}\b(?:insurance|liability)\b)")),
+    ("product_liability", _c(r"\bproducts?(?:\s*[-/]\s*|\s+)(?:completed\s+operations\s+)?liability\b|\bproduct\s+recall\b(?=[^.;]{0,30}insur)|\bproducts?\s+(?:and\s+completed\s+operations\s+)?(?:insurance|coverage)\b")),
+    ("property", _c(r"\bproperty\s+(?:(?:and|&)\s+casualty\s+)?(?:insurance|coverage|policy|policies)\b|\ball[- ]risks?\b|\bbusiness\s+interruption\b|\bbuilder'?s'?\s+risk\b|\bcargo\b(?=[^.;]{0,40}\b(?:insurance|liability|coverage)\b)|\b(?:cargo|transit|marine)\s+(?:insurance|coverage)\b|\bcasualty\s+insurance\b|\binsurance\s+(?:on|of)\s+(?:the|its|all)\s+(?:\w+\s+){0,4}?(?:assets|property|properties|equipment|premises|inventory|tools|facilit\w+|theatres?|goods)\b|\binsure\s+(?:all\s+)?(?:its|the|such)\s+(?:\w+\s+){0,3}?(?:assets|property|properties|equipment|premises|inventory|goods)\b|\b(?:against|for)\s+(?:loss\s+(?:or|and)\s+damage\s+by\s+)?fire\b|\bextended\s+coverage\b|\bflood\s+(?:insurance|coverage)\b|\bdisaster\b(?=[^.;]{0,40}insurance)")),
+    ("other", _c(r"\bpollution\s+(?:legal\s+)?(?:liability|insurance|coverage)\b|\bsudden\s+and\s+accidental\s+pollution\b|\bproduct\s+recall\b|\bkey[- ](?:man|person)\s+(?:life\s+)?insurance\b|\benvironmental\s+(?:impairment\s+)?liability\b|\bdisability\s+benefits?\s+insurance\b")),
+    # The generic fallbacks come last so that any named type above wins an overlap.
+    ("general_liability", _c(r"\b(?:commercial|comprehensive)\s+(?:general\s+)?(?:public\s+)?liability\b|\bC\.?G\.?L\.?\b|\bgeneral\s+liability\b|\bpublic\s+liability\b|\bspectator\s+liability\b|\bcivil\s+liability\b|\bthird[- ]party\s+liability\b|\bbodily\s+injury\s+(?:and|&)\s+property\s+damage\s+(?:liability|insurance|coverage)\b|\bliability\s+(?:insurance|coverage|policy|policies)\b|\bcontractual\s+liability\b")),
+]
+
+# --------------------------------------------------------------------------- amounts
+_WORD_NUM = (
+    r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|half"
+)
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_MULT = {"thousand": 1_000, "k": 1_000, "million": 1_000_000, "m": 1_000_000, "mm": 1_000_000, "mn": 1_000_000, "mio": 1_000_000,
+         "billion": 1_000_000_000, "bn": 1_000_000_000}
+
+#: Written currency -> ISO code ("as written"). Longest spellings first in the regex.
+CURRENCY_CODES: dict[str, str] = {
+    "us$": "USD", "u.s.$": "USD", "u.s. $": "USD", "usd": "USD", "us dollars": "USD", "u.s. dollars": "USD",
+    "united states dollars": "USD", "dollars": "USD", "dollar": "USD", "$": "USD",
+    "c$": "CAD", "cdn$": "CAD", "can$": "CAD", "cad": "CAD", "canadian dollars": "CAD",
+    "a$": "AUD", "au$": "AUD", "aud": "AUD", "australian dollars": "AUD",
+    "nz$": "NZD", "nzd": "NZD", "hk$": "HKD", "hkd": "HKD", "s$": "SGD", "sgd": "SGD",
+    "£": "GBP", "gbp": "GBP", "pounds sterling": "GBP", "pounds": "GBP", "sterling": "GBP", "stg": "GBP",
+    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
+    "chf": "CHF", "swiss francs": "CHF", "¥": "JPY", "jpy": "JPY", "yen": "JPY",
+    "rmb": "RMB", "cny": "RMB", "renminbi": "RMB", "yuan": "RMB", "inr": "INR", "rupees": "INR", "rs.": "INR",
+}
+_CUR_PREFIX = r"(?:US\$|U\.S\.\s?\$|CDN\$|CAN\$|C\$|AU\$|A\$|NZ\$|HK\$|S\$|USD|CAD|AUD|NZD|HKD|SGD|GBP|EUR|CHF|JPY|RMB|CNY|INR|Rs\.|Euro|£|€|¥|\$)"
+_CUR_SUFFIX = r"(?:United\s+States\s+dollars|U\.?S\.?\s+dollars|US\s+dollars|Canadian\s+dollars|Australian\s+dollars|dollars|pounds\s+sterling|pounds|sterling|euros?|USD|CAD|AUD|GBP|EUR|CHF|RMB|yuan|renminbi|yen|Swiss\s+francs)"
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_REDACTION = r"\[\s*(?:\.{2,}\s*)?(?:\*\s*){1,8}(?:\.{2,}\s*)?\]|\[\s*(?:X\s*){2,}\]|\[\s*\]|\[\s*(?:redacted|omitted)\s*\]|_{3,}|\*{3,}"
+_MAG = r"(?:\s*(?:million|billion|thousand|mm|mn|mio|bn)\b|(?:m|k)\b)"
+_WORDS = rf"(?:(?:{_WORD_NUM})(?:[\s-]+(?:and[\s-]+)?(?:{_WORD_NUM}))*)"
+
+AMOUNT = re.compile(
+    rf"(?P<pre>{_CUR_PREFIX})\s?(?P<pred>{_REDACTION}|(?:{_DIGITS}){_MAG}?)"
+    rf"|(?P<words>\b{_WORDS})\s+(?:\(\s*(?:{_CUR_PREFIX})?\s?(?:{_DIGITS}|{_REDACTION})\s*\)\s+)?(?P<wcur>{_CUR_SUFFIX})\b"
+    rf"|(?P<red>{_REDACTION})\s+(?P<rcur>dollars|euros?|pounds)\b"
+    rf"|\b(?P<digs>{_DIGITS}){_MAG}?\s+(?P<dcur>{_CUR_SUFFIX})\b"
+    rf"|(?P<bare>{_REDACTION})",
+    I,
+)
+#: An amount in words directly followed by the same amount in figures: "one million dollars ($1,000,000)".
+PAREN_FIGURES = re.compile(rf"\s*\(\s*(?:{_CUR_PREFIX})?\s?(?:{_DIGITS}|{_REDACTION}){_MAG}?\s*\)", I)
+
+#: Redactions count as a limit only where the text says an amount goes there.
+LIMIT_CUE_BEFORE = _c(r"(?:limits?|amounts?|sums?|coverage|cover|minimum|minimums|not\s+less\s+than|no\s+less\s+than|at\s+least|in\s+excess\s+of|of\s+not\s+less|insurance|policy|liability|occurrence|aggregate|accident|claim|person|employee|disease|CSL|limit:?)\W{0,6}$")
+BASIS_OR_CUR_AFTER = _c(r"^\W{0,4}(?:dollars|euros?|per\b|each\b|in\s+the\s+aggregate|aggregate|combined|single|any\s+one|for\s+(?:each|any|bodily|property)|annual)")
+
+#: Amounts that are not insurance limits (deductibles, fees, caps).
+NOT_A_LIMIT_BEFORE = _c(
+    r"(?:deductibles?|self[- ]insured\s+retentions?|retentions?|SIR|premiums?|fees?|price|cost|costs|pay|paid|payment|"
+    r"royalt\w+|compensation|salary|cap|capped|shall\s+not\s+exceed|not\s+to\s+exceed|exceed|liable|liability\s+(?:of|under)\b[^$]{0,60}|"
+    r"damages|penalty|purchase|invoice|revenue|sales|net\s+worth|capital|loan|credit|bonus|reimburse\w*)\W{0,25}[^.;$]{0,25}$"
+)
+NOT_A_LIMIT_AFTER = _c(r"^\W{0,3}(?:deductible|self[- ]insured\s+retention|retention|per\s+(?:month|year|annum|hour|day|unit)|of\s+(?:net\s+)?(?:sales|revenue))")
+
+# --------------------------------------------------------------------------- basis
+#: Basis phrasings, checked after the amount (then just before it for table headers).
+BASIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("combined_single", _c(r"\bcombined\s+single\b|\bCSL\b|\bsingle\s+limit\b")),
+    ("each_accident", _c(r"\b(?:each|per|any\s+one)\s+accident\b")),
+    ("per_person", _c(r"\b(?:each|per|any\s+one)\s+(?:person|employee|individual)\b|\bdisease\s*-\s*each\s+employee\b")),
+    ("per_claim", _c(r"\b(?:each|per|any\s+one)\s+(?:claim|loss|wrongful\s+act)\b|\bper\s+individual\s+claim\b")),
+    ("aggregate", _c(r"\baggregate\b|\bper\s+(?:policy\s+)?(?:year|annum|period)\b|\bannual(?:ly)?\b(?!\s+basis)")),
+    ("per_occurrence", _c(r"\b(?:each|per|any\s+one|every)\s+(?:occurrence|incident|event|accident\s+or\s+occurrence|loss\s+occurrence)\b|\boccurrence\b")),
+]
+
+# --------------------------------------------------------------------------- terms
+@dataclass(frozen=True)
+class TermRule:
+    """A term's positive phrasings and the negations that cancel a match in its clause."""
+
+    positive: re.Pattern[str]
+    negative: re.Pattern[str] | None = None  # in the clause before (or around) the match
+    exclude: re.Pattern[str] | None = None  # the whole clause is about something else
+
+
+_GENERIC_NEG = (
+    r"\b(?:no|any)\s+(?:obligation|duty|requirement)\s+to\b|\bnot\s+(?:be\s+)?(?:required|obligated|obliged)\s+to\b"
+    r"|\b(?:shall|will|need|does|do|must)\s+not\s+(?:be\s+)?(?:required\s+to\s+)?(?:name|add|include|provide|waive|deliver|furnish|obtain|give)\b"
+    r"|\bnothing\s+(?:herein|in\s+this|contained)|\bin\s+no\s+event\b|\bneither\b[^.;]{0,60}\bnor\b|\bwithout\s+any\s+obligation"
+    r"|\bnot\s+(?:operate|constitute|be\s+deemed|be\s+construed)\s+(?:as\s+)?(?:an?\s+)?waiver\b"
+)
+
+TERM_RULES: dict[str, TermRule] = {
+    "additional_insured": TermRule(
+        positive=_c(
+            r"\badditional(?:ly)?\s+(?:named\s+)?insureds?\b"
+            r"|\bnamed\s+(?:as\s+)?(?:an?\s+)?(?:additional\s+)?(?:named\s+)?insureds?\b"
+            r"|\b(?:name|naming|names|named|include|including|includes|included|add|adding|added|covered|cover|covering|endorsed\s+to\s+include)\b[^.;]{0,120}?\bas\s+(?:an?\s+)?(?:additional\s+)?(?:named\s+)?insureds?\b(?!\s+(?:party|parties)\s+to)"
+            r"|\bas\s+(?:an?\s+)?insured\s+part(?:y|ies)\b|\binsured\s+parties\b(?=[^.;]{0,40}\b(?:under|on)\b)"
+        ),
+        negative=_c(_GENERIC_NEG + r"|\bno\s+(?:additional\s+)?insured\s+status\b"),
+        exclude=_c(r"^(?!.*\badditional).*\bloss\s+payees?\b(?!.*\binsureds?\b)|\balthough\s+named\s+as\s+an?\s+insured"),
+    ),
+    "waiver_of_subrogation": TermRule(
+        positive=_c(
+            r"\bwaiv\w*\b[^.;]{0,160}?\bsubrogat\w*"
+            r"|\bsubrogation\b[^.;]{0,30}\b(?:waiver|waived|is\s+waived|shall\s+be\s+waived)\b"
+            r"|\bwaiv\w*\b[^.;]{0,80}?\b(?:rights?|claims?)\s+of\s+recovery\b"
+            r"|\bwaive\w*\b[^.;]{0,60}?\b(?:insurers?|underwriters?|insurance\s+carriers?)\b[^.;]{0,60}?\brights?\b"
+        ),
+        negative=_c(_GENERIC_NEG),
+        exclude=_c(r"\bguarant(?:or|ee|y)\b(?![^.;]*\binsur)"),
+    ),
+    "primary_noncontributory": TermRule(
+        positive=_c(
+            r"\bprimary\s*(?:and|&|/|,)\s*non-?\s?contribut\w*|\bnon-?\s?contributory\b|\bnon-?\s?contributing\b"
+            r"|\b(?:insurance|coverage|polic(?:y|ies)|it)\b[^.;]{0,80}?\b(?:be|is|are|as|shall\s+be|will\s+be)\s+(?:deemed\s+|considered\s+)?primary\b(?!\s+(?:limits?|layer))"
+            r"|\bprimary\s+(?:insurance|coverage)\s+(?:with\s+respect|for|to|and|over)\b|\bprimary\s+to\s+(?:and|any|all)\b|\bon\s+a\s+primary\s+basis\b"
+        ),
+        negative=_c(_GENERIC_NEG + r"|\bexcess\s+(?:over|of)\s+(?:any|other)\b"),
+    ),
+    "certificate_of_insurance": TermRule(
+        positive=_c(
+            r"\bcertificates?\s+of\s+(?:insurance|coverage)\b|\binsurance\s+certificates?\b"
+            r"|\bcertificat\w+\s+(?:of\s+insurance\s+)?(?:from\s+(?:its|the|their)\s+insurer|evidencing)\b"
+            r"|\bevidence\s+of\s+(?:the\s+|such\s+|its\s+|all\s+|said\s+|any\s+|that\s+)?(?:insurance|coverage|self-insurance|polic)"
+            r"|\bevidence\s+of\s+(?:the\s+)?(?:effectiveness|existence|maintenance)\s+of\s+(?:such|the|its)\s+(?:insurance|coverage|polic)"
+            r"|\bevidencing\s+(?:such|the|said|that|its|all)\s+(?:insurance|coverage|polic)|\bevidenc\w+\s+that\s+insurance"
+            r"|\bcop(?:y|ies)\s+of\s+(?:the\s+|all\s+|such\s+|its\s+|each\s+|any\s+|said\s+)?(?:insurance\s+)?(?:polic(?:y|ies)|certificates?)"
+            r"|\bproof\s+of\s+(?:such\s+|the\s+)?(?:insurance|coverage)\b|\bcertification\s+of\s+insurance\b"
+        ),
+        negative=_c(_GENERIC_NEG),
+        exclude=_c(r"\bFDIC\b|\bdeposit\s+accounts?\b"),
+    ),
+    "cancellation_notice": TermRule(
+        positive=_c(
+            r"\b(?:prior|advance|advanced|previous)\s+(?:written\s+)?notice\b[^.;]{0,120}?\b(?:cancel\w*|non-?\s?renew\w*|terminat\w*|material(?:ly)?\s+(?:change|alter|modif|reduc)\w*|expir\w*|alteration|decrease|reduction|modification|lapse)"
+            r"|\b(?:cancel\w*|non-?\s?renew\w*|material(?:ly)?\s+(?:change|alter|modif|reduc)\w*|alteration|expiration|modification|decrease)\b[^.;]{0,160}?\b(?:prior|advance|advanced|previous)\s+(?:written\s+)?notice"
+            r"|\b(?:\d+|[a-z]+|\[[^\]]{0,12}\])\s*(?:\(\d+\)\s*)?(?:calendar\s+|business\s+)?days'?\s*(?:'s\s+)?(?:prior\s+|advance\s+|advanced\s+)?(?:written\s+)?(?:notice|notification)\s+(?:to\s+[^.;]{0,60}?\s)?(?:of|in\s+the\s+event\s+of|before|prior\s+to)\b[^.;]{0,80}?\b(?:cancel\w*|non-?\s?renew\w*|terminat\w*|material|alteration|change|expir\w*|modification)"
+            r"|\b(?:not|only)\s+be\s+(?:subject\s+to\s+)?(?:cancell?ed|cancell?able|cancelable|terminated|materially\s+(?:changed|altered|reduced)|changed|reduced|non-?renewed|modified)\b[^.;]{0,140}?\b(?:without|except|unless|upon|after)\b[^.;]{0,80}?\b(?:notice|notif\w+)"
+            r"|\bcancell?able\s+only\s+upon\b[^.;]{0,60}\bnotice|\bnon-?\s?cancell?able\b[^.;]{0,60}\bexcept\b[^.;]{0,60}\bnotice"
+            r"|\bnotice\s+(?:to\s+[^.;]{0,60}?\s)?(?:at\s+least\s+)?(?:\d+|[a-z]+|\[[^\]]{0,12}\])\s*(?:\(\d+\)\s*)?days\s+(?:prior\s+to|before|in\s+advance\s+of)\b[^.;]{0,60}?\b(?:cancel\w*|non-?renew\w*|terminat\w*|change|expir\w*|modif\w*)"
+            r"|\bnotice\s+prior\s+to\s+(?:any\s+|the\s+)?(?:cancel\w*|non-?renew\w*|terminat\w*|alteration|material|change|expir\w*|modif\w*)"
+        ),
+        negative=_c(_GENERIC_NEG),
+        exclude=_c(r"\b(?:promptly|immediately)\s+(?:after|upon|following)\b[^.;]{0,40}\b(?:cancel|lapse|termination)|\bwithin\s+\w+\s+(?:\(\d+\)\s+)?days\s+(?:after|following|of)\b"),
+    ),
+}
+
+#: Qualifiers that make an otherwise firm term weak (the hybrid extractor double-checks).
+WEAK_QUALIFIER = _c(r"\b(?:reasonable|best|commercially\s+reasonable)\s+efforts\b|\bendeavou?r\b|\battempt\s+to\b|\bif\s+(?:available|possible|obtainable)\b|\bto\s+the\s+extent\s+(?:available|possible|obtainable|commercially)")
+
+# --------------------------------------------------------------------------- vague language
+#: A qualitative standard for the amount or scope of cover.
+VAGUE_STANDARD = _c(
+    r"\b(?:adequate(?:ly)?|sufficient(?:ly)?|appropriate|reasonabl[ey]|customar(?:y|ily)|prudent|usual(?:ly)?|ordinary|"
+    r"commercially\s+reasonable|consistent\s+with\s+(?:industry|the\s+industry|normal|standard|good|prudent|sound)|industry[- ]standards?|"
+    r"generally\s+accepted|standard\s+(?:in\s+the\s+industry|practice|industry)|normal(?:ly)?|comparable|similarly\s+situated|"
+    r"good\s+(?:industry\s+)?practice|sound\s+business\s+practice)\b"
+)
+#: Those standards only make a limit vague when they qualify cover, amounts or limits.
+VAGUE_TARGET = _c(
+    r"\b(?:amounts?|limits?|levels?|coverages?|cover|insurance|insured|insure|polic(?:y|ies)|types?|sums?|perils|risks?|protection|self[- ]insur\w*)\b"
+)
+#: Standards that describe the insurer or its rating, not the cover: not vague.
+NOT_VAGUE_TARGET = _c(
+    r"\b(?:insurers?|insurance\s+(?:companies|company|carriers?)|carriers?|underwriters?|companies|company)\s+(?:\w+\s+){0,3}?(?:reasonably\s+)?(?:acceptable|satisfactory|reputable|rated)"
+    r"|\b(?:reasonably\s+)?(?:acceptable|satisfactory)\s+to\b|\breputable\b|\b(?:reasonable|prior)\s+(?:written\s+)?notice\b|\breasonably\s+request\w*\s+(?:evidence|certificates?|copies)"
+    r"|\breasonable\s+(?:attorneys?'?\s+)?fees|\bas\s+(?:may\s+be\s+)?reasonably\s+requested\b[^.;]{0,20}\b(?:evidence|certificate)"
+)
+#: Discretion or deferral: "in such amounts as X may require", "as may be requested by",
+#: "types and amounts we specify in the Standards", a right to raise limits later.
+VAGUE_DISCRETION = _c(
+    r"\b(?:in\s+)?(?:such\s+)?(?:types?\s+and\s+(?:in\s+)?)?(?:such\s+)?amounts?\s+(?:and\s+(?:on\s+)?(?:such\s+)?(?:terms|perils|coverages?|types?)\s+)?(?:as|that|which)\s+(?:(?:is|are|may\s+be|shall\s+be)\s+)?(?:\w+\s+){0,4}?"
+    r"(?:may|shall|will|deems?|determines?|requires?|requests?|specif\w+|reasonably|currently|customarily|consistent|generally|secure|appropriate|adequate|sufficient|necessary|required|recommended|designated|established|approved|acceptable|ordinarily|usually|has|have|maintains?|carries)"
+    r"|\b(?:insurance|coverages?|polic(?:y|ies))\s+(?:\w+\s+){0,3}?as\s+(?:may\s+be\s+)?(?:reasonably\s+)?(?:required|requested|specified|determined|designated|established|recommended|approved)\s+(?:by|in|from)\s+(?!(?:applicable\s+|any\s+|the\s+)?(?:law|laws|statute|regulation))"
+    r"|\b(?:types?|amounts?|limits?|coverages?)\s+(?:\w+\s+){0,3}?(?:we|it|they|[A-Z][A-Za-z]+)\s+(?:may\s+)?(?:reasonably\s+)?(?:specify|specifies|require|requires|establish|establishes|determine|determines|designate|designates|prescribe|prescribes|request|requests)\b"
+    r"|\b(?:higher|additional|increased?|greater|other)\s+(?:policy\s+)?(?:limits?|amounts?|coverages?|types?|insurance)\b[^.;]{0,80}?\b(?:may|might|shall|will)\s+(?:be\s+)?(?:required|requested|specified|established|determined|reasonably\s+require)"
+    r"|\b(?:reserves?|retain|retains|shall\s+have)\s+the\s+right\s+to\b[^.;]{0,80}?\b(?:amounts?|limits?|coverages?|types?|insurance)\b"
+    r"|\bmay\s+(?:from\s+time\s+to\s+time\s+)?(?:reasonably\s+)?(?:increase|change|modify|raise|require\s+(?:additional|higher|increased|other))\b[^.;]{0,60}?\b(?:amounts?|limits?|coverages?|types?|insurance)\b"
+    r"|\b(?:such\s+(?:other\s+)?amounts?|amounts?|limits?)\s+(?:that\s+)?(?:we|it|[A-Z][A-Za-z]+)\s+may\s+(?:establish|specify|require|determine|designate)"
+    r"|\bamounts?\s+(?:that|which)\s+(?:secure|cover|protect)\b|\bin\s+(?:the\s+)?amounts?\s+(?:required|specified|set)\s+(?:by|in)\s+(?:the\s+)?(?:Operations\s+)?(?:Manual|Standards|Brand\s+Standards|System\s+Standards|Guidelines|Policies)"
+)
+#: Statutory or regulatory amounts, and formula amounts: not vague (LABELS.md conventions).
+NOT_VAGUE_AMOUNT = _c(
+    r"\bstatutory\b|\b(?:required|mandated|prescribed|requested)\s+by\s+(?:all\s+)?(?:applicable\s+|local\s+|state\s+|federal\s+|governing\s+|relevant\s+)*(?:law|laws|statutes?|regulations?|legislation)\b"
+    r"|\b(?:applicable|state|federal)\s+law\s+requirements\b|\blegally\s+(?:required|mandated)\b|\bby\s+law\b|\bunder\s+(?:applicable\s+)?law\b"
+    r"|\bfinancial\s+responsibility\b|\bC\.?F\.?R\.?\b|\bfull\s+(?:insurable\s+|replacement\s+)?(?:replacement\s+)?(?:value|cost)\b|\breplacement\s+(?:cost|value)\b"
+    r"|\b\d+\s*%\s+of\b|\bper\s+cent\s+of\b|\binvoice\s+value\b|\bcost\s+of\s+replacement\b"
+)
+#: A limit document that the contract mentions but does not attach.
+UNATTACHED_SOURCE = _c(r"\b(?:Operations\s+Manual|Manual|System\s+Standards|Brand\s+Standards|Standards|Guidelines)\b")
