@@ -450,14 +450,16 @@ def _finding_line(result, f) -> str:
         where = f'{result.file}:p{c.page} "{quote[:80]}"'
     else:
         where = result.file
-    return f"{f.rule} {f.slug} [{f.severity}] --> {where}"
+    return f"{f.rule} {f.slug} [{f.severity}] --> {where} -- {f.message}"
 
 
 def render_sample_findings() -> str:
     from contract_review.pipeline import Reviewer
 
     lines = []
-    files = sorted(SAMPLES.glob("*.pdf"))  # the DOCX twins carry the same text
+    # Each contract once: its PDF, or its DOCX when it has no PDF (a DOCX twin carries the same text).
+    pdfs = {p.stem for p in SAMPLES.glob("*.pdf")}
+    files = sorted([*SAMPLES.glob("*.pdf"), *(p for p in SAMPLES.glob("*.docx") if p.stem not in pdfs)])
     for name in ("general", "technology-services"):
         reviewer = Reviewer(extractor="rules", playbook=name)
         lines.append(f"# playbook {name}")
