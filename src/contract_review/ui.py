@@ -262,7 +262,8 @@ def summary_rows(results: list[ReviewResult]) -> list[dict]:
     rows = []
     for r in results:
         base = csv_row(r)
-        row = {k: v for k, v in base.items() if k not in ("path", "sha256", "prompt_version")}
+        # "" stands for "not applicable" in CSV; a table column of numbers needs None
+        row = {k: (None if v == "" else v) for k, v in base.items() if k not in ("path", "sha256", "prompt_version")}
         fired = {f"{f.rule} {f.slug}" for f in r.findings}
         for flag in flags:
             row[flag] = flag in fired

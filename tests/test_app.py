@@ -1,0 +1,485 @@
+"""The Streamlit app's logic: services in contract_review.ui (pure functions) and the pages
+driven by streamlit.testing.v1.AppTest, with real uploads, real PDFs and a real Chroma store
+on disk. The browser path is in test_e2e_browser.py."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from contract_review import ui
+from contract_review.loaders import Document
+from contract_review.pipeline import Reviewer
+from contract_review.schema import Citation, Finding, ReviewResult
+from contract_review.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "app.py"
+SAMPLES = ROOT / "sample_contracts"
+TIMEOUT = 180
+
+
+# --------------------------------------------------------------------------- files
+
+
+def make_pdf(paragraphs: list[str]) -> bytes:
+    """A real text PDF (reportlab), one paragraph per block, page breaks as needed."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    buf = io.BytesIO()
+    styles = getSampleStyleSheet()
+    doc = SimpleDocTemplate(buf, pagesize=letter, invariant=1)
+    doc.build([Paragraph(p, styles["BodyText"]) for p in paragraphs])
+    return buf.getvalue()
+
+
+FLAWED = [
+    "MASTER SERVICES AGREEMENT",
+    "This Master Services Agreement is made between Northwind Parcel Co. (\"Customer\") and "
+    "Bluefin Analytics LLC (\"Vendor\").",
+    "1. Services. Vendor shall provide the data analysis services described in each statement of work.",
+    "2. Fees. Customer shall pay each undisputed invoice within thirty (30) days of receipt.",
+    "3. Insurance. Vendor shall maintain adequate insurance.",
+    "4. Governing Law. This Agreement is governed by the laws of the State of Delaware.",
+]
+
+
+def scanned_pdf() -> bytes:
+    """A PDF page with only a drawing (no text layer), like a scan."""
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, invariant=1)
+    c.rect(72, 72, 400, 600, fill=1)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def encrypted_pdf() -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(make_pdf(FLAWED))).pages:
+        writer.add_page(page)
+    writer.encrypt("owner-and-user-secret", algorithm="AES-128")
+    buf = io.BytesIO()
+    writer.write(buf)
+    return buf.getvalue()
+
+
+def sample(name: str) -> Path:
+    path = SAMPLES / name
+    if not path.is_file():
+        pytest.skip(f"{path} not built yet")
+    return path
+
+
+def norm(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+# --------------------------------------------------------------------------- AppTest helpers
+
+
+def new_app() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def upload(at: AppTest, files: list[tuple[str, bytes]], key: str = "review_files") -> AppTest:
+    at.file_uploader(key=key).set_value([(n, d, "application/octet-stream") for n, d in files])
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def html_bodies(at: AppTest) -> list[str]:
+    return [h.proto.body for h in at.get("html")]
+
+
+def frame(at: AppTest, column: str):
+    """The one dataframe on the page that has ``column`` (None when there is none)."""
+    found = [d.value for d in at.dataframe if column in d.value.columns]
+    assert len(found) <= 1
+    return found[0] if found else None
+
+
+def workspace(at: AppTest) -> ui.Workspace:
+    return at.session_state["workspace"]
+
+
+# =========================================================================== pure services
+
+
+def test_md_escape_neutralises_markdown_links_images_and_directives():
+    nasty = "![x](http://example.invalid/leak?q=1) [click](javascript:alert(1)) :red[big] <b>x</b> **bold**"
+    out = ui.md_escape(nasty)
+    for token in ("![", "](", ":red[", "<b>", "**"):
+        assert token not in out
+    # every removed character is still there, escaped
+    assert out.replace("\\", "") == nasty
+
+
+def test_highlight_html_escapes_contract_text_and_marks_only_the_quote():
+    page1 = "Recitals.\n"
+    page2 = 'Vendor <script>alert("x")</script> shall maintain adequate insurance & more.'
+    doc = Document.from_page_texts("c.txt", "0" * 64, [page1, page2], "text")
+    start = doc.text.index("shall maintain")
+    end = start + len("shall maintain adequate insurance")
+    html = ui.highlight_html(doc, Citation(quote=doc.text[start:end], page=2, start=start, end=end))
+    assert "<script>" not in html and "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "<mark>shall maintain adequate insurance</mark>" in html
+    assert "&amp; more." in html
+    assert "Recitals" not in html  # only the quote's page
+    assert "Page 2 of 2" in html
+
+
+def test_highlight_clips_a_quote_that_runs_over_the_page_break():
+    doc = Document.from_page_texts("c.txt", "0" * 64, ["first page ends here", "second page"], "text")
+    start = doc.text.index("ends")
+    end = doc.text.index("page", doc.text.index("second")) + 4
+    html = ui.highlight_html(doc, Citation(quote=doc.text[start:end], page=1, start=start, end=end))
+    assert "first page <mark>ends here</mark>" in html
+
+
+def test_finding_html_escapes_message_and_quotes():
+    f = Finding(rule="INS003", slug="vague-insurance-language", severity="high",
+                message="Uses <img src=x onerror=alert(1)>", suggestion="x",
+                evidence=[Citation(quote='"adequate" <insurance>', page=4, start=0, end=5)])
+    html = ui.finding_html(f)
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;insurance&gt;" in html and "p.&nbsp;4" in html and "INS003" in html and "HIGH" in html
+
+
+@pytest.mark.parametrize("given, expected", [
+    ("../../etc/passwd", "passwd"),
+    ("C:\\Users\\me\\contract.pdf", "contract.pdf"),
+    ("bad\x00name\n.pdf", "badname.pdf"),
+    ("..", "upload"),
+    ("", "upload"),
+    ("Vertrag März.pdf", "Vertrag März.pdf"),
+])
+def test_safe_filename(given, expected):
+    assert ui.safe_filename(given) == expected
+
+
+def test_remote_extractors_are_off_without_an_endpoint_and_named_with_one():
+    names = ["hybrid", "llm", "rules"]
+    off = ui.extractor_options(Settings(), names)
+    assert [o.name for o in off] == ["rules", "hybrid", "llm"]
+    assert [o.enabled for o in off] == [True, False, False]
+    assert ui.llm_endpoint(Settings()) is None
+
+    on = ui.extractor_options(Settings(OPENAI_BASE_URL="http://127.0.0.1:9/v1"), names)
+    assert all(o.enabled for o in on)
+    assert all("http://127.0.0.1:9/v1" in o.reason for o in on if o.remote)
+    assert ui.llm_endpoint(Settings(OPENAI_API_KEY="sk-test")).startswith("https://api.openai.com/v1")
+    # an extractor nobody declared local is treated as sending text away
+    assert ui.extractor_options(Settings(), ["some-plugin"])[0].enabled is False
+
+
+def test_upload_limit_is_the_smaller_of_streamlit_and_settings():
+    assert ui.upload_limit_mb(Settings(), 50) == 50
+    assert ui.upload_limit_mb(Settings(max_bytes=5 * 1024 * 1024), 50) == 5
+    assert ui.upload_limit_mb(Settings(max_bytes=1000), 50) == 1  # never shows 0 MB
+    assert ui.upload_types() == sorted(ui.upload_types()) and "pdf" in ui.upload_types()
+
+
+def _result(name: str, rules: list[tuple[str, str, str]], status: str = "ok") -> ReviewResult:
+    from contract_review.schema import ErrorInfo, InsuranceProfile
+
+    if status == "error":
+        return ReviewResult(file=name, path=name, status="error", error=ErrorInfo(code="encrypted", message="locked"))
+    return ReviewResult(file=name, path=name, profile=InsuranceProfile(),
+                        findings=[Finding(rule=c, slug=s, severity=sev, message="m") for c, s, sev in rules])
+
+
+def test_summary_rows_have_one_column_per_flag_and_filter():
+    results = [
+        _result("a.pdf", [("INS001", "missing-additional-insured", "high"), ("INS003", "vague-insurance-language", "medium")]),
+        _result("b.pdf", [("INS003", "vague-insurance-language", "medium")]),
+        _result("c.pdf", []),
+        _result("locked.pdf", [], status="error"),
+    ]
+    rows = ui.summary_rows(results)
+    assert ui.rule_flag_columns(results) == ["INS001 missing-additional-insured", "INS003 vague-insurance-language"]
+    assert [r["INS003 vague-insurance-language"] for r in rows] == [True, True, False, False]
+    assert rows[3]["status"] == "error" and rows[3]["error_code"] == "encrypted"
+
+    files = lambda rs: [r["file"] for r in rs]  # noqa: E731
+    assert files(ui.filter_rows(rows, flags=["INS003 vague-insurance-language"])) == ["a.pdf", "b.pdf"]
+    assert files(ui.filter_rows(rows, flags=["INS001 missing-additional-insured",
+                                             "INS003 vague-insurance-language"])) == ["a.pdf"]
+    assert files(ui.filter_rows(rows, status="error")) == ["locked.pdf"]
+    assert files(ui.filter_rows(rows, min_severity="high")) == ["a.pdf"]
+    assert files(ui.filter_rows(rows, min_severity="medium")) == ["a.pdf", "b.pdf"]
+    assert files(ui.filter_rows(rows, name_contains="B.P")) == ["b.pdf"]
+
+
+def test_workspace_files_are_private_and_deleted_on_close(tmp_path):
+    a, b = ui.Workspace(Settings()), ui.Workspace(Settings())
+    try:
+        assert a.dir != b.dir and a.settings.home != b.settings.home
+        assert (a.dir.stat().st_mode & 0o777) == 0o700
+        p1 = a.save("../x.pdf", b"1")
+        p2 = a.save("x.pdf", b"2")
+        assert p1 != p2 and p1.name == p2.name == "x.pdf"
+        assert p1.is_relative_to(a.dir) and p1.read_bytes() == b"1"
+        assert not any(b.dir.rglob("x.pdf"))
+    finally:
+        a.close()
+        b.close()
+    assert a.closed and not a.dir.exists() and not b.dir.exists()
+
+
+def test_workspace_folder_errors_are_domain_errors(tmp_path):
+    with pytest.raises(ui.InputError, match="no such folder"):
+        ui.Workspace.folder_files(str(tmp_path / "missing"))
+    with pytest.raises(ui.InputError, match="enter the path"):
+        ui.Workspace.folder_files("  ")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ui.InputError, match="no .* files under"):
+        ui.Workspace.folder_files(str(tmp_path / "empty"))
+
+
+# =========================================================================== the pages
+
+
+def test_page_states_that_everything_runs_locally_without_an_endpoint():
+    at = new_app()
+    info = " ".join(i.value for i in at.sidebar.info)
+    assert "Everything runs on this machine" in info
+    radio = at.radio(key="extractor")
+    assert radio.options == [o.name for o in ui.extractor_options(Settings()) if o.enabled]
+    assert "rules" in radio.options and "llm" not in radio.options and "hybrid" not in radio.options
+    assert not at.sidebar.warning
+    assert len(at.tabs) == 3
+    uploader = at.file_uploader(key="review_files")
+    assert "50 MB" in uploader.help
+    assert {".pdf", ".docx", ".txt"} <= {"." + t.lstrip(".") for t in uploader.allowed_type}
+
+
+def test_page_names_the_endpoint_when_one_is_configured(monkeypatch):
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    at = new_app()
+    warning = " ".join(w.value for w in at.sidebar.warning)
+    assert "127" in warning and "9/v1" in warning and "sent there" in warning
+    assert not at.sidebar.info or "Everything runs on this machine" not in " ".join(i.value for i in at.sidebar.info)
+
+
+def test_review_shows_exactly_the_pipeline_findings_policies_and_terms():
+    path = sample("02_engagement_letter_vague_insurance.pdf")
+    data = path.read_bytes()
+    expected = Reviewer(Settings()).review(path)
+    assert expected.status == "ok"
+
+    at = upload(new_app(), [(path.name, data)])
+    assert not at.error
+    assert [s.value for s in at.subheader] == [ui.md_escape(path.name)]
+    bodies = html_bodies(at)
+    finding_bodies = [b for b in bodies if 'class="cr-finding"' in b]
+    findings = expected.sorted_findings()
+    assert len(finding_bodies) == len(findings) and findings
+    for body, f in zip(finding_bodies, findings):  # most severe first, as the pipeline orders them
+        assert f.rule in body and f.slug in body and f.severity.upper() in body
+        for c in f.evidence[:3]:
+            assert ui._esc(c.quote) in body and f"p.&nbsp;{c.page}" in body
+    # each suggested clause is a code block (copy button)
+    assert [c.value for c in at.code] == [f.suggestion for f in findings if f.suggestion]
+    # the five endorsements and terms, present or absent
+    terms = next(d.value for d in at.dataframe if "term" in d.value.columns)
+    assert list(terms["term"]) == [r["term"] for r in ui.term_rows(expected)]
+    assert list(terms["status"]) == [r["status"] for r in ui.term_rows(expected)]
+    searched = next(d.value for d in at.dataframe if list(d.value.columns) == ["page", "section"])
+    assert len(searched) == len(expected.profile.searched) > 0
+
+
+def test_selecting_a_quote_shows_its_page_with_the_quote_highlighted():
+    path = sample("02_engagement_letter_vague_insurance.pdf")
+    at = upload(new_app(), [(path.name, path.read_bytes())])
+    item = next(iter(workspace(at)._reviews.values()))
+    choices = ui.citation_choices(item.result)
+    if not choices:
+        pytest.skip("the extractor quoted nothing in this contract yet")
+    box = at.selectbox(key=f"cite-0-{item.result.sha256}")
+    assert box.options == [c.label for c in choices]
+    last = len(choices) - 1
+    box.set_value(last)
+    at.run()
+    c = choices[last].citation
+    page = [b for b in html_bodies(at) if 'class="cr-page"' in b]
+    assert len(page) == 1
+    assert f"Page {c.page} of" in page[0]
+    marked = re.search(r"<mark>(.*?)</mark>", page[0], re.S).group(1)
+    assert norm(marked) == norm(ui._esc(c.quote))
+
+
+def test_a_bad_file_gets_its_own_message_and_the_others_are_still_reviewed():
+    good = make_pdf(FLAWED)
+    at = upload(new_app(), [
+        ("good.pdf", good),
+        ("encrypted.pdf", encrypted_pdf()),
+        ("scanned.pdf", scanned_pdf()),
+        ("corrupt.pdf", b"%PDF-1.7\n" + b"\x00garbage" * 50),
+        ("renamed.docx", b"just text, not a Word file"),
+    ])
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert len(errors) == 4
+    assert "encrypted\\.pdf (encrypted)" in errors[0] and "password" in errors[0]
+    assert "scanned\\.pdf (no_text_layer)" in errors[1] and "OCR" in errors[1]
+    assert "corrupt\\.pdf (unreadable)" in errors[2]
+    assert "renamed\\.docx (unreadable)" in errors[3]
+    assert [s.value for s in at.subheader] == ["good\\.pdf", "encrypted\\.pdf", "scanned\\.pdf", "corrupt\\.pdf",
+                                               "renamed\\.docx"]
+    # the good contract was reviewed and displayed
+    expected = Reviewer(Settings()).review("good.pdf", data=good)
+    assert sum('class="cr-finding"' in b for b in html_bodies(at)) == len(expected.findings)
+
+
+def test_the_size_limit_is_stated_and_enforced(monkeypatch):
+    monkeypatch.setenv("CONTRACT_REVIEW_MAX_BYTES", str(2 * 1024 * 1024))
+    at = new_app()
+    assert "2 MB per file" in at.file_uploader(key="review_files").help
+    big = make_pdf(FLAWED) + b"\n%" + b"x" * (2 * 1024 * 1024)
+    upload(at, [("big.pdf", big)])
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1 and "(too_large)" in errors[0] and "limit" in errors[0]
+
+
+def test_an_uploaded_playbook_is_validated_and_errors_are_shown():
+    at = new_app()
+    at.selectbox(key="playbook_choice").set_value("Upload a YAML playbook…")
+    at.run()
+    assert any("Upload a playbook" in i.value for i in at.sidebar.info)
+    at.sidebar.file_uploader(key="playbook_file").set_value(("mine.yaml", b"name: mine\nrules: [unclosed\n", "text/yaml"))
+    at.run()
+    assert not at.exception
+    err = " ".join(e.value for e in at.sidebar.error)
+    assert "mine\\.yaml" in err and "YAML" in err and "contract-review-ui-" not in err
+    # reviews wait for a valid playbook
+    upload(at, [("good.pdf", make_pdf(FLAWED))])
+    assert any("valid playbook" in w.value for w in at.warning)
+    assert not html_bodies(at)
+
+    at.sidebar.file_uploader(key="playbook_file").set_value(("mine.yaml", b"name: mine\n", "text/yaml"))
+    at.run()
+    assert not at.sidebar.error and any("mine" in s.value for s in at.sidebar.success)
+    assert not at.warning
+    assert "playbook mine" in " ".join(c.value for c in at.caption)
+
+
+def test_batch_of_uploads_gives_a_row_per_contract_filters_and_downloads():
+    good = make_pdf(FLAWED)
+    at = new_app()
+    at.radio(key="batch_source").set_value("Upload files")
+    at.run()
+    at.file_uploader(key="batch_files").set_value([
+        ("one.pdf", good, "application/pdf"),
+        ("two.txt", "\n\n".join(FLAWED).encode(), "text/plain"),
+        ("locked.pdf", encrypted_pdf(), "application/pdf"),
+    ])
+    at.run()
+    at.button(key="batch_run").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.get("progress"), "a progress bar is shown while screening"
+    assert len(at.error) == 1 and "locked\\.pdf (encrypted)" in at.error[0].value
+    table = frame(at, "max_severity")
+    assert list(table["file"]) == ["one.pdf", "two.txt", "locked.pdf"]
+    assert list(table["status"]) == ["ok", "ok", "error"]
+    results = workspace(at).batch_results
+    for flag in ui.rule_flag_columns(results):
+        assert flag in table.columns
+
+    at.selectbox(key="batch_filter_status").set_value("error")
+    at.run()
+    assert list(frame(at, "max_severity")["file"]) == ["locked.pdf"]
+
+    downloads = {d.proto.label: d for d in at.get("download_button")}
+    assert set(downloads) == {"Download CSV", "Download XLSX", "Download JSONL"}
+    jsonl = ui.jsonl_bytes(results).decode().splitlines()
+    assert [json.loads(line)["file"] for line in jsonl] == ["one.pdf", "two.txt", "locked.pdf"]
+    rows = list(csv.DictReader(io.StringIO(ui.csv_bytes(results).decode())))
+    assert [r["file"] for r in rows] == ["one.pdf", "two.txt", "locked.pdf"]
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(ui.xlsx_bytes(results)))
+    values = [c.value for row in wb.worksheets[0].iter_rows() for c in row]
+    assert "one.pdf" in values and "locked.pdf" in values
+
+
+def test_batch_from_a_server_folder_and_a_missing_folder(tmp_path):
+    folder = tmp_path / "contracts"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.pdf").write_bytes(make_pdf(FLAWED))
+    (folder / "sub" / "b.txt").write_text("\n\n".join(FLAWED), encoding="utf-8")
+    (folder / "notes.xyz").write_text("ignored")
+    at = new_app()
+    at.radio(key="batch_source").set_value("Folder on the server")
+    at.run()
+    at.text_input(key="batch_folder").input(str(tmp_path / "nope"))
+    at.button(key="batch_run").click()
+    at.run()
+    assert "no such folder" in " ".join(e.value for e in at.error)
+
+    at.text_input(key="batch_folder").input(str(folder))
+    at.button(key="batch_run").click()
+    at.run()
+    assert not at.error
+    assert list(frame(at, "max_severity")["file"]) == ["a.pdf", "b.txt"]
+
+
+def test_search_finds_a_reviewed_upload_and_sessions_never_see_each_others():
+    data = make_pdf(FLAWED)
+    a = upload(new_app(), [("northwind-msa.pdf", data)])
+    b = new_app()
+    ws_a, ws_b = workspace(a), workspace(b)
+    assert ws_a is not ws_b and ws_a.dir != ws_b.dir
+
+    for at in (a, b):
+        at.text_input(key="search_query").input("adequate insurance")
+        at.button(key="search_run").click()
+        at.run()
+        assert not at.exception, at.exception
+    hits = frame(a, "score")
+    assert "northwind-msa.pdf" in list(hits["document"])
+    top = hits.iloc[0]
+    assert top["page"] == 1 and top["source"] == "this session" and "adequate insurance" in top["text"]
+    # the other session has neither the upload nor its index
+    assert frame(b, "score") is None
+    assert any("No indexed contract matches" in i.value for i in b.info)
+    assert not any(ws_b.dir.rglob("northwind-msa.pdf"))
+    assert not b.file_uploader(key="review_files").value
+
+
+def test_search_also_covers_the_shared_index(monkeypatch, tmp_path):
+    from contract_review.chunking import chunk_document
+    from contract_review.loaders import load_document
+    from contract_review.store import Store
+
+    settings = Settings()
+    path = tmp_path / "shared-contract.pdf"
+    path.write_bytes(make_pdf(FLAWED))
+    doc = load_document(path, settings)
+    Store(settings).index(doc, chunk_document(doc, settings.chunk_size, settings.chunk_overlap))
+
+    at = new_app()
+    at.text_input(key="search_query").input("insurance")
+    at.button(key="search_run").click()
+    at.run()
+    hits = frame(at, "score")
+    assert list(hits["document"])[0] == "shared-contract.pdf"
+    assert list(hits["source"])[0] == "shared index"
+    assert {"document", "page", "section", "score", "text"} <= set(hits.columns)
