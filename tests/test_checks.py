@@ -202,6 +202,11 @@ def test_absent_term_silent_when_no_insurance(code, field, words):
 # --------------------------------------------------------------------------- INS003
 
 
+def test_obligated_parties_are_named_once_on_one_line():
+    p = profile(obligated_parties=["Customer", "Supplier", "supplier", "  Customer\n"], additional_insured=Term())
+    assert only(run_checks(p, GENERAL), "INS001").message.startswith("Customer and Supplier must carry insurance,")
+
+
 def test_ins003_one_finding_citing_every_vague_quote():
     vague = [cite("adequate insurance", page=3), cite("such amounts as are customary", page=5),
              cite("insurance as required", page=6), cite("appropriate coverage", page=7)]
@@ -450,7 +455,7 @@ def _finding_line(result, f) -> str:
         where = f'{result.file}:p{c.page} "{quote[:80]}"'
     else:
         where = result.file
-    return f"{f.rule} {f.slug} [{f.severity}] --> {where} -- {f.message}"
+    return f"{f.rule} {f.slug} [{f.severity}] --> {where} -- {' '.join(f.message.split())}"
 
 
 def render_sample_findings() -> str:
@@ -487,4 +492,8 @@ def test_sample_contract_findings_snapshot():
     if not SNAPSHOT.exists():
         pytest.fail(f"no snapshot at {SNAPSHOT}; run UPDATE_SNAPSHOTS=1 pytest {__file__}")
     want = SNAPSHOT.read_text(encoding="utf-8")
-    assert got == want, "sample findings changed; review the diff and rerun with UPDATE_SNAPSHOTS=1"
+    if got != want:
+        import difflib
+
+        diff = "\n".join(difflib.unified_diff(want.splitlines(), got.splitlines(), "snapshot", "now", lineterm=""))
+        pytest.fail(f"sample findings changed; review this diff and rerun with UPDATE_SNAPSHOTS=1:\n{diff}")

@@ -83,9 +83,18 @@ def insurance_clause(profile: InsuranceProfile) -> list[Citation]:
     return _dedupe(cites)
 
 
+def parties(profile: InsuranceProfile) -> list[str]:
+    """The obligated parties as the contract names them, each once, on one line."""
+    out: list[str] = []
+    for name in profile.obligated_parties:
+        name = " ".join(name.split())
+        if name and name.casefold() not in (p.casefold() for p in out):
+            out.append(name)
+    return out
+
+
 def who(profile: InsuranceProfile) -> str:
-    parties = [p for p in profile.obligated_parties if p.strip()]
-    return " and ".join(parties) if parties else "a party"
+    return " and ".join(parties(profile)) or "a party"
 
 
 def _absent(profile: InsuranceProfile, what: str) -> Hit:
@@ -360,7 +369,7 @@ def _label(req: PolicyRequirement) -> str:
 
 def requirement_clause(profile: InsuranceProfile, req: PolicyRequirement) -> str:
     """A clause that meets ``req`` (the suggestion of INS008 and INS009)."""
-    party = profile.obligated_parties[0] if profile.obligated_parties else "Supplier"
+    party = (parties(profile) or ["Supplier"])[0]
     lims = " and ".join(
         f"{money(m.amount, m.currency)} {'in the aggregate' if m.basis == 'aggregate' else BASIS_LABELS[m.basis]}"
         for m in req.min_limits
