@@ -47,12 +47,12 @@ MAX_QUOTE = 400
 # --------------------------------------------------------------------------- obligations
 _SUBJ_END = r"(?:shall|will|must|agrees?\s+to|covenants?\s+(?:to|that)|undertakes?\s+to|(?:is|are|be|been)\s+(?:required|obligated)\s+to|shall\s+be\s+responsible\s+for)"
 _ACT = (
-    r"(?:obtain|maintain|carry|keep|procure|purchase|secure|have|take\s+out|effect|insure|self[- ]?insure|"
+    r"(?:obtain|maintain|carry|keep|procure|purchase|secure|have(?!\s+(?:the|no|any|a|an|sole)\s+(?:\w+\s+)?(?:right|option|obligation|discretion|duty|power|authority|responsibility))|take\s+out|effect|insure|self[- ]?insure|"
     r"arrange|provide|furnish|continue\s+to\s+(?:maintain|carry|keep|have)|cause\s+to\s+be\s+(?:maintained|insured))"
 )
 #: "Vendor shall, at its own expense, obtain and maintain ... insurance"
 OBLIGATION = _c(
-    rf"\b{_SUBJ_END}\s+(?:(?!not\b|no\b|never\b|only\b|have\s+(?:the|no|any)\b)[\w,()'$\[\]*/.&-]+\s+){{0,10}}?{_ACT}\b"
+    rf"\b{_SUBJ_END}(?:\s*,\s*|\s+)(?:(?!not\b|no\b|never\b|only\b|have\s+(?:the|no|any)\b)[\w,()'$\[\]*/.&-]+\s+){{0,10}}?{_ACT}\b"
 )
 #: "VS represents and warrants that it has and will maintain ... insurance"; "is insured".
 REPRESENTATION = _c(
@@ -68,13 +68,21 @@ NOT_AN_OBLIGATION = _c(
     r"|\b(?:has|have|is\s+under|be\s+under)\s+no\s+(?:obligation|duty|responsibility)"
     r"|\bwithout\s+any\s+obligation|\bnothing\s+(?:herein|in\s+this|contained)[^.;]{0,80}?\b(?:require|obligat)"
     r"|\bno\s+(?:party|one)\s+(?:shall|will)\s+be\s+(?:required|obligated)"
+    r"|\b(?:should|if|unless|whether|in\s+case)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:jointly\s+|mutually\s+)?(?:agrees?|elects?|decides?|chooses?|wish(?:es)?)\s+to\b"
+)
+#: A list item that begins with the duty itself, under an intro such as "You must:" or
+#: "Licensee shall:" ("5.1.22 maintain, at your expense, insurance of the types ...").
+IMPERATIVE_ITEM = _c(
+    r"^\s*(?:\(?[\w.]{1,8}\)?\s+)?(?:(?:after|before|during|at\s+all\s+times|throughout|from)\b[^,;]{0,60},?\s*)?"
+    r"(?:obtain|maintain|carry|procure|purchase|keep|secure)\b(?:\s+and\s+(?:maintain|keep))?\b"
 )
 #: Mentions of insurance that are not a duty to carry it: employee benefits, deposit
 #: insurance, insurance as the parties' business, insurance as a cost item.
 NON_REQUIREMENT_CONTEXT = _c(
     r"\b(?:medical|health|dental|vision|life|disability|unemployment|employment|social|national|group|pension|travel|"
     r"hospitali[sz]ation|income\s+protection|benefit)\s+(?:and\s+\w+\s+)?(?:insurance|assurance)\b"
-    r"|\bFDIC\b|\bdeposit\s+insurance|\bFederal\s+Deposit|\bdeposit\s+accounts?\b[^.;]{0,40}insured"
+    r"|\bFDIC\b|\bdeposit\s+insurance|\bFederal\s+Deposit\s+Insurance(?:\s+Corporation)?|\bdeposit\s+accounts?\b[^.;]{0,40}insured"
+    r"|\b(?:deposits?|accounts?)\b[^.;]{0,30}\binsured\b|\binsured\s+by\s+the\s+(?:FDIC|Federal\s+Deposit|Savings\s+Association)"
     r"|\b(?:freight|shipping|carriage|transportation|postage|handling|duties|taxes|tax)\s*(?:,\s*\w+\s*)*(?:and|&|,)\s*insurance\b"
     r"|\binsurance\s*(?:,\s*\w+\s*)*(?:and|&)\s*(?:freight|shipping|taxes|duties)\b"
     r"|\b(?:insurance|annuity)\s+(?:products?|agency|agencies|agents?|brokerage|business|regulat\w+|licen[cs]e\w*|commissions?|premiums?\s+(?:written|collected))"
@@ -153,7 +161,7 @@ AMOUNT = re.compile(
 PAREN_FIGURES = re.compile(rf"\s*\(\s*(?:{_CUR_PREFIX})?\s?(?:{_DIGITS}|{_REDACTION}){_MAG}?\s*\)", I)
 
 #: Redactions count as a limit only where the text says an amount goes there.
-LIMIT_CUE_BEFORE = _c(r"(?:limits?|amounts?|sums?|coverage|cover|minimum|minimums|not\s+less\s+than|no\s+less\s+than|at\s+least|in\s+excess\s+of|of\s+not\s+less|insurance|policy|liability|occurrence|aggregate|accident|claim|person|employee|disease|CSL|limit:?)\W{0,6}$")
+LIMIT_CUE_BEFORE = _c(r"(?<!not\s)(?<!to\s)(?:limits?\s+(?:of\s+)?(?:liability\s+)?(?:of\s+)?|amounts?\s+of|sums?\s+of|coverage\s+of(?:\s+at\s+least)?|cover\s+of|minimum(?:s|\s+limits?)?\s+(?:of\s+)?|not\s+less\s+than|no\s+less\s+than|at\s+least|in\s+excess\s+of|insurance|policy|occurrence|aggregate|accident|claim|person|employee|disease|CSL|limit:)\W{0,6}$")
 BASIS_OR_CUR_AFTER = _c(r"^\W{0,4}(?:dollars|euros?|per\b|each\b|in\s+the\s+aggregate|aggregate|combined|single|any\s+one|for\s+(?:each|any|bodily|property)|annual)")
 
 #: Amounts that are not insurance limits (deductibles, fees, caps).
@@ -243,9 +251,10 @@ TERM_RULES: dict[str, TermRule] = {
             r"|\bcancell?able\s+only\s+upon\b[^.;]{0,60}\bnotice|\bnon-?\s?cancell?able\b[^.;]{0,60}\bexcept\b[^.;]{0,60}\bnotice"
             r"|\bnotice\s+(?:to\s+[^.;]{0,60}?\s)?(?:at\s+least\s+)?(?:\d+|[a-z]+|\[[^\]]{0,12}\])\s*(?:\(\d+\)\s*)?days\s+(?:prior\s+to|before|in\s+advance\s+of)\b[^.;]{0,60}?\b(?:cancel\w*|non-?renew\w*|terminat\w*|change|expir\w*|modif\w*)"
             r"|\bnotice\s+prior\s+to\s+(?:any\s+|the\s+)?(?:cancel\w*|non-?renew\w*|terminat\w*|alteration|material|change|expir\w*|modif\w*)"
+            r"|\b(?:insurers?|carriers?|underwriters?|insurance\s+compan\w+)\b[^.;]{0,80}?\b(?:give|provide|send|deliver)\b[^.;]{0,60}?\b(?:notice|notif\w+)\s+(?:to\s+\w+\s+)?of\s+(?:any\s+)?(?:cancel\w*|non-?renew\w*|material\s+change|change\s+in\s+coverage|reduction)"
         ),
         negative=_c(_GENERIC_NEG),
-        exclude=_c(r"\b(?:promptly|immediately)\s+(?:after|upon|following)\b[^.;]{0,40}\b(?:cancel|lapse|termination)|\bwithin\s+\w+\s+(?:\(\d+\)\s+)?days\s+(?:after|following|of)\b"),
+        exclude=_c(r"\b(?:promptly|immediately)\s+(?:after|upon|following)\b[^.;]{0,40}\b(?:cancel|lapse|termination)|\bwithin\s+\w+\s+(?:\(\d+\)\s+)?days\s+(?:after|following|of)\s+(?:any\s+|the\s+|such\s+)?(?:cancel|lapse|termination|expiration|non-?renewal)"),
     ),
 }
 
@@ -278,7 +287,7 @@ VAGUE_DISCRETION = _c(
     r"|\b(?:insurance|coverages?|polic(?:y|ies))\s+(?:\w+\s+){0,3}?as\s+(?:may\s+be\s+)?(?:reasonably\s+)?(?:required|requested|specified|determined|designated|established|recommended|approved)\s+(?:by|in|from)\s+(?!(?:applicable\s+|any\s+|the\s+)?(?:law|laws|statute|regulation))"
     r"|\b(?:types?|amounts?|limits?|coverages?)\s+(?:\w+\s+){0,3}?(?:we|it|they|[A-Z][A-Za-z]+)\s+(?:may\s+)?(?:reasonably\s+)?(?:specify|specifies|require|requires|establish|establishes|determine|determines|designate|designates|prescribe|prescribes|request|requests)\b"
     r"|\b(?:higher|additional|increased?|greater|other)\s+(?:policy\s+)?(?:limits?|amounts?|coverages?|types?|insurance)\b[^.;]{0,80}?\b(?:may|might|shall|will)\s+(?:be\s+)?(?:required|requested|specified|established|determined|reasonably\s+require)"
-    r"|\b(?:reserves?|retain|retains|shall\s+have)\s+the\s+right\s+to\b[^.;]{0,80}?\b(?:amounts?|limits?|coverages?|types?|insurance)\b"
+    r"|\b(?:reserves?|retain|retains|shall\s+have|has)\s+the\s+right\s+to\s+(?:\w+\s+){0,4}?(?:require|increase|change|modify|raise|specify|adjust|add|amend|revise|designate|determine)\b[^.;]{0,80}?\b(?:amounts?|limits?|coverages?|types?|insurance)\b"
     r"|\bmay\s+(?:from\s+time\s+to\s+time\s+)?(?:reasonably\s+)?(?:increase|change|modify|raise|require\s+(?:additional|higher|increased|other))\b[^.;]{0,60}?\b(?:amounts?|limits?|coverages?|types?|insurance)\b"
     r"|\b(?:such\s+(?:other\s+)?amounts?|amounts?|limits?)\s+(?:that\s+)?(?:we|it|[A-Z][A-Za-z]+)\s+may\s+(?:establish|specify|require|determine|designate)"
     r"|\bamounts?\s+(?:that|which)\s+(?:secure|cover|protect)\b|\bin\s+(?:the\s+)?amounts?\s+(?:required|specified|set)\s+(?:by|in)\s+(?:the\s+)?(?:Operations\s+)?(?:Manual|Standards|Brand\s+Standards|System\s+Standards|Guidelines|Policies)"

@@ -241,11 +241,18 @@ class _Ctx:
         return start, end
 
 
+_LIST_MARKER = re.compile(r"[ \t]*(?:\(?[a-zA-Z]{1,4}|\d{1,2}(?:\.\d{1,2}){0,3}|[ivxIVX]{1,5})")
+
+
 def _units(norm: str) -> list[int]:
     breaks = [0]
     for m in lx.UNIT_BREAK.finditer(norm):
-        if m.group(0) == "." and lx.ABBREVIATION.search(norm, max(0, m.start() - 8), m.start()):
-            continue
+        if m.group(0) == ".":
+            if lx.ABBREVIATION.search(norm, max(0, m.start() - 8), m.start()):
+                continue
+            line_start = norm.rfind("\n", max(0, m.start() - 20), m.start()) + 1
+            if line_start and _LIST_MARKER.fullmatch(norm, line_start, m.start()):
+                continue  # "1.   Commercial General Liability": a list marker, not a sentence
         b = m.end()
         if b > breaks[-1]:
             breaks.append(b)
@@ -319,7 +326,10 @@ class _Run:
         """The phrase of ``unit`` that obliges a party to carry insurance, if any."""
         t = self.ctx.text(unit)
         if not self._is_insurance_unit(unit):
-            return None
+            return self._list_intro(unit)
+        imp = lx.IMPERATIVE_ITEM.match(t)
+        if imp and lx.INSURANCE_WORD.search(t, imp.end(), imp.end() + 200):
+            return imp
         negs = [m.span() for m in lx.NOT_AN_OBLIGATION.finditer(t)]
         for m in lx.OBLIGATION.finditer(t):
             if any(a - 40 <= m.start() <= b + 5 or m.start() <= a <= m.end() for a, b in negs):
@@ -332,6 +342,22 @@ class _Run:
                     continue
                 return m
         return None
+
+    def _list_intro(self, unit: tuple[int, int]) -> re.Match[str] | None:
+        """"M&I shall maintain at all times at its own cost and expense:" followed by a
+        list of insurance: the obligation is the intro."""
+        t = self.ctx.text(unit)
+        if not t.rstrip().endswith(":") or lx.NOT_AN_OBLIGATION.search(t):
+            return None
+        nxt = self.ctx.next_unit(unit)
+        if nxt is None or not self._is_insurance_unit(nxt):
+            return None
+        m = None
+        for m in lx.OBLIGATION.finditer(t):
+            pass
+        if m is None or len(t) - m.end() > 120:
+            return None
+        return m
 
     def _representation(self, unit: tuple[int, int]) -> re.Match[str] | None:
         t = self.ctx.text(unit)
@@ -382,21 +408,40 @@ class _Run:
     def _region(self) -> None:
         ctx = self.ctx
         kw_units = self._keyword_units()
+        ins_units_extra: list[tuple[int, int]] = []
         ins_units = [u for u in kw_units if self._is_insurance_unit(u) or "subrogat" in ctx.text(u).lower()]
         region: dict[tuple[int, int], None] = {u: None for u in ins_units}
+        scope: dict[tuple[int, int], None] = {}
+        for u in ins_units:
+            # the sentences that go on about "such policies" belong to the clause
+            nxt = ctx.next_unit(u)
+            for _ in range(2):
+                if nxt is None or not _INSURANCE_CONTEXT.search(ctx.text(nxt)):
+                    break
+                region.setdefault(nxt)
+                nxt = ctx.next_unit(nxt)
+            # a list intro that ends with a colon just before an insurance item
+            prev = ctx.unit_at(u[0] - 1) if u[0] > 0 else None
+            if prev and prev != u and self._list_intro(prev):
+                region.setdefault(prev)
+                ins_units_extra.append(prev)
         # sections about insurance
         for s in ctx.sections:
             if s.title and re.search(r"insur", s.title, re.I) and not lx.NON_REQUIREMENT_CONTEXT.search(s.title):
                 self._add_span(region, s.start, s.end)
+                self._add_span(scope, s.start, s.end)
         # list items that follow an insurance obligation
-        for u in ins_units:
+        for u in ins_units + ins_units_extra:
             if self._obligation(u) or ctx.text(u).rstrip().endswith(":"):
-                self._continue(region, u)
+                scope.setdefault(u)
+                self._continue(region, u, scope)
         # exhibits and schedules referred to by insurance clauses
         self.exhibits, self.missing_refs = self._exhibit_spans(ins_units)
         for a, b in self.exhibits:
             self._add_span(region, a, b)
+            self._add_span(scope, a, b)
         self.region = sorted(region)
+        self.scope = set(scope)
         self.ins_units = sorted(ins_units)
 
     def _add_span(self, region: dict, start: int, end: int) -> None:
@@ -405,13 +450,14 @@ class _Run:
             region.setdefault(u)
             u = self.ctx.next_unit(u)
 
-    def _continue(self, region: dict, unit: tuple[int, int]) -> None:
+    def _continue(self, region: dict, unit: tuple[int, int], scope: dict) -> None:
         ctx, limit, gap = self.ctx, unit[1] + CONTINUATION_CHARS, 0
         u = ctx.next_unit(unit)
         while u and u[0] < limit:
             t = ctx.text(u)
             if _policy_mentions_in(t) or lx.AMOUNT.search(t) or lx.INSURANCE_WORD.search(t) or len(t.strip()) < 40:
                 region.setdefault(u)
+                scope.setdefault(u)
                 gap = 0
             else:
                 gap += 1
@@ -564,9 +610,13 @@ class _Run:
         term = Term()
         negated: list[tuple[int, int]] = []
         weak = False
+        prev_t = ""
         for u in self.region:
             t = ctx.text(u)
+            had_context, prev_t = prev_t, t
             if rule.exclude and rule.exclude.search(t):
+                continue
+            if not (_INSURANCE_CONTEXT.search(t) or _INSURANCE_CONTEXT.search(had_context[-200:])):
                 continue
             for m in rule.positive.finditer(t):
                 window = t[max(0, m.start() - 160) : m.end()]
@@ -595,8 +645,11 @@ class _Run:
             if len(cites) < MAX_EVIDENCE and not any(c.start <= focus < c.end for c in cites):
                 cites.append(ctx.cite(u[0], u[1], focus))
 
+        obligation_units = {u for u, _m in self.obligations}
         for u in self.region:
             t = ctx.text(u)
+            if u not in obligation_units and u not in self.scope:
+                continue
             if not (self._is_insurance_unit(u) or self._in_list(u)):
                 continue
             for m in lx.VAGUE_DISCRETION.finditer(t):
@@ -624,6 +677,8 @@ class _Run:
             if not (self._obligation(u) or self._in_list(u)):
                 continue
             t = ctx.text(u)
+            if _TERM_CLAUSE.search(t):
+                continue
             nxt = ctx.next_unit(u)
             scope = t + (ctx.text(nxt) if nxt else "")
             if lx.NOT_VAGUE_AMOUNT.search(scope) or find_amounts(self.norm, u[0], (nxt or u)[1], ctx.dollar):
@@ -651,6 +706,9 @@ _NOT_VAGUE_USE = re.compile(
     r"|\bin\s+the\s+(?:usual|ordinary|normal)\s+course\b|\bnormal\s+wear\b",
     re.I,
 )
+
+_INSURANCE_CONTEXT = re.compile(r"insur|\bpolic(?:y|ies)\b|\bcoverages?\b|\bcarriers?\b|\bunderwriters?\b|subrogat", re.I)
+_TERM_CLAUSE = re.compile(r"additional(?:ly)?\s+(?:named\s+)?insured|subrogat|certificate|\bprimary\b|non-?contribut|\bcancel|\bnotice\b", re.I)
 
 _XREF = re.compile(r"\b(Exhibit|Schedule|Appendix|Annex|Attachment|Addendum|Rider)\s+([A-Z0-9]{1,4}(?:[-.][A-Z0-9]{1,3})?)\b(?!\s*\.\s*\d)")
 
