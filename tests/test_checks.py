@@ -314,6 +314,13 @@ def test_ins008_other_currency_is_an_info_note_not_an_alarm():
     assert "GBP 100,000 per claim" in f.message and "not converted" in f.message
 
 
+def test_ins008_limit_without_currency_is_an_info_note():
+    p = tech_profile(gl(Limit(amount=100, currency=None, basis="per_claim"), type="technology_eo"),
+                     TECH_OK[1], TECH_OK[2])
+    f = only(run_checks(p, TECH), "INS008")
+    assert f.severity == "info" and "states no currency" in f.message
+
+
 def test_ins008_same_currency_decides_even_beside_another_currency():
     p = tech_profile(gl(Limit(amount=9_000_000, currency="EUR", basis="per_claim"),
                         Limit(amount=1_000_000, currency="USD", basis="per_claim"), type="technology_eo"),

@@ -408,8 +408,12 @@ def _compare(pols: list[Policy], req: PolicyRequirement, minimum: MinLimit) -> H
             evidence, severity="info",
         )
     other = ", ".join(describe_limit(lim) for lim in candidates)
+    if all(not lim.currency for lim in candidates):
+        why = "states no currency, so it cannot be compared with"
+    else:
+        why = "is in another currency than"
     return Hit(
-        f"The {label} limit ({other}) is in another currency than the playbook minimum of {floor}; "
+        f"The {label} limit ({other}) {why} the playbook minimum of {floor}; "
         "amounts are not converted, so compare them by hand",
         evidence, severity="info",
     )
