@@ -304,6 +304,25 @@ class _Run:
         self.hits = hits
         self.uncertain: set[str] = set()
         self.notes: list[str] = []
+        self._memo: dict[tuple[str, tuple[int, int]], object] = {}
+
+    def _cached(self, kind: str, unit: tuple[int, int], fn):
+        key = (kind, unit)
+        if key not in self._memo:
+            self._memo[key] = fn(unit)
+        return self._memo[key]
+
+    def _is_insurance_unit(self, unit: tuple[int, int]) -> bool:
+        return self._cached("ins", unit, self._is_insurance_unit_)
+
+    def _obligation(self, unit: tuple[int, int]) -> re.Match[str] | None:
+        return self._cached("obl", unit, self._obligation_)
+
+    def _amounts(self, unit: tuple[int, int]) -> list[Amount]:
+        return self._cached("amt", unit, lambda u: find_amounts(self.norm, u[0], u[1], self.ctx.dollar))
+
+    def _mentions_in(self, unit: tuple[int, int]) -> list[_Mention]:
+        return self._cached("mtn", unit, lambda u: [_Mention(t, u[0] + s, u[0] + e, u) for t, s, e in _policy_mentions_in(self.ctx.text(u))])
 
     # -- the region ------------------------------------------------------------------
     def _keyword_units(self) -> list[tuple[int, int]]:
@@ -312,7 +331,7 @@ class _Run:
             units.setdefault(self.ctx.unit_at(h))
         return list(units)
 
-    def _is_insurance_unit(self, unit: tuple[int, int]) -> bool:
+    def _is_insurance_unit_(self, unit: tuple[int, int]) -> bool:
         """The unit mentions insurance in a sense other than benefits, deposits, costs."""
         t = self.ctx.text(unit)
         words = [m.span() for m in lx.INSURANCE_WORD.finditer(t)]
@@ -322,7 +341,7 @@ class _Run:
         excluded += [m.span() for m in lx.ENSURE_SENSE.finditer(t)]
         return any(not any(a <= s < b or s <= a < e for a, b in excluded) for s, e in words)
 
-    def _obligation(self, unit: tuple[int, int]) -> re.Match[str] | None:
+    def _obligation_(self, unit: tuple[int, int]) -> re.Match[str] | None:
         """The phrase of ``unit`` that obliges a party to carry insurance, if any."""
         t = self.ctx.text(unit)
         if not self._is_insurance_unit(unit):
@@ -523,20 +542,19 @@ class _Run:
         ctx = self.ctx
         mentions: list[_Mention] = []
         for u in self.region:
-            t = ctx.text(u)
-            for typ, s, e in _policy_mentions_in(t):
-                mentions.append(_Mention(typ, u[0] + s, u[0] + e, u))
+            mentions.extend(self._mentions_in(u))
         self.mentions = mentions
         policies: dict[str, Policy] = {}
         limits_seen: set[tuple] = set()
         region_set = set(self.region)
         self.amount_units: set[tuple[int, int]] = set()
         for u in self.region:
-            amounts = find_amounts(self.norm, u[0], u[1], ctx.dollar)
+            amounts = self._amounts(u)
             if not amounts:
                 continue
             t = ctx.text(u)
             insurance_like = bool(lx.INSURANCE_WORD.search(t) or re.search(r"\b(?:limits?|coverage|liability|polic(?:y|ies))\b", t, re.I))
+            last: list[str] = []
             for i, a in enumerate(amounts):
                 before = self.norm[max(u[0], a.start - 80) : a.start]
                 nxt = amounts[i + 1].start if i + 1 < len(amounts) else u[1]
@@ -547,32 +565,38 @@ class _Run:
                     continue
                 if a.value is not None and a.value < 1000:
                     continue
-                typ = self._type_for(a.start, u, mentions, region_set)
-                if typ is None:
+                prev_end = amounts[i - 1].end if i > 0 else u[0]
+                for cut in _CLAUSE_CUT.finditer(self.norm, prev_end, a.start):
+                    if [m for m in self._mentions_in(u) if cut.end() <= m.start and m.end <= a.start]:
+                        prev_end = cut.end()  # the amount's own list item: "(6) umbrella ... $1,000,000"
+                types = self._types_for(a, prev_end, nxt, u, mentions, last)
+                if not types:
                     if not insurance_like:
                         continue
-                    typ = "other"
+                    types = ["other"]
                     self.uncertain.add("policies")
+                last = types
                 self.amount_units.add(u)
-                prev_end = amounts[i - 1].end if i > 0 else max(u[0], a.start - 45)
+                lead_start = amounts[i - 1].end if i > 0 else max(u[0], a.start - 45)
                 bases = bases_in(after.split(";")[0])
                 if not bases:
-                    lead = self.norm[prev_end : a.start]
+                    lead = self.norm[lead_start : a.start]
                     b = basis_of(lead[-45:])
                     bases = [b]
                     if b == "other" and i + 1 < len(amounts) and re.fullmatch(r"\s*/\s*", self.norm[a.end : amounts[i + 1].start]):
                         bases = ["per_occurrence"]
                     elif b == "other" and i > 0 and re.fullmatch(r"\s*/\s*", self.norm[amounts[i - 1].end : a.start]):
                         bases = ["aggregate"]
-                pol = policies.setdefault(typ, Policy(type=typ))
-                for basis in bases:
-                    key = (typ, a.value, a.currency, basis, a.redacted)
-                    if key in limits_seen:
-                        continue
-                    limits_seen.add(key)
-                    pol.limits.append(Limit(amount=a.value, currency=a.currency, basis=basis, redacted=a.redacted))
-                if len(pol.evidence) < MAX_EVIDENCE and not any(c.start <= a.start < c.end for c in pol.evidence):
-                    pol.evidence.append(ctx.cite(u[0], u[1], a.start))
+                for typ in types:
+                    pol = policies.setdefault(typ, Policy(type=typ))
+                    for basis in bases:
+                        key = (typ, a.value, a.currency, basis, a.redacted)
+                        if key in limits_seen:
+                            continue
+                        limits_seen.add(key)
+                        pol.limits.append(Limit(amount=a.value, currency=a.currency, basis=basis, redacted=a.redacted))
+                    if len(pol.evidence) < MAX_EVIDENCE and not any(c.start <= a.start < c.end for c in pol.evidence):
+                        pol.evidence.append(ctx.cite(u[0], u[1], a.start))
         # types named in an insurance clause without an amount
         for mtn in mentions:
             if not (self._is_insurance_unit(mtn.unit) or mtn.unit in self.amount_units or self._in_list(mtn.unit)):
@@ -589,20 +613,44 @@ class _Run:
                 return True
         return any(a <= unit[0] < b for a, b in self.exhibits)
 
-    def _type_for(self, pos: int, unit: tuple[int, int], mentions: list[_Mention], region_set: set) -> str | None:
-        before = [m for m in mentions if m.unit == unit and m.end <= pos]
-        if before:
-            return before[-1].type
-        # a table row: the type sits in the previous cell (line)
-        prev = [m for m in mentions if m.end <= pos and pos - m.end < 160 and m.unit != unit]
-        if prev and "\n" in self.norm[prev[-1].end : pos]:
-            between = self.norm[prev[-1].end : pos]
-            if not re.search(r"[.;]\s", between):
-                return prev[-1].type
-        after = [m for m in mentions if m.unit == unit and m.start >= pos and m.start - pos < 60]
+    def _types_for(self, a: Amount, prev_end: int, next_start: int, unit: tuple[int, int], mentions: list[_Mention], last: list[str]) -> list[str]:
+        """The policy types an amount belongs to: the head type of the clause segment
+        before it ("commercial general liability insurance, including product liability
+        insurance, ... $1,000,000" is general liability), all listed types when the text
+        says "in each case", the type right after it ("$5,000,000 umbrella"), the type of
+        the previous amount in the clause, or the type in the previous table cell."""
+        in_unit = self._mentions_in(unit)
+        seg = [m for m in in_unit if prev_end <= m.start and m.end <= a.start]
+        after = [m for m in in_unit if a.end <= m.start < min(next_start, a.end + 40)]
+        if after and re.match(r"\W*(?:coverage\s+)?for\s+$|\W*$", self.norm[a.end : after[0].start]):
+            return [after[0].type]
+        if seg:
+            unit_text = self.ctx.text(unit)
+            if re.search(r"\bin\s+each\s+case\b|\beach\s+of\s+(?:the\s+)?(?:foregoing|above)|\brespectively\b", unit_text, re.I):
+                return list(dict.fromkeys(m.type for m in seg))
+            heads = [seg[0].type]
+            for m in seg[1:]:
+                lead = self.norm[max(prev_end, m.start - 40) : m.start]
+                if re.search(r"\b(?:includ\w*|incl\.|such\s+as|covering|with|for|under|to)\b[^,;]*$", lead, re.I):
+                    continue
+                if re.search(r"(?:,|\band\b|\bor\b|/)\s*(?:\w+\s+){0,3}$", lead) and m.type not in heads:
+                    heads.append(m.type)
+            return heads
+        if last:
+            return last
         if after:
-            return after[0].type
-        return None
+            return [after[0].type]
+        before = [m for m in in_unit if m.end <= a.start]
+        if before:
+            return [before[-1].type]
+        # a table row or a clause cut by a page break: the type sits in the previous unit
+        prev = self.ctx.unit_at(unit[0] - 1) if unit[0] > 0 else None
+        if prev and prev != unit:
+            pm = self._mentions_in(prev)
+            ptxt = self.ctx.text(prev).rstrip()
+            if pm and not ptxt.endswith(".") and not self._amounts(prev):
+                return [pm[0].type]
+        return []
 
     def _term(self, name: str) -> Term:
         rule = lx.TERM_RULES[name]
@@ -681,7 +729,7 @@ class _Run:
                 continue
             nxt = ctx.next_unit(u)
             scope = t + (ctx.text(nxt) if nxt else "")
-            if lx.NOT_VAGUE_AMOUNT.search(scope) or find_amounts(self.norm, u[0], (nxt or u)[1], ctx.dollar):
+            if lx.NOT_VAGUE_AMOUNT.search(scope) or self._amounts(u) or (nxt and self._amounts(nxt)):
                 continue
             if u in self.amount_units or (nxt and nxt in self.amount_units):
                 continue
@@ -707,6 +755,7 @@ _NOT_VAGUE_USE = re.compile(
     re.I,
 )
 
+_CLAUSE_CUT = re.compile(r";|\(\s*(?:\d{1,2}|[a-z]|[ivx]{1,4})\s*\)\s|\n\s*(?:[a-z]|\d{1,2}|[ivx]{1,4}|[A-Z])[.)]\s")
 _INSURANCE_CONTEXT = re.compile(r"insur|\bpolic(?:y|ies)\b|\bcoverages?\b|\bcarriers?\b|\bunderwriters?\b|subrogat", re.I)
 _TERM_CLAUSE = re.compile(r"additional(?:ly)?\s+(?:named\s+)?insured|subrogat|certificate|\bprimary\b|non-?contribut|\bcancel|\bnotice\b", re.I)
 
@@ -721,7 +770,8 @@ _TYPE_ORDER = [
 
 def _policy_mentions_in(text: str) -> list[tuple[str, int, int]]:
     """(type, start, end) of each policy-type phrase in ``text``; where two overlap the
-    more specific (earlier in :data:`lexicon.POLICY_PATTERNS`) wins."""
+    more specific (earlier in :data:`lexicon.POLICY_PATTERNS`) wins, and a bare
+    "liability insurance" right after a named type belongs to that type."""
     taken: list[tuple[int, int]] = []
     out: list[tuple[str, int, int]] = []
     for typ, pat in lx.POLICY_PATTERNS:
@@ -731,6 +781,14 @@ def _policy_mentions_in(text: str) -> list[tuple[str, int, int]]:
                 continue
             taken.append((s, e))
             out.append((typ, s, e))
+    for m in lx.GENERIC_LIABILITY.finditer(text):
+        s, e = m.span()
+        if any(s < b and a < e for a, b in taken):
+            continue
+        if any(0 <= s - b <= 30 and not re.search(r"[.;:]|\band\b|,\s", text[b:s]) for a, b in taken):
+            continue
+        taken.append((s, e))
+        out.append(("general_liability", s, e))
     out.sort(key=lambda x: x[1])
     return out
 
