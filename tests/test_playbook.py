@@ -147,3 +147,40 @@ def test_cli_rules_lists_codes_slugs_and_playbook_severities(tmp_path):
     f.write_text("rules: {INS006: {enabled: false}}\n", encoding="utf-8")
     ok = _cli("rules", "-p", str(f))
     assert next(line for line in ok.stdout.splitlines() if line.startswith("INS006")).split()[2] == "off"
+
+
+def test_extends_starts_from_another_playbook(tmp_path):
+    f = tmp_path / "strict.yaml"
+    f.write_text(
+        "extends: technology-services\n"
+        "rules:\n"
+        "  INS006: {severity: high}\n"
+        "  INS007: {enabled: false}\n",
+        encoding="utf-8",
+    )
+    base, pb = load_playbook("technology-services"), load_playbook(str(f))
+    assert pb.name == "strict"
+    assert pb.required_policies == base.required_policies and pb.description == base.description
+    assert pb.severity_for("INS006") == "high" and not pb.enabled("INS007")
+    assert pb.severity_for("INS001") == "high"  # inherited
+    child = tmp_path / "child.yaml"  # a relative path resolves beside the extending file
+    child.write_text("extends: strict.yaml\nrequired_policies: []\ndescription: no policy types\n", encoding="utf-8")
+    c = load_playbook(str(child))
+    assert c.required_policies == [] and c.description == "no policy types" and not c.enabled("INS007")
+
+
+def test_extends_errors_name_the_key(tmp_path):
+    a, b = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    a.write_text("extends: b.yaml\n", encoding="utf-8")
+    b.write_text("extends: a.yaml\n", encoding="utf-8")
+    with pytest.raises(PlaybookError, match="extends: 'b.yaml' extends itself|extends: 'a.yaml' extends itself"):
+        load_playbook(str(a))
+    a.write_text("extends: nowhere.yaml\n", encoding="utf-8")
+    with pytest.raises(PlaybookError, match=r"a.yaml: extends: unknown playbook"):
+        load_playbook(str(a))
+    a.write_text("extends: [general]\n", encoding="utf-8")
+    with pytest.raises(PlaybookError, match="extends: must be the name"):
+        load_playbook(str(a))
+    b.write_text("extends: general\nrules: {INS099: {}}\n", encoding="utf-8")
+    with pytest.raises(PlaybookError, match="rules.INS099: unknown rule code"):
+        load_playbook(str(b))

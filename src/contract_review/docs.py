@@ -23,6 +23,7 @@ severity unless the playbook says otherwise; rules are named by code or slug:
 ```yaml
 name: my-playbook
 description: What this playbook is for.
+extends: technology-services          # optional: start from a built-in (or another YAML file)
 rules:
   INS006: {enabled: false}            # or: missing-primary-noncontributory: false
   INS001: {severity: high}            # high, medium, low or info
@@ -32,6 +33,9 @@ required_policies:
     min_limits:
       - {amount: 5000000, currency: USD, basis: per_claim}
 ```
+
+With `extends`, a rule setting given here replaces the base playbook's setting for that
+rule, and `required_policies` or `description`, when given, replace the base's.
 
 An invalid playbook is refused with a message naming the bad key, for example
 `rules.INS099: unknown rule code` or

@@ -7,6 +7,7 @@ at its default severity unless the playbook says otherwise::
 
     name: my-playbook
     description: What this playbook is for.
+    extends: technology-services        # optional: start from another playbook
     rules:
       INS006: {enabled: false}          # or the rule's slug: missing-primary-noncontributory
       INS001: {severity: high}
@@ -196,21 +197,52 @@ def _message(err: dict) -> str:
     return msg.removeprefix("Value error, ")
 
 
-def playbook_from_dict(data: Any, source: str = "playbook", default_name: str | None = None) -> Playbook:
-    """Validate a parsed playbook; raise :class:`PlaybookError` naming each bad key."""
+def playbook_from_dict(
+    data: Any, source: str = "playbook", default_name: str | None = None, base_dir: Path | None = None,
+    _chain: tuple[str, ...] = (),
+) -> Playbook:
+    """Validate a parsed playbook; raise :class:`PlaybookError` naming each bad key.
+
+    ``extends: NAME_OR_PATH`` starts from another playbook (a built-in name, or a YAML path
+    relative to ``base_dir``): a rule setting given here replaces the base's setting for that
+    rule, ``required_policies`` given here replace the base's list, and ``description``
+    replaces the base's description."""
     if data is None:
         data = {}
     if not isinstance(data, dict):
         raise PlaybookError(f"{source}: the top level must be a mapping of keys (name, rules, required_policies...)")
+    data = dict(data)
+    extends = data.pop("extends", None)
     if default_name and "name" not in data:
-        data = {**data, "name": default_name}
+        data["name"] = default_name
     try:
-        return Playbook.model_validate(data)
+        own = Playbook.model_validate(data)
     except PlaybookError as e:
         raise PlaybookError(f"{source}: {e.message}") from None
     except ValidationError as e:
         problems = "; ".join(f"{_loc(err['loc'])}: {_message(err)}" for err in e.errors())
         raise PlaybookError(f"{source}: {problems}") from None
+    if extends is None:
+        return own
+    if not isinstance(extends, str) or not extends.strip():
+        raise PlaybookError(f"{source}: extends: must be the name of a built-in playbook or a YAML path")
+    ref = extends.strip()
+    if ref not in builtin_playbooks() and base_dir is not None and not Path(ref).expanduser().is_absolute():
+        ref = str(base_dir / ref)
+    key = _key(ref)
+    if key in _chain or len(_chain) > 8:
+        raise PlaybookError(f"{source}: extends: {extends!r} extends itself ({' -> '.join((*_chain, key))})")
+    try:
+        base = _load(ref, (*_chain, key))
+    except PlaybookError as e:
+        raise PlaybookError(f"{source}: extends: {e.message}") from None
+    merged = base.model_dump()
+    merged["name"] = own.name
+    merged["rules"] = {**merged["rules"], **{code: s.model_dump() for code, s in own.rules.items()}}
+    for key in ("description", "required_policies"):
+        if key in data:
+            merged[key] = own.model_dump()[key]
+    return Playbook.model_validate(merged)
 
 
 def _builtin_dir():
@@ -236,10 +268,20 @@ def _parse_yaml(text: str, source: str) -> Any:
 def load_playbook(name_or_path: str | Path | None = None) -> Playbook:
     """Load a built-in playbook by name (``None`` gives ``general``) or a YAML file by path."""
     name = str(name_or_path) if name_or_path is not None else DEFAULT_PLAYBOOK
+    return _load(name, (_key(name),))
+
+
+def _key(name: str) -> str:
+    """What identifies a playbook in an ``extends`` chain: its built-in name or resolved path."""
+    return name if name in builtin_playbooks() else str(Path(name).expanduser().resolve())
+
+
+def _load(name: str, chain: tuple[str, ...]) -> Playbook:
     builtins = builtin_playbooks()
     if name in builtins:
         text = (_builtin_dir() / f"{name}.yaml").read_text(encoding="utf-8")
-        return playbook_from_dict(_parse_yaml(text, f"playbook {name}"), f"playbook {name}", default_name=name)
+        return playbook_from_dict(_parse_yaml(text, f"playbook {name}"), f"playbook {name}", default_name=name,
+                                  _chain=chain)
     path = Path(name).expanduser()
     if not path.is_file():
         raise PlaybookError(
@@ -249,4 +291,5 @@ def load_playbook(name_or_path: str | Path | None = None) -> Playbook:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise PlaybookError(f"playbook {path}: cannot be read: {e}") from None
-    return playbook_from_dict(_parse_yaml(text, f"playbook {path}"), f"playbook {path}", default_name=path.stem)
+    return playbook_from_dict(_parse_yaml(text, f"playbook {path}"), f"playbook {path}", default_name=path.stem,
+                              base_dir=path.parent, _chain=chain)
