@@ -82,7 +82,9 @@ def render() -> str:
         "and a playbook. Each rule has a stable code, a slug that names the defect, a default",
         "severity that the playbook may change or switch off, and a suggested clause (its",
         "*Use instead* text) that comes with every finding. Rules other than INS000 are silent",
-        "when the contract requires no insurance at all. Severities, most severe first: "
+        "when the contract requires no insurance at all. Terms are read per contract, not per",
+        "party: where both parties must insure, a term required of either one silences the rule.",
+        "Severities, most severe first: "
         + ", ".join(SEVERITY_ORDER) + ".",
         "",
         "| code | slug | default | " + " | ".join(pb.name for pb in playbooks) + " |",

@@ -111,7 +111,7 @@ def no_insurance_clause(profile: InsuranceProfile, playbook: Playbook) -> Iterat
     Why it matters:
         An indemnity is only as good as the balance sheet behind it. Without an insurance
         requirement the other party may be uninsured for the very losses it promises to
-        indemnify, and none of the endorsements the rest of this playbook checks can exist.
+        indemnify, and none of the endorsements and limits the other rules check can exist.
     Example:
         Indemnification. Supplier shall defend, indemnify and hold harmless Customer and its
         officers, directors and employees from and against all losses, damages and expenses
