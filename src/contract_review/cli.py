@@ -66,55 +66,73 @@ def review(
     raise typer.Exit(EXIT_FILE_ERRORS if result.status == "error" else EXIT_OK)
 
 
+class FailOn(str, Enum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class PdfParser(str, Enum):
+    pypdf = "pypdf"
+    pdfium = "pdfium"
+
+
 @app.command()
 def screen(
     paths: Annotated[list[str], typer.Argument(help="Files and folders (searched recursively).")],
     fmt: Annotated[OutFormat, typer.Option("--format", "-f", help="jsonl (the contract), csv or xlsx.")] = OutFormat.jsonl,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of standard output.")] = None,
-    workers: Annotated[int, typer.Option("--workers", "-w", help="Parallel worker processes.")] = 1,
+    workers: Annotated[Optional[int], typer.Option("--workers", "-w", help="Parallel worker processes [default: the CPU count].")] = None,
     index: Annotated[bool, typer.Option("--index", help="Also embed and index each contract (slower).")] = False,
     extractor: ExtractorOpt = "rules",
     playbook: PlaybookOpt = None,
-    parser: Annotated[Optional[str], typer.Option("--parser", help="PDF parser: pypdf (default) or pdfium.")] = None,
+    parser: Annotated[Optional[PdfParser], typer.Option("--parser", help="PDF parser: pypdf (default) or pdfium (faster; falls back to pypdf).")] = None,
     chroma_url: Annotated[Optional[str], typer.Option("--chroma-url", help="Chroma server URL (else the embedded store).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Recompute everything: ignore the cache and an interrupted run's output.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary on stderr.")] = False,
+    fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Exit 3 when a finding at or above this severity is found.")] = None,
+    executor: Annotated[str, typer.Option("--executor", help="local (worker processes) or ray.")] = "local",
+    ray_address: Annotated[Optional[str], typer.Option("--ray-address", help="Ray cluster to join (else a local Ray for the run).")] = None,
 ) -> None:
-    """Screen many contracts; one JSON object (or CSV row) per document."""
-    from .batch import discover, screen_iter
-    from .playbook import load_playbook
-    from .report import CSV_COLUMNS, csv_row, to_json_line
+    """Screen many contracts: one JSON object (or CSV/XLSX row) per document.
 
-    if workers < 1:
-        _fail("--workers must be at least 1")
-    if parser not in (None, "pypdf", "pdfium"):
-        _fail(f"--parser must be pypdf or pdfium, not {parser!r}")
-    settings = get_settings(pdf_parser=parser, chroma_url=chroma_url)
-    pb = load_playbook(playbook)
-    files = discover(paths)
+    Resumable: results are written as each document finishes; the same command run again
+    after an interruption finishes the rest (a cache under CONTRACT_REVIEW_HOME skips work
+    already done; --force recomputes). Exit status: 2 when any document errored (checked
+    first), else 3 with --fail-on when a finding at or above that severity was found, else 0;
+    1 on a usage error."""
+    from .batch import Progress, ScreenOutput, default_workers, discover, screen_files
+
     missing = [p for p in paths if not Path(p).exists()]
     if missing:
         _fail(f"no such file or folder: {', '.join(missing)}")
-    kwargs = dict(settings=settings, extractor=extractor, playbook=pb, index=index)
-    out = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout
-    errors = 0
-    try:
-        writer = None
-        if fmt is OutFormat.csv:
-            writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS)
-            writer.writeheader()
-        elif fmt is OutFormat.xlsx:
-            _fail("--format xlsx is written by the batch writer; use jsonl or csv")
-        for result in screen_iter(files, kwargs, workers=workers):
-            errors += result.status == "error"
-            if writer:
-                writer.writerow(csv_row(result))
-            else:
-                out.write(to_json_line(result) + "\n")
-            out.flush()
-    finally:
-        if output:
-            out.close()
-    err.print(f"{len(files)} file(s), {len(files) - errors} ok, {errors} error(s)")
-    raise typer.Exit(EXIT_FILE_ERRORS if errors else EXIT_OK)
+    if workers is not None and workers < 1:
+        _fail("--workers must be at least 1")
+    if fmt is OutFormat.xlsx and output is None and sys.stdout.isatty():
+        _fail("--format xlsx writes a binary workbook: give --output FILE.xlsx")
+    settings = get_settings(pdf_parser=parser.value if parser else None, chroma_url=chroma_url)
+    files = discover(paths)
+    out = ScreenOutput(fmt.value, output)
+    with Progress(len(files), mode="off" if quiet else "auto") as progress:
+        run = screen_files(
+            files, settings, extractor=extractor, playbook=playbook, index=index,
+            workers=workers or default_workers(), executor=executor,
+            executor_options={"ray_address": ray_address}, journal=out.journal, force=force,
+            listener=out.listener(progress),
+        )
+    out.finish(run.results)
+    s = run.stats
+    if not quiet:
+        err.print(
+            f"{s.total} file(s): {s.total - run.errors} ok, {run.errors} error(s); {s.computed} computed, "
+            f"{s.cached} from cache, {s.resumed} resumed; {s.pages_computed} page(s) in {s.elapsed:.1f}s",
+            soft_wrap=True,
+        )
+    if run.errors:
+        raise typer.Exit(EXIT_FILE_ERRORS)
+    if fail_on is not None and run.has_findings_at(fail_on.value):
+        raise typer.Exit(EXIT_FINDINGS)
+    raise typer.Exit(EXIT_OK)
 
 
 @app.command("index")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import json
+from collections.abc import Iterable
+from typing import IO
 
 from .schema import TERM_FIELDS, ReviewResult
 
@@ -65,6 +68,126 @@ def csv_row(result: ReviewResult) -> dict:
     for name in TERM_FIELDS:
         row[name] = getattr(p, name).present if p else ""
     return row
+
+
+# Spreadsheet programs run a cell that starts with one of these as a formula: a file name or
+# a quote from a contract must never become one ("=HYPERLINK(...)").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell_safe(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(results: Iterable[ReviewResult], fh: IO[str]) -> None:
+    """One row per document (:data:`CSV_COLUMNS`) with a header, to an open text file
+    (open it with ``newline=""``). Text that a spreadsheet would run as a formula is
+    prefixed with ``'``."""
+    writer = csv.DictWriter(fh, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for r in results:
+        writer.writerow({k: _cell_safe(v) for k, v in csv_row(r).items()})
+
+
+XLSX_SUMMARY = [
+    ("file", "File", 38), ("status", "Status", 9), ("error_code", "Error", 14), ("pages", "Pages", 7),
+    ("insurance_required", "Insurance required", 11), ("obligated_parties", "Obligated parties", 24),
+    ("policy_types", "Policies", 30), ("has_minimum_limits", "Minimum limits", 10), ("limits", "Limits", 40),
+    *[(name, TERM_LABELS[name], 13) for name in TERM_FIELDS],
+    ("vague_language", "Vague language", 10), ("max_severity", "Worst finding", 10), ("n_findings", "Findings", 9),
+    ("findings", "Rules", 28), ("error_message", "Error message", 30), ("path", "Path", 50), ("sha256", "SHA-256", 20),
+]
+XLSX_FINDINGS = [
+    ("File", 38), ("Rule", 9), ("Name", 30), ("Severity", 10), ("Message", 60), ("Quote", 80), ("Page", 7),
+    ("Suggested clause", 60),
+]
+_FILLS = {"good": "C6EFCE", "bad": "FFC7CE", "warn": "FFEB9C", "high": "FFC7CE", "medium": "FFD8A8", "low": "FFEB9C"}
+_XLSX_MAX = 32767  # characters in one Excel cell
+
+
+def _xlsx_text(value):
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
+    if len(value) > _XLSX_MAX:
+        value = value[: _XLSX_MAX - 20] + " …[truncated]"
+    return value
+
+
+def _put_row(ws, values) -> None:
+    ws.append([_xlsx_text(v) for v in values])
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str) and cell.value.startswith("="):
+            cell.data_type = "s"  # text, never a formula
+
+
+def write_xlsx(results: Iterable[ReviewResult], path_or_fh) -> None:
+    """An Excel workbook for lawyers: *Summary* (one row per document; flags coloured by
+    conditional formatting, so colours follow sorting and edits: a required term present is
+    green, absent amber; errors and high findings red) and *Findings* (rule, severity,
+    message, quote and page, one row per finding, most severe first). ``path_or_fh`` is a
+    file name or a binary file object."""
+    from openpyxl import Workbook
+    from openpyxl.formatting.rule import CellIsRule, FormulaRule
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    results = list(results)
+    fill = {k: PatternFill(start_color=v, end_color=v, fill_type="solid") for k, v in _FILLS.items()}
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Summary"
+    ws.append([label for _, label, _ in XLSX_SUMMARY])
+    for r in results:
+        row = csv_row(r)
+        _put_row(ws, [(row[k] if row[k] != "" else None) for k, _, _ in XLSX_SUMMARY])
+    n = max(ws.max_row, 2)
+    for i, (key, _, width) in enumerate(XLSX_SUMMARY, start=1):
+        col = get_column_letter(i)
+        ws.column_dimensions[col].width = width
+        rng = f"{col}2:{col}{n}"
+        if key in ("insurance_required", "has_minimum_limits", *TERM_FIELDS):
+            ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=["TRUE"], fill=fill["good"]))
+            ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=["FALSE"], fill=fill["warn"]))
+        elif key == "vague_language":
+            ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=["TRUE"], fill=fill["warn"]))
+        elif key in ("status", "error_code"):
+            status = get_column_letter([k for k, _, _ in XLSX_SUMMARY].index("status") + 1)
+            ws.conditional_formatting.add(rng, FormulaRule(formula=[f'${status}2="error"'], fill=fill["bad"]))
+        elif key == "max_severity":
+            for sev in ("high", "medium", "low"):
+                ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{sev}"'], fill=fill[sev]))
+    _finish_sheet(ws, len(XLSX_SUMMARY), Font, Alignment, get_column_letter)
+
+    wf = wb.create_sheet("Findings")
+    wf.append([label for label, _ in XLSX_FINDINGS])
+    for r in results:
+        for f in r.sorted_findings():
+            cite = f.evidence[0] if f.evidence else None
+            _put_row(wf, [r.file, f.rule, f.slug, f.severity, f.message, cite.quote if cite else None,
+                          cite.page if cite else None, f.suggestion or None])
+    n = max(wf.max_row, 2)
+    for i, (_, width) in enumerate(XLSX_FINDINGS, start=1):
+        wf.column_dimensions[get_column_letter(i)].width = width
+    for sev in ("high", "medium", "low"):
+        wf.conditional_formatting.add(f"D2:D{n}", CellIsRule(operator="equal", formula=[f'"{sev}"'], fill=fill[sev]))
+    for row in wf.iter_rows(min_row=2, min_col=5, max_col=8):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _finish_sheet(wf, len(XLSX_FINDINGS), Font, Alignment, get_column_letter)
+    wb.save(path_or_fh)
+
+
+def _finish_sheet(ws, ncols: int, Font, Alignment, get_column_letter) -> None:
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(ncols)}{max(ws.max_row, 1)}"
 
 
 def _short(text: str, n: int = 300) -> str:

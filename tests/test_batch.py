@@ -1,0 +1,223 @@
+"""Batch screening in-process: discovery, the pdfium parser and its fallback, the journal,
+the cache, and the CSV/XLSX renderers. Real generated PDFs, real files on disk."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from builders import make_docx, make_pdf
+
+from contract_review.batch import Journal, ResultCache, cache_key, discover, screen_files
+from contract_review.errors import EncryptedDocument
+from contract_review.loaders import load_document
+from contract_review.report import CSV_COLUMNS, write_csv, write_xlsx
+from contract_review.schema import Citation, ErrorInfo, Finding, InsuranceProfile, ReviewResult, Term
+from contract_review.settings import Settings
+
+CLAUSE = (
+    "12. INSURANCE\nSupplier shall maintain commercial general liability insurance with limits of not less "
+    "than $1,000,000 per occurrence and shall name Customer as an additional insured."
+)
+
+
+def pages_with_markers(n: int) -> list[str]:
+    return [f"Page marker P{i:03d}Q. " + ("Recitals and terms of the agreement. " * 8) for i in range(1, n + 1)]
+
+
+@pytest.fixture
+def folder(tmp_path):
+    d = tmp_path / "in"
+    (d / "sub dir").mkdir(parents=True)
+    (d / ".hidden").mkdir()
+    (d / "Acme, Inc. & Co MSA .pdf").write_bytes(make_pdf(["AGREEMENT", CLAUSE]))
+    (d / "UPPER.PDF").write_bytes(make_pdf([CLAUSE]))
+    (d / "sub dir" / "sow.docx").write_bytes(make_docx(["STATEMENT OF WORK", CLAUSE]))
+    (d / "sub dir" / "letter.txt").write_text("Engagement letter. No insurance terms.\n")
+    (d / "sub dir" / "~$sow.docx").write_bytes(b"lock")
+    (d / ".hidden" / "x.pdf").write_bytes(make_pdf([CLAUSE]))
+    (d / "._resource.pdf").write_bytes(b"\x00\x05\x16\x07")
+    (d / "data.csv").write_text("a,b\n")
+    return d
+
+
+def test_discover_walks_folders_for_supported_types_with_any_file_name(folder):
+    found = discover([folder])
+    names = sorted(p.split("/in/")[1] for p in found)
+    assert names == ["Acme, Inc. & Co MSA .pdf", "UPPER.PDF", "sub dir/letter.txt", "sub dir/sow.docx"]
+    # A file named directly is kept whatever its type (it gets its typed error); no duplicates.
+    again = discover([folder, folder / "data.csv", folder / "UPPER.PDF"])
+    assert len(again) == 5 and str(folder / "data.csv") in again
+
+
+@pytest.mark.parametrize("n_pages", [1, 7])
+def test_pdfium_and_pypdf_number_pages_the_same(tmp_path, n_pages):
+    f = tmp_path / "multi.pdf"
+    f.write_bytes(make_pdf(pages_with_markers(n_pages)))
+    docs = {p: load_document(f, Settings(pdf_parser=p)) for p in ("pypdf", "pdfium")}
+    for parser, doc in docs.items():
+        assert len(doc.pages) == n_pages, parser
+        for i in range(1, n_pages + 1):
+            marker = f"P{i:03d}Q"
+            at = doc.norm.find(marker)
+            assert at >= 0 and doc.page_at(at) == i, (parser, marker)
+            assert doc.norm.count(marker) == 1
+    assert docs["pypdf"].sha256 == docs["pdfium"].sha256
+
+
+def test_pdfium_failure_falls_back_to_pypdf(tmp_path, monkeypatch):
+    import pypdfium2
+
+    f = tmp_path / "c.pdf"
+    f.write_bytes(make_pdf(pages_with_markers(3)))
+
+    def broken(*a, **k):
+        raise pypdfium2.PdfiumError("Failed to load document (simulated PDFium failure)")
+
+    monkeypatch.setattr(pypdfium2, "PdfDocument", broken)
+    doc = load_document(f, Settings(pdf_parser="pdfium"))
+    assert len(doc.pages) == 3 and "P002Q" in doc.pages[1].text
+
+
+def test_pdfium_gives_the_typed_error_for_a_password_protected_pdf(tmp_path):
+    f = tmp_path / "locked.pdf"
+    f.write_bytes(make_pdf([CLAUSE], encrypt_password="pw"))
+    with pytest.raises(EncryptedDocument):
+        load_document(f, Settings(pdf_parser="pdfium"))
+
+
+def _result(path: str, **kw) -> ReviewResult:
+    return ReviewResult(**{"file": path.rsplit("/", 1)[-1], "path": path, "sha256": "ab" * 32, "pages": 2, **kw})
+
+
+def test_journal_drops_a_partial_last_line_and_keeps_the_last_line_per_path(tmp_path):
+    out = tmp_path / "out.jsonl"
+    j = Journal(out)
+    assert j.open() == {}
+    j.append(_result("/x/a.pdf"))
+    j.append(_result("/x/b.pdf", pages=5))
+    j.append(_result("/x/b.pdf", pages=6))
+    j.close()
+    with open(out, "a") as fh:
+        fh.write("not json\n")
+        fh.write('{"file": "c.pdf", "path": "/x/c.p')  # killed in the middle of a write
+    j = Journal(out)
+    existing = j.open()
+    j.close()
+    assert sorted(existing) == ["/x/a.pdf", "/x/b.pdf"] and existing["/x/b.pdf"].pages == 6
+    lines = out.read_text().splitlines()
+    assert len(lines) == 2 and all(json.loads(line) for line in lines)
+
+
+def test_journal_refuses_a_second_writer(tmp_path):
+    from contract_review.errors import ConfigError
+
+    a, b = Journal(tmp_path / "o.jsonl"), Journal(tmp_path / "o.jsonl")
+    a.open()
+    try:
+        with pytest.raises(ConfigError):
+            b.open()
+    finally:
+        a.close()
+
+
+def test_cache_key_covers_playbook_content_parser_and_extractor():
+    s = Settings()
+    base = dict(extractor="rules", prompt_version=None, playbook={"name": "general", "rules": {}}, settings=s)
+    k = cache_key("00" * 32, **base)
+    assert k == cache_key("00" * 32, **base)
+    assert k != cache_key("11" * 32, **base)
+    assert k != cache_key("00" * 32, **{**base, "playbook": {"name": "general", "rules": {"INS001": "off"}}})
+    assert k != cache_key("00" * 32, **{**base, "settings": Settings(pdf_parser="pdfium")})
+    assert k != cache_key("00" * 32, **{**base, "extractor": "llm", "prompt_version": "extract-v1"})
+
+
+def test_result_cache_keeps_document_errors_but_not_transient_ones(tmp_path):
+    cache = ResultCache(tmp_path)
+    locked = _result("/x/l.pdf", status="error", error=ErrorInfo(code="encrypted", message="m"))
+    failed = _result("/x/f.pdf", status="error", error=ErrorInfo(code="llm_failed", message="m"))
+    cache.put("aa" * 32, locked)
+    cache.put("bb" * 32, failed)
+    assert cache.get("aa" * 32) == locked and cache.get("bb" * 32) is None
+
+
+def test_screen_files_caches_then_force_recomputes(folder):
+    files = discover([folder])
+    first = screen_files(files, Settings(), workers=1)
+    assert first.stats.computed == len(files) == 4 and first.errors == 0
+    assert [r.path for r in first.results] == files  # discovery order
+    second = screen_files(files, Settings(), workers=1)
+    assert second.stats.cached == 4 and second.stats.computed == 0
+    assert [r.model_dump() for r in second.results] == [r.model_dump() for r in first.results]
+    # The same bytes under another name come from the cache with their own name.
+    copy = folder / "copy of UPPER.pdf"
+    copy.write_bytes((folder / "UPPER.PDF").read_bytes())
+    third = screen_files([str(copy)], Settings(), workers=1)
+    assert third.stats.cached == 1 and third.results[0].file == "copy of UPPER.pdf"
+    forced = screen_files(files, Settings(), workers=1, force=True)
+    assert forced.stats.computed == 4
+    # A different parser is a different key.
+    assert screen_files(files[:1], Settings(pdf_parser="pdfium"), workers=1).stats.computed == 1
+
+
+def test_screen_files_in_two_processes_gives_the_same_results(folder):
+    files = discover([folder])
+    one = screen_files(files, Settings(), workers=1, force=True)
+    two = screen_files(files, Settings(), workers=2, force=True)
+    assert two.stats.computed == 4
+    assert [r.model_dump() for r in two.results] == [r.model_dump() for r in one.results]
+
+
+def _reviewed(name: str) -> ReviewResult:
+    quote = "Supplier shall name Customer as an additional insured"
+    cite = Citation(quote=quote, page=2, start=10, end=10 + len(quote))
+    prof = InsuranceProfile(insurance_required=True, additional_insured=Term(present=True, evidence=[cite]))
+    return ReviewResult(
+        file=name, path=f"/in/{name}", sha256="cd" * 32, pages=3, profile=prof,
+        findings=[
+            Finding(rule="INS002", slug="missing-waiver-of-subrogation", severity="medium", message="No waiver."),
+            Finding(rule="INS001", slug="x", severity="high", message="=cmd|' /C calc'!A0", evidence=[cite]),
+        ],
+    )
+
+
+def test_write_csv_one_row_per_document_and_no_formulas():
+    results = [_reviewed("=HYPERLINK(\"http://x\").pdf"), _result("/x/bad.pdf", status="error",
+               error=ErrorInfo(code="no_text_layer", message="scanned"))]
+    buf = io.StringIO()
+    write_csv(results, buf)
+    rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
+    assert list(rows[0]) == CSV_COLUMNS and len(rows) == 2
+    assert rows[0]["file"].startswith("'=") and rows[0]["max_severity"] == "high"
+    assert rows[0]["additional_insured"] == "True" and rows[0]["waiver_of_subrogation"] == "False"
+    assert rows[1]["status"] == "error" and rows[1]["error_code"] == "no_text_layer"
+
+
+def test_write_xlsx_summary_and_findings_sheets(tmp_path):
+    import openpyxl
+
+    results = [_reviewed("a.pdf"), _reviewed("=b.pdf"), _result("/x/bad.pdf", status="error",
+               error=ErrorInfo(code="encrypted", message="password \x07protected"))]
+    out = tmp_path / "r.xlsx"
+    write_xlsx(results, out)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["Summary", "Findings"]
+    summary, findings = wb["Summary"], wb["Findings"]
+    header = [c.value for c in summary[1]]
+    assert summary.max_row == 4 and header[0] == "File"
+    assert summary.cell(3, 1).value == "=b.pdf" and summary.cell(3, 1).data_type == "s"  # text, not a formula
+    col = {h: i + 1 for i, h in enumerate(header)}
+    assert summary.cell(2, col["Additional insured"]).value is True
+    assert summary.cell(4, col["Status"]).value == "error"
+    assert len(summary.conditional_formatting) >= 5
+    fh = [c.value for c in findings[1]]
+    assert fh[:7] == ["File", "Rule", "Name", "Severity", "Message", "Quote", "Page"]
+    assert findings.max_row == 5  # two findings per reviewed document, most severe first
+    assert [findings.cell(2, i).value for i in (2, 4, 7)] == ["INS001", "high", 2]
+    assert findings.cell(2, 5).data_type == "s"
+    # A file object works too (the UI's download button).
+    buf = io.BytesIO()
+    write_xlsx(results, buf)
+    assert buf.getvalue()[:2] == b"PK"
