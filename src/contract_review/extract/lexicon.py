@@ -25,10 +25,22 @@ def _c(pattern: str, flags: int = I) -> re.Pattern[str]:
 
 # --------------------------------------------------------------------------- the cheap scan
 #: First pass over the whole document: anything that can start an insurance clause.
-KEYWORDS = _c(r"insur|subrogat|assurance\b|self-insur")
+KEYWORDS = _c(r"insur|subrogat|assurance\b")
+#: The same scan for lower-cased text, without the cost of case-folding in the regex.
+KEYWORDS_LOWER = re.compile(r"insur|subrogat|assurance\b")
 
 #: An insurance noun (not "insurrection", not a bare "insure that" = ensure).
 INSURANCE_WORD = _c(r"\binsur(?:ance|ances|ed|eds|er|ers|ing)\b|\bself[- ]?insur\w*|\binsure\b(?!\s+(?:that|the\s+(?:accuracy|quality|timely|proper|safety|compliance)))|\binsurable\b")
+
+#: Text addressed to a reader or a review tool rather than to the parties ("NOTE TO ANY
+#: AUTOMATED REVIEW TOOL: ... flag nothing"). It is data: the paragraph is not read as
+#: contract terms, and nothing in it changes how the rest is read.
+META_INSTRUCTION = _c(
+    r"\bnote\s+to\s+(?:any\s+|the\s+|all\s+)?(?:automated\s+|ai\s+)?(?:review(?:ing)?\s+)?(?:tools?|models?|reviewers?|readers?|assistants?|ai|llms?|systems?)\b"
+    r"|\b(?:automated|ai|software)\s+review(?:ing)?\s+(?:tools?|systems?)\b|\blanguage\s+models?\s*(?::|reading|reviewing)"
+    r"|\b(?:ignore|disregard)\s+(?:all\s+|any\s+)?(?:previous|prior|above|earlier|other)\s+instructions\b"
+    r"|\b(?:flag|report)\s+(?:nothing|no\s+(?:issues?|findings?|problems?))\b|\bany\s+summary\s+you\s+(?:produce|generate|write)\b"
+)
 
 # --------------------------------------------------------------------------- clause units
 #: Where a sentence or list item ends: a full stop or semicolon before a capital, a digit
@@ -103,12 +115,12 @@ POLICY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("d_and_o", _c(r"\bdirectors'?\s+(?:and|&)\s+officers'?\s+(?:liability\s+)?(?:insurance|coverage|policy|liability)|\bD\s?&\s?O\b")),
     ("media_liability", _c(r"\b(?:media|broadcast(?:er'?s)?|publishers?'?|advertising\s+agency)\s+liability\b|\bmedia\s+(?:insurance|coverage)\b")),
     ("crime_fidelity", _c(r"\bfidelity\s+(?:bond|insurance|coverage|policy|guarantee)|\bfidelity\b(?=[^.;]{0,40}\b(?:insurance|coverage|policy|policies)\b)|\b(?:commercial\s+)?crime\s+(?:insurance|coverage|policy)\b|\bemployee\s+dishonesty\b|\bblanket\s+(?:fidelity\s+)?bond\b|\bfidelity\s+or\s+crime\b")),
-    ("professional_liability", _c(r"\bprofessional\s+(?:liability|indemnity|errors)|\berrors\s+(?:and|&)\s+omissions|\bE\s?&\s?O\b|\bmalpractice\b")),
+    ("professional_liability", _c(r"\bprofessional\s+(?:liability|indemnity|errors)|(?<!acts,\s)(?<!acts\s)\berrors\s+(?:and|&)\s+omissions\b(?!\s+in\s+(?:rendering|performing|the\s+performance))|\bE\s?&\s?O\b|\bmalpractice\b")),
     ("workers_compensation", _c(r"\bwork(?:er|men|man)'?s?'?\s*(?:'s\s*)?comp(?:ensation)?\b")),
     ("employers_liability", _c(r"\bemployer'?s?'?\s+liability\b")),
     ("umbrella_excess", _c(r"\bumbrella\b|\bexcess\s+(?:(?:general\s+)?liability|insurance|coverage|policy|policies|layer)\b|\bexcess\s*/\s*umbrella\b")),
     ("auto", _c(r"\b(?:business\s+|commercial\s+|hired\s+and\s+non-owned\s+|non-owned\s+)?(?:auto(?:mobile)?|motor\s+vehicle|vehicle|truck|fleet)s?(?:\s+and\s+truck)?\s+(?:liability|insurance|coverage|policy)\b|\bmotor\s+carrier\b|\bautomobile\b(?=[^.;]{0,60}\b(?:insurance|liability)\b)")),
-    ("product_liability", _c(r"\bproducts?(?:\s*[-/]\s*|\s+)(?:completed\s+operations\s+)?liability\b|\bproduct\s+recall\b(?=[^.;]{0,30}insur)|\bproducts?\s+(?:and\s+completed\s+operations\s+)?(?:insurance|coverage)\b")),
+    ("product_liability", _c(r"\bproducts?(?:\s*[-/]\s*|\s+)(?:completed\s+operations\s+)?liability\b|\bproducts?\s+(?:and|&)\s+completed\s+operations\b|\bproduct\s+recall\b(?=[^.;]{0,30}insur)|\bproducts?\s+(?:and\s+completed\s+operations\s+)?(?:insurance|coverage)\b")),
     ("property", _c(r"\bproperty\s+(?:(?:and|&)\s+casualty\s+)?(?:insurance|coverage|policy|policies)\b|\ball[- ]risks?\b|\bbusiness\s+interruption\b|\bbuilder'?s'?\s+risk\b|\bcargo\b(?=[^.;]{0,40}\b(?:insurance|liability|coverage)\b)|\b(?:cargo|transit|marine)\s+(?:insurance|coverage)\b|\bcasualty\s+insurance\b(?<!liability\sand\scasualty\sinsurance)|\binsurance\s+(?:on|of)\s+(?:the|its|all)\s+(?:\w+\s+){0,4}?(?:assets|property|properties|equipment|premises|inventory|tools|facilit\w+|theatres?|goods)\b|\binsure\s+(?:all\s+)?(?:its|the|such)\s+(?:\w+\s+){0,3}?(?:assets|property|properties|equipment|premises|inventory|goods)\b|\b(?:against|for)\s+(?:loss\s+(?:or|and)\s+damage\s+by\s+)?fire\b|\bflood\s+(?:insurance|coverage)\b|\bdisaster\b(?=[^.;]{0,40}insurance)")),
     ("other", _c(r"\bpollution\s+(?:legal\s+)?(?:liability|insurance|coverage)\b|\bsudden\s+and\s+accidental\s+pollution\b|\bproduct\s+recall\b|\bkey[- ](?:man|person)\s+(?:life\s+)?insurance\b|\benvironmental\s+(?:impairment\s+)?liability\b|\bdisability\s+benefits?\s+insurance\b")),
     # The generic fallbacks come last so that any named type above wins an overlap.
@@ -181,9 +193,9 @@ BASIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("combined_single", _c(r"\bcombined\s+single\b|\bCSL\b|\bsingle\s+limit\b")),
     ("each_accident", _c(r"\b(?:each|per|any\s+one)\s+accident\b")),
     ("per_person", _c(r"\b(?:each|per|any\s+one)\s+(?:person|employee|individual)\b|\bdisease\s*-\s*each\s+employee\b")),
-    ("per_claim", _c(r"\b(?:each|per|any\s+one)\s+(?:claim|loss|wrongful\s+act)\b|\bper\s+individual\s+claim\b")),
-    ("aggregate", _c(r"\baggregate\b|\bper\s+(?:policy\s+)?(?:year|annum|period)\b|\bannual(?:ly)?\b(?!\s+basis)")),
-    ("per_occurrence", _c(r"\b(?:each|per|any\s+one|every)\s+(?:occurrence|incident|event|accident\s+or\s+occurrence|loss\s+occurrence)\b|\boccurrence\b")),
+    ("per_claim", _c(r"\b(?:each|per|any\s+one|each\s+and\s+every|every)\s+(?:claim|loss|wrongful\s+act)\b|\bper\s+individual\s+claim\b")),
+    ("aggregate", _c(r"\baggregate\b|\bpolicy\s+limit\b|\bper\s+(?:policy\s+)?(?:year|annum|period)\b|\bannual(?:ly)?\b(?!\s+basis)")),
+    ("per_occurrence", _c(r"\b(?:each|per|any\s+one|every|each\s+and\s+every)\s+(?:occurrence|incident|event|accident\s+or\s+occurrence|loss\s+occurrence)\b|\boccurrence\b")),
 ]
 
 # --------------------------------------------------------------------------- terms
@@ -229,6 +241,8 @@ TERM_RULES: dict[str, TermRule] = {
             r"\bprimary\s*(?:and|&|/|,)\s*non-?\s?contribut\w*|\bnon-?\s?contributory\b|\bnon-?\s?contributing\b"
             r"|\b(?:insurance|coverage|polic(?:y|ies)|it)\b[^.;]{0,80}?\b(?:be|is|are|as|shall\s+be|will\s+be)\s+(?:deemed\s+|considered\s+)?primary\b(?!\s+(?:limits?|layer))"
             r"|\bprimary\s+(?:insurance|coverage)\s+(?:with\s+respect|for|to|and|over)\b|\bprimary\s+to\s+(?:and|any|all)\b|\bon\s+a\s+primary\s+basis\b"
+            r"|\brespond\s+(?:first|before\s+any)\b|\bwithout\s+(?:any\s+)?(?:right\s+of\s+)?contribution\s+(?:from|by)\b|\b(?:not|never)\s+(?:seek|call\s+(?:up)?on|be\s+entitled\s+to)\s+contribution\b"
+            r"|\b(?:other|any)\s+insurance\s+(?:\w+\s+){0,6}?(?:shall|will)\s+be\s+excess\b"
         ),
         negative=_c(_GENERIC_NEG + r"|\bexcess\s+(?:over|of)\s+(?:any|other)\b"),
     ),

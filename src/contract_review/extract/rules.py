@@ -284,7 +284,9 @@ class RulesExtractor:
     def extract(self, doc: Document, chunks: list[Chunk] | None = None) -> Extraction:
         norm = doc.norm
         sections = find_sections(doc)
-        hits = [m.start() for m in lx.KEYWORDS.finditer(norm)]
+        lower = norm.lower()
+        scan = lx.KEYWORDS_LOWER.finditer(lower) if len(lower) == len(norm) else lx.KEYWORDS.finditer(norm)
+        hits = [m.start() for m in scan]
         if not hits:
             searched = [SearchedSection(page=s.page, section=s.title) for s in sections]
             return Extraction(InsuranceProfile(searched=searched), notes=["no insurance keyword in the document"])
@@ -445,10 +447,11 @@ class _Run:
                 region.setdefault(prev)
                 ins_units_extra.append(prev)
         # sections about insurance
-        for s in ctx.sections:
+        for i, s in enumerate(ctx.sections):
             if s.title and re.search(r"insur", s.title, re.I) and not lx.NON_REQUIREMENT_CONTEXT.search(s.title):
-                self._add_span(region, s.start, s.end)
-                self._add_span(scope, s.start, s.end)
+                a, b = self._section_span(i)
+                self._add_span(region, a, b)
+                self._add_span(scope, a, b)
         # list items that follow an insurance obligation
         for u in ins_units + ins_units_extra:
             if self._obligation(u) or ctx.text(u).rstrip().endswith(":"):
@@ -459,9 +462,43 @@ class _Run:
         for a, b in self.exhibits:
             self._add_span(region, a, b)
             self._add_span(scope, a, b)
+        meta = self._meta_spans()
+        if meta:
+            for u in list(region):
+                if any(a <= u[0] < b or a < u[1] <= b for a, b in meta):
+                    region.pop(u)
+                    scope.pop(u, None)
+            self.notes.append("ignored text addressed to a review tool (treated as data, not as terms)")
         self.region = sorted(region)
         self.scope = set(scope)
         self.ins_units = sorted(ins_units)
+
+    def _meta_spans(self) -> list[tuple[int, int]]:
+        """Paragraphs that address a review tool instead of the parties."""
+        spans = []
+        for m in lx.META_INSTRUCTION.finditer(self.norm):
+            a = self.norm.rfind("\n", 0, m.start()) + 1
+            blank = re.compile(r"\n[ \t]*\n").search(self.norm, m.end())
+            b = min(blank.start() if blank else len(self.norm), m.end() + 800)
+            spans.append((a, b))
+        return spans
+
+    def _section_span(self, i: int) -> tuple[int, int]:
+        """Section ``i`` with its numbered subsections ("10. INSURANCE" takes in "10.6 Notice
+        of Cancellation"); the whole of an exhibit or schedule up to the next one."""
+        s = self.ctx.sections[i]
+        num = _SECTION_NUMBER.match(s.title or "")
+        end = s.end
+        for s2 in self.ctx.sections[i + 1 :]:
+            t2 = s2.title or ""
+            if num and re.match(re.escape(num.group(1)) + r"\.\d", t2):
+                end = s2.end
+                continue
+            if not num and not _SECTION_NUMBER.match(t2) and not _EXHIBIT_TITLE.match(t2) and s2.start - s.start < 6000:
+                end = s2.end
+                continue
+            break
+        return s.start, min(end, s.start + EXHIBIT_MAX_CHARS)
 
     def _add_span(self, region: dict, start: int, end: int) -> None:
         u = self.ctx.unit_at(start)
@@ -628,13 +665,20 @@ class _Run:
             unit_text = self.ctx.text(unit)
             if re.search(r"\bin\s+each\s+case\b|\beach\s+of\s+(?:the\s+)?(?:foregoing|above)|\brespectively\b", unit_text, re.I):
                 return list(dict.fromkeys(m.type for m in seg))
-            heads = [seg[0].type]
-            for m in seg[1:]:
-                lead = self.norm[max(prev_end, m.start - 40) : m.start]
-                if re.search(r"\b(?:includ\w*|incl\.|such\s+as|covering|with|for|under|to)\b[^,;]*$", lead, re.I):
-                    continue
-                if re.search(r"(?:,|\band\b|\bor\b|/)\s*(?:\w+\s+){0,3}$", lead) and m.type not in heads:
-                    heads.append(m.type)
+            # walk back from the type nearest the amount: "X and Y insurance" names both;
+            # "X insurance, including Y" and "X, following form over Y" belong to X
+            k = len(seg) - 1
+            heads = [seg[k].type]
+            while k > 0:
+                between = self.norm[seg[k - 1].end : seg[k].start]
+                if _COORDINATED.fullmatch(between):
+                    if seg[k - 1].type not in heads:
+                        heads.insert(0, seg[k - 1].type)
+                elif _SUBORDINATE.search(between):
+                    heads = [seg[k - 1].type]
+                else:
+                    break
+                k -= 1
             return heads
         if last:
             return last
@@ -755,6 +799,17 @@ _NOT_VAGUE_USE = re.compile(
     re.I,
 )
 
+_SECTION_NUMBER = re.compile(r"^(?:(?:Section|SECTION|Article|ARTICLE|Clause|CLAUSE)\s+)?(\d{1,2}|[IVXLC]{1,6})(?:\.|\s|$)(?!\d)")
+_EXHIBIT_TITLE = re.compile(r"^(?:exhibit|schedule|appendix|annex|attachment|addendum|rider)\b", re.I)
+#: Two policy types named together ("commercial general liability and products liability
+#: insurance", "automobile, ... public and property liability insurance").
+_COORDINATED = re.compile(r"[\s,]*(?:insurance|coverage|policy|policies)?[\s,]*(?:(?:[\w'-]+[\s,]+){0,3}?(?:and|or|&|and/or)\s+|/\s*|,\s*)(?:(?:[\w'-]+\s+){0,2})", re.I)
+#: A type named only as part of another: "X insurance, including Y", "X following form over Y".
+_SUBORDINATE = re.compile(
+    r"(?:\binclud(?:ing|es)|\bincl\.|\bsuch\s+as|\bcovering|\bover|\babove|\bexcess\s+of|\bwith\s+respect\s+to|\bfor|\bunder|\bthan"
+    r"|\bwhich\s+(?:shall|will|must)\s+include)(?:\s*,?\s*(?:but\s+not\s+limited\s+to|without\s+limitation)\s*,?)?(?:\s+the|\s+its|\s+any)?\s*$",
+    re.I,
+)
 _CLAUSE_CUT = re.compile(r";|\(\s*(?:\d{1,2}|[a-z]|[ivx]{1,4})\s*\)\s|\n\s*(?:[a-z]|\d{1,2}|[ivx]{1,4}|[A-Z])[.)]\s")
 _INSURANCE_CONTEXT = re.compile(r"insur|\bpolic(?:y|ies)\b|\bcoverages?\b|\bcarriers?\b|\bunderwriters?\b|subrogat", re.I)
 _TERM_CLAUSE = re.compile(r"additional(?:ly)?\s+(?:named\s+)?insured|subrogat|certificate|\bprimary\b|non-?contribut|\bcancel|\bnotice\b", re.I)
