@@ -92,12 +92,13 @@ def show_review(item: ui.Reviewed, n: int) -> None:
 
         findings = r.sorted_findings()
         st.markdown(f"#### Findings ({len(findings)})")
+        st.caption(ui.severity_summary(r))
         if not findings:
             st.success("No findings for this playbook.")
         for f in findings:
             st.html(ui.finding_html(f))
             if f.suggestion:
-                st.caption("Suggested clause (copy button at the right):")
+                st.caption("Suggested clause (copy button at its top right):")
                 st.code(f.suggestion, language=None, wrap_lines=True)
 
         choices = ui.citation_choices(r)
@@ -230,7 +231,9 @@ def search_tab(ws: ui.Workspace) -> None:
         st.info("No indexed contract matches. Review a contract here, or index a folder with "
                 "`contract-review index PATH`.")
         return
-    st.dataframe([vars(r) for r in rows], hide_index=True, key="search_results")
+    st.caption(f"{len(rows)} best match(es)")
+    for row in rows:
+        st.html(ui.search_hit_html(row))
 
 
 # --------------------------------------------------------------------------- page

@@ -162,6 +162,18 @@ def test_finding_html_escapes_message_and_quotes():
     assert "&lt;insurance&gt;" in html and "p.&nbsp;4" in html and "INS003" in html and "HIGH" in html
 
 
+def test_search_hit_html_escapes_and_severity_summary_counts():
+    row = ui.SearchRow(document="<b>x</b>.pdf", page=3, section="9. <i>Insurance</i>", score=0.51234,
+                       text="shall & <script>", source="this session")
+    html = ui.search_hit_html(row)
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;.pdf" in html
+    assert "&lt;i&gt;Insurance" in html and "&amp; &lt;script&gt;" in html and "p.&nbsp;3" in html
+    assert "0.512" in html
+    r = _result("a.pdf", [("INS003", "v", "medium"), ("INS001", "m", "high"), ("INS005", "c", "medium")])
+    assert ui.severity_summary(r) == "3 finding(s): 1 high, 2 medium"
+    assert ui.severity_summary(_result("b.pdf", [])) == "no findings"
+
+
 @pytest.mark.parametrize("given, expected", [
     ("../../etc/passwd", "passwd"),
     ("C:\\Users\\me\\contract.pdf", "contract.pdf"),
@@ -453,12 +465,14 @@ def test_search_finds_a_reviewed_upload_and_sessions_never_see_each_others():
         at.button(key="search_run").click()
         at.run()
         assert not at.exception, at.exception
-    hits = frame(a, "score")
-    assert "northwind-msa.pdf" in list(hits["document"])
-    top = hits.iloc[0]
-    assert top["page"] == 1 and top["source"] == "this session" and "adequate insurance" in top["text"]
+    hits = [h for h in html_bodies(a) if 'class="cr-hit"' in h]
+    assert hits and "northwind-msa.pdf" in hits[0]
+    assert "p.&nbsp;1" in hits[0] and "this session" in hits[0] and "adequate insurance" in hits[0]
+    rows = ws_a.search("adequate insurance", 5)
+    assert [ui.search_hit_html(r) for r in rows] == hits
     # the other session has neither the upload nor its index
-    assert frame(b, "score") is None
+    assert not [h for h in html_bodies(b) if 'class="cr-hit"' in h]
+    assert ws_b.search("adequate insurance", 5) == []
     assert any("No indexed contract matches" in i.value for i in b.info)
     assert not any(ws_b.dir.rglob("northwind-msa.pdf"))
     assert not b.file_uploader(key="review_files").value
@@ -479,7 +493,8 @@ def test_search_also_covers_the_shared_index(monkeypatch, tmp_path):
     at.text_input(key="search_query").input("insurance")
     at.button(key="search_run").click()
     at.run()
-    hits = frame(at, "score")
-    assert list(hits["document"])[0] == "shared-contract.pdf"
-    assert list(hits["source"])[0] == "shared index"
-    assert {"document", "page", "section", "score", "text"} <= set(hits.columns)
+    hits = [h for h in html_bodies(at) if 'class="cr-hit"' in h]
+    assert hits and "shared-contract.pdf" in hits[0] and "shared index" in hits[0]
+    top = workspace(at).search("insurance", 5)[0]
+    assert (top.document, top.source) == ("shared-contract.pdf", "shared index")
+    assert top.page == 1 and top.text and 0 < top.score <= 1

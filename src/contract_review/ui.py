@@ -155,6 +155,31 @@ def highlight_html(doc: Document, c: Citation) -> str:
     )
 
 
+def search_hit_html(row: "SearchRow") -> str:
+    """One search result as escaped HTML: document, page, section, score, where it is
+    indexed, and the matching passage."""
+    where = f"p.&nbsp;{row.page}" + (f" · {_esc(row.section)}" if row.section else "")
+    return (
+        '<div class="cr-hit" style="border:1px solid #d0d5dd;border-radius:6px;padding:8px 10px;margin-bottom:6px">'
+        f'<div><b>{_esc(row.document)}</b> · {where} '
+        f'<span style="color:#475467">· score {row.score:.3f} · {_esc(row.source)}</span></div>'
+        f'<div style="margin-top:4px">{_esc(_short(row.text, 600))}</div></div>'
+    )
+
+
+def severity_summary(result: ReviewResult) -> str:
+    """``"7 finding(s): 2 high, 5 medium"`` (or ``"no findings"``)."""
+    from collections import Counter
+
+    from .schema import SEVERITY_ORDER
+
+    counts = Counter(f.severity for f in result.findings)
+    if not counts:
+        return "no findings"
+    parts = [f"{counts[s]} {s}" for s in sorted(counts, key=SEVERITY_ORDER.__getitem__)]
+    return f"{len(result.findings)} finding(s): " + ", ".join(parts)
+
+
 # --------------------------------------------------------------------------- tables
 
 

@@ -1,0 +1,214 @@
+"""End to end in a real browser: `streamlit run app.py` on a free loopback port (headless,
+telemetry off), driven by Playwright through Debian's Chromium.
+
+Uploads a sample contract with known flaws and checks that the findings its labels call for,
+with their quotes, are on the page; that a bad file gets its own message; and that two
+browser sessions never see each other's uploads. Screenshots go to the test's tmp_path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from contract_review.checks import get_rule
+from contract_review.pipeline import Reviewer
+from contract_review.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "sample_contracts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAWED = "02_engagement_letter_vague_insurance.pdf"  # labelled: vague language, nothing else required
+SLOW = 180_000  # ms: the first review loads the embedding model on a shared 2-core machine
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's /usr/bin/chromium (apt-get install chromium)"),
+]
+
+
+def norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The app served by `streamlit run`, with its own CONTRACT_REVIEW_HOME and no LLM endpoint."""
+    home = tmp_path_factory.mktemp("app-home")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_URL", "CONTRACT_REVIEW_CONFIG")}
+    env.update(CONTRACT_REVIEW_HOME=str(home), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
+               ANONYMIZED_TELEMETRY="False", STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+    log = open(home / "streamlit.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"streamlit exited ({proc.returncode}): {(home / 'streamlit.log').read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("streamlit did not answer /_stcore/health within 90 s")
+            time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def open_app(browser, url):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(url)
+    page.get_by_text("Contract review: insurance terms").wait_for(timeout=60_000)
+    return context, page
+
+
+def upload(page, files: list[Path]) -> None:
+    page.locator(".st-key-review_files input[type=file]").set_input_files([str(f) for f in files])
+
+
+def wait_for_reviews(page, n: int) -> None:
+    """Until every uploaded file has its review box and nothing is running."""
+    page.wait_for_function(
+        f"document.querySelectorAll('[class*=\"st-key-review-\"] h3').length >= {n}", timeout=SLOW)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=SLOW)
+
+
+def sample_label(name: str) -> dict:
+    with open(SAMPLES / "labels.jsonl", encoding="utf-8") as fh:
+        return next(d for d in map(json.loads, fh) if d["file"] == name)
+
+
+def test_review_of_a_flawed_contract_shows_its_findings_and_quotes(server, browser, tmp_path):
+    contract = SAMPLES / FLAWED
+    if not contract.is_file():
+        pytest.skip(f"{contract} not built")
+    corrupt = tmp_path / "corrupt.pdf"
+    corrupt.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 100)
+    context, page = open_app(browser, server)
+    try:
+        page.get_by_text("Everything runs on this machine").wait_for()
+        upload(page, [contract, corrupt])
+        wait_for_reviews(page, 2)
+        page.locator(".cr-finding").first.wait_for(timeout=SLOW)
+        # Streamlit scrolls inside its main block, so a tall viewport shows the whole review
+        page.set_viewport_size({"width": 1400, "height": 3000})
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(tmp_path / "review.png"), full_page=True)
+        text = norm(page.locator("section.main, [data-testid='stMain']").first.inner_text())
+
+        # what the labels call for: vague language, quoted
+        label = sample_label(FLAWED)
+        assert label["vague_language"]
+        vague = get_rule("vague-insurance-language")
+        findings = [norm(t) for t in page.locator(".cr-finding").all_inner_texts()]
+        vague_boxes = [f for f in findings if vague.code in f]
+        assert vague_boxes, f"no {vague.code} finding among {findings}"
+        for quote in label["evidence"]["vague_language"]:
+            assert norm(quote) in vague_boxes[0]
+
+        # and exactly what the pipeline finds, in order, each with its quotes and page
+        expected = Reviewer(Settings()).review(contract).sorted_findings()
+        assert len(findings) == len(expected)
+        for shown, f in zip(findings, expected):
+            assert shown.startswith(f"{f.severity.upper()} {f.rule} {f.slug}")
+            for c in f.evidence[:3]:
+                assert f"p. {c.page}" in shown and norm(c.quote) in shown
+        # suggested clauses are code blocks with a copy button
+        assert page.locator('[data-testid="stCode"]').count() == sum(bool(f.suggestion) for f in expected)
+        # the policy and endorsement tables and the searched sections follow
+        for heading in ("Policies", "Endorsements and terms", "Sections searched"):
+            assert heading in text
+        # the corrupt file has its own message and did not stop the other review
+        assert "Could not review corrupt.pdf (unreadable)" in text
+
+        # selecting a quote shows its page with the quote highlighted
+        marks = page.locator(".cr-page mark")
+        assert marks.count() == 1
+        assert norm(marks.inner_text()) in {norm(c.quote) for f in expected for c in f.evidence} | {
+            norm(q) for q in label["evidence"]["vague_language"]}
+        page.locator(".cr-page").first.screenshot(path=str(tmp_path / "page-highlight.png"))
+    finally:
+        context.close()
+
+
+def test_two_sessions_never_see_each_others_uploads(server, browser, tmp_path):
+    contract = SAMPLES / "13_pilot_agreement_insurance_as_required.pdf"
+    if not contract.is_file():
+        pytest.skip(f"{contract} not built")
+    ctx_a, a = open_app(browser, server)
+    ctx_b, b = open_app(browser, server)
+    try:
+        upload(a, [contract])
+        wait_for_reviews(a, 1)
+        assert contract.name in a.locator('[class*="st-key-review-"] h3').first.inner_text()
+
+        def search(page, query):
+            page.get_by_role("tab", name="Search").click()
+            page.get_by_label("Search indexed contracts").fill(query)
+            page.get_by_role("button", name="Search").click()
+            page.wait_for_timeout(500)
+            page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=SLOW)
+
+        search(a, "insurance as required by Customer")
+        hit = a.locator(".cr-hit").first
+        hit.wait_for(timeout=SLOW)
+        a.screenshot(path=str(tmp_path / "search-a.png"), full_page=True)
+        assert contract.name in hit.inner_text() and "this session" in hit.inner_text()
+
+        b.reload()
+        b.get_by_text("Contract review: insurance terms").wait_for()
+        assert b.locator('[class*="st-key-review-"]').count() == 0
+        assert contract.name not in b.locator("body").inner_text()
+        search(b, "insurance as required by Customer")
+        b.get_by_text("No indexed contract matches").wait_for(timeout=SLOW)
+        assert contract.name not in b.locator("body").inner_text()
+    finally:
+        ctx_a.close()
+        ctx_b.close()
