@@ -302,11 +302,11 @@ VAGUE_DISCRETION = _c(
     r"\b(?:in\s+)?(?:such\s+)?(?:types?\s+and\s+(?:in\s+)?)?(?:such\s+)?amounts?\s+(?:and\s+(?:on\s+)?(?:such\s+)?(?:terms|perils|coverages?|types?)\s+)?(?:as|that|which)\s+(?:(?:is|are|may\s+be|shall\s+be)\s+)?(?:\w+\s+){0,4}?"
     r"(?:may|shall|will|deems?|determines?|requires?|requests?|specif\w+|reasonably|currently|customarily|consistent|generally|secure|appropriate|adequate|sufficient|necessary|required|recommended|designated|established|approved|acceptable|ordinarily|usually|has|have|maintains?|carries)"
     r"|\b(?:insurance|coverages?|polic(?:y|ies))\s+(?:\w+\s+){0,3}?as\s+(?:may\s+be\s+)?(?:reasonably\s+)?(?:required|requested|specified|determined|designated|established|recommended|approved)\s+(?:by|in|from)\s+(?!(?:applicable\s+|any\s+|the\s+)?(?:law|laws|statute|regulation))"
-    r"|\b(?:types?|amounts?|limits?|coverages?)\s+(?:\w+\s+){0,3}?(?:we|it|they|[A-Z][A-Za-z]+)\s+(?:may\s+)?(?:reasonably\s+)?(?:specify|specifies|require|requires|establish|establishes|determine|determines|designate|designates|prescribe|prescribes|request|requests)\b"
+    r"|\b(?:types?|amounts?|limits?|coverages?)\s+(?:\w+\s+){0,3}?(?:we|it|they|(?-i:[A-Z][A-Za-z]+))\s+(?:may\s+)?(?:reasonably\s+)?(?:specify|specifies|require|requires|establish|establishes|determine|determines|designate|designates|prescribe|prescribes|request|requests)\b"
     r"|\b(?:higher|additional|increased?|greater|other)\s+(?:policy\s+)?(?:limits?|amounts?|coverages?|types?|insurance)\b[^.;]{0,80}?\b(?:may|might|shall|will)\s+(?:be\s+)?(?:required|requested|specified|established|determined|reasonably\s+require)"
     r"|\b(?:reserves?|retain|retains|shall\s+have|has)\s+the\s+right\s+to\s+(?:\w+\s+){0,4}?(?:require|increase|change|modify|raise|specify|adjust|add|amend|revise|designate|determine)\b[^.;]{0,80}?\b(?:amounts?|limits?|coverages?|types?|insurance)\b"
     r"|\bmay\s+(?:from\s+time\s+to\s+time\s+)?(?:reasonably\s+)?(?:increase|change|modify|raise|require\s+(?:additional|higher|increased|other))\b[^.;]{0,60}?\b(?:amounts?|limits?|coverages?|types?|insurance)\b"
-    r"|\b(?:such\s+(?:other\s+)?amounts?|amounts?|limits?)\s+(?:that\s+)?(?:we|it|[A-Z][A-Za-z]+)\s+may\s+(?:establish|specify|require|determine|designate)"
+    r"|\b(?:such\s+(?:other\s+)?amounts?|amounts?|limits?)\s+(?:that\s+)?(?:we|it|(?-i:[A-Z][A-Za-z]+))\s+may\s+(?:establish|specify|require|determine|designate)"
     r"|\bamounts?\s+(?:that|which)\s+(?:secure|cover|protect)\b|\bin\s+(?:the\s+)?amounts?\s+(?:required|specified|set)\s+(?:by|in)\s+(?:the\s+)?(?:Operations\s+)?(?:Manual|Standards|Brand\s+Standards|System\s+Standards|Guidelines|Policies)"
 )
 #: Statutory or regulatory amounts, and formula amounts: not vague (LABELS.md conventions).

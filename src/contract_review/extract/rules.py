@@ -178,7 +178,7 @@ def bases_in(text: str) -> list[str]:
 
 
 _DOC_CURRENCY = re.compile(
-    r"\b(?:all\s+)?(?:dollar\s+amounts?|amounts?|sums?|references?\s+(?:herein\s+)?to\s+(?:\"?dollars\"?|\"?\$\"?))\b[^.;]{0,80}?\b"
+    r"(?:\b(?:all\s+)?(?:dollar\s+amounts?|amounts?|sums?|monetary\s+amounts?|references?\s+(?:herein\s+|in\s+this\s+\w+\s+)?to\s+(?:currency|money|\"?dollars\"?|\"?\$\"?))|\"?\$\"?\s+(?:means|refers\s+to))[^.;]{0,80}?\b"
     r"(Canadian|Australian|New\s+Zealand|Hong\s+Kong|Singapore)\s+(?:dollars|funds|currency)",
     re.I,
 )
