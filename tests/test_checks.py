@@ -314,6 +314,18 @@ def test_ins008_other_currency_is_an_info_note_not_an_alarm():
     assert "GBP 100,000 per claim" in f.message and "not converted" in f.message
 
 
+def test_ins008_one_note_per_policy_for_all_its_minimums():
+    redacted = [Limit(amount=None, currency=None, basis=b, redacted=True) for b in ("per_occurrence", "aggregate")]
+    p = tech_profile(TECH_OK[0], TECH_OK[1], gl(*redacted))
+    f = only(run_checks(p, TECH), "INS008")
+    assert f.severity == "info"
+    assert f.message == ("The general liability limit is redacted and cannot be compared with the playbook minimums "
+                         "of USD 1,000,000 per occurrence and USD 2,000,000 aggregate")
+    p = tech_profile(TECH_OK[0], TECH_OK[1], gl())
+    assert only(run_checks(p, TECH), "INS008").message.startswith(
+        "The general liability requirement states no limit to compare with the playbook minimums of")
+
+
 def test_ins008_limit_without_currency_is_an_info_note():
     p = tech_profile(gl(Limit(amount=100, currency=None, basis="per_claim"), type="technology_eo"),
                      TECH_OK[1], TECH_OK[2])

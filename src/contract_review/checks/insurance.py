@@ -378,45 +378,34 @@ def requirement_clause(profile: InsuranceProfile, req: PolicyRequirement) -> str
     return f"{party} shall maintain {_label(req)} insurance{amount} throughout the term of this Agreement."
 
 
-def _compare(pols: list[Policy], req: PolicyRequirement, minimum: MinLimit) -> Hit | None:
+def _compare(pols: list[Policy], req: PolicyRequirement, minimum: MinLimit) -> str | None:
+    """Compare the limits of ``pols`` with one minimum. Returns None when it is met, a
+    message ending in "the playbook minimum of {floor}" when a limit is below it, or an
+    information note starting with "i:" and containing "{floors}" when the limits cannot be
+    compared (notes with the same text for several minimums are merged)."""
     label = _label(req)
     floor = f"{money(minimum.amount, minimum.currency)} {BASIS_LABELS[minimum.basis]}"
     bases = COMPARABLE_BASES[minimum.basis]
-    evidence = _dedupe([c for p in pols for c in p.evidence])
     stated = [lim for p in pols for lim in p.limits]
     candidates = [lim for lim in stated if lim.basis in bases]
     if not candidates:
         what = "no limit" if not stated else f"no {BASIS_LABELS[minimum.basis]} limit"
-        return Hit(
-            f"The {label} requirement states {what} to compare with the playbook minimum of {floor}",
-            evidence, severity="info",
-        )
+        return f"i:The {label} requirement states {what} to compare with {{floors}}"
     same = [lim for lim in candidates if not lim.redacted and lim.amount is not None
             and (lim.currency or "").upper() == minimum.currency]
     if same:
         best = max(same, key=lambda lim: lim.amount or 0)
         if (best.amount or 0) >= minimum.amount:
             return None
-        return Hit(
-            f"{label.capitalize()} limit {describe_limit(best)} is below the playbook minimum of {floor}",
-            evidence,
-        )
-    redacted = [lim for lim in candidates if lim.redacted or lim.amount is None]
-    if redacted:
-        return Hit(
-            f"The {label} limit is redacted and cannot be compared with the playbook minimum of {floor}",
-            evidence, severity="info",
-        )
+        return f"{label.capitalize()} limit {describe_limit(best)} is below the playbook minimum of {floor}"
+    if any(lim.redacted or lim.amount is None for lim in candidates):
+        return f"i:The {label} limit is redacted and cannot be compared with {{floors}}"
     other = ", ".join(describe_limit(lim) for lim in candidates)
     if all(not lim.currency for lim in candidates):
         why = "states no currency, so it cannot be compared with"
     else:
         why = "is in another currency than"
-    return Hit(
-        f"The {label} limit ({other}) {why} the playbook minimum of {floor}; "
-        "amounts are not converted, so compare them by hand",
-        evidence, severity="info",
-    )
+    return f"i:The {label} limit ({other}) {why} {{floors}}; amounts are not converted, so compare them by hand"
 
 
 @rule(code="INS008", slug="limit-below-playbook", severity="high", example_playbook="technology-services")
@@ -459,11 +448,22 @@ def limit_below_playbook(profile: InsuranceProfile, playbook: Playbook) -> Itera
         pols = _matching_policies(profile, req)
         if not pols:
             continue
+        evidence = _dedupe([c for p in pols for c in p.evidence])
+        clause = requirement_clause(profile, req)
+        notes: dict[str, list[str]] = {}
         for minimum in req.min_limits:
-            hit = _compare(pols, req, minimum)
-            if hit is not None:
-                hit.suggestion = requirement_clause(profile, req)
-                yield hit
+            outcome = _compare(pols, req, minimum)
+            if outcome is None:
+                continue
+            if not outcome.startswith("i:"):
+                yield Hit(outcome, evidence, suggestion=clause)
+                continue
+            notes.setdefault(outcome[2:], []).append(
+                f"{money(minimum.amount, minimum.currency)} {BASIS_LABELS[minimum.basis]}")
+        for template, floors in notes.items():
+            plural = "s" if len(floors) > 1 else ""
+            message = template.format(floors=f"the playbook minimum{plural} of {' and '.join(floors)}")
+            yield Hit(message, evidence, severity="info", suggestion=clause)
 
 
 @rule(code="INS009", slug="missing-required-policy", severity="high", example_playbook="technology-services")
