@@ -179,7 +179,7 @@ def batch_tab(ws: ui.Workspace, playbook, extractor: str, limit_mb: int) -> None
             results = []
             for i, result in enumerate(ws.screen(files, extractor, playbook), 1):
                 results.append(result)
-                bar.progress(i / len(files), text=f"{i} of {len(files)}: {result.file}")
+                bar.progress(i / len(files), text=f"{i} of {len(files)}: {ui.md_escape(result.file)}")
             ws.batch_results = results
         elif folder is None:
             st.warning("Upload at least one contract.")

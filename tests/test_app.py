@@ -290,6 +290,52 @@ def test_page_names_the_endpoint_when_one_is_configured(monkeypatch):
     assert not at.sidebar.info or "Everything runs on this machine" not in " ".join(i.value for i in at.sidebar.info)
 
 
+class _Proposer:
+    """A plugin extractor that proposes one quote from the document and one it invented."""
+
+    name = "test-proposer"
+    prompt_version = "test-v1"
+    needs_store = False
+    INVENTED = "Customer is named as an additional insured on every policy"
+
+    def __init__(self, settings):
+        pass
+
+    def extract(self, doc, chunks):
+        from contract_review.extract import Extraction
+        from contract_review.schema import InsuranceProfile, Term
+
+        return Extraction(InsuranceProfile(
+            insurance_required=True,
+            insurance_evidence=[Citation(quote="Vendor shall maintain adequate insurance.", page=1, start=0, end=0)],
+            additional_insured=Term(present=True, evidence=[Citation(quote=self.INVENTED, page=1, start=0, end=0)]),
+        ), prompt_version=self.prompt_version)
+
+
+def test_a_plugin_extractor_needs_an_endpoint_and_its_dropped_quotes_are_listed(monkeypatch):
+    from contract_review.extract import EXTRACTORS
+
+    monkeypatch.setitem(EXTRACTORS, "test-proposer", _Proposer)
+    at = new_app()
+    assert "test-proposer" not in at.radio(key="extractor").options
+    assert "test-proposer" in " ".join(c.value for c in at.sidebar.caption)  # listed as not available
+
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    at = new_app()
+    radio = at.radio(key="extractor")
+    assert "test-proposer" in radio.options
+    radio.set_value("test-proposer")
+    at.run()
+    upload(at, [("msa.pdf", make_pdf(FLAWED))])
+    assert not at.error
+    assert any("were not found verbatim" in w.value for w in at.warning)
+    dropped = frame(at, "reason")
+    assert list(dropped["field"]) == ["additional_insured"] and list(dropped["quote"]) == [_Proposer.INVENTED]
+    terms = frame(at, "term")
+    assert terms.loc[terms["term"] == "Additional insured", "status"].item() == "absent"
+    assert "extractor test-proposer" in " ".join(c.value for c in at.caption)
+
+
 def test_review_shows_exactly_the_pipeline_findings_policies_and_terms():
     path = sample("02_engagement_letter_vague_insurance.pdf")
     data = path.read_bytes()
