@@ -57,10 +57,14 @@ ABBREVIATION = re.compile(r"(?:\b(?:No|Co|Inc|Ltd|Corp|St|Mr|Ms|Mrs|Dr|vs|Jr|Sr|
 MAX_QUOTE = 400
 
 # --------------------------------------------------------------------------- obligations
-_SUBJ_END = r"(?:shall|will|must|agrees?\s+to|covenants?\s+(?:to|that)|undertakes?\s+to|(?:is|are|be|been)\s+(?:required|obligated)\s+to|shall\s+be\s+responsible\s+for)"
+_SUBJ_END = (
+    r"(?:shall|will|must|(?:agrees?|covenants?|undertakes?)(?:\s*,[^,;]{1,60},\s*|\s+)(?:to|that)|(?:is|are|be|been)\s+(?:required|obligated)\s+to"
+    r"|(?:is|are|shall\s+be|will\s+be)\s+(?:solely\s+|fully\s+)?responsible\s+for)"
+)
 _ACT = (
-    r"(?:obtain|maintain|carry|keep|procure|purchase|secure|have(?!\s+(?:the|no|any|a|an|sole)\s+(?:\w+\s+)?(?:right|option|obligation|discretion|duty|power|authority|responsibility))|take\s+out|effect|insure|self[- ]?insure|"
-    r"arrange|provide|furnish|continue\s+to\s+(?:maintain|carry|keep|have)|cause\s+to\s+be\s+(?:maintained|insured))"
+    r"(?:obtain|maintain|carry|keep|procure|purchase|secure|have(?!\s+(?:the|no|any|a|an|sole)\s+(?:\w+\s+)?(?:right|option|obligation|discretion|duty|power|authority|responsibility|ability|opportunity))|take\s+out|effect|insure|self[- ]?insure|"
+    r"arrange|provide|furnish|continue\s+to\s+(?:maintain|carry|keep|have)|cause\s+to\s+be\s+(?:maintained|insured)|"
+    r"obtaining|maintaining|carrying|procuring|keeping|purchasing|securing|providing)"
 )
 #: "Vendor shall, at its own expense, obtain and maintain ... insurance"
 OBLIGATION = _c(
@@ -98,9 +102,14 @@ NON_REQUIREMENT_CONTEXT = _c(
     r"|\b(?:freight|shipping|carriage|transportation|postage|handling|duties|taxes|tax)\s*(?:,\s*\w+\s*)*(?:and|&|,)\s*insurance\b"
     r"|\binsurance\s*(?:,\s*\w+\s*)*(?:and|&)\s*(?:freight|shipping|taxes|duties)\b"
     r"|\b(?:insurance|annuity)\s+(?:products?|agency|agencies|agents?|brokerage|business|regulat\w+|licen[cs]e\w*|commissions?|premiums?\s+(?:written|collected))"
+    r"|(?-i:\bInsurance\s+(?:Center|Centre|Company|Corporation|Agency|Group|Holdings|Services|Solutions|Inc|Co|Ltd|Exchange|Department|Commissioner|Code|Act|Law|Subsidiar\w+|Information))"
 )
-#: Insurance-meaning-ensure: "shall insure that the goods ...".
-ENSURE_SENSE = _c(r"\binsure\s+(?:that|the\s+(?:accuracy|quality|timely|proper|safety|compliance))\b")
+#: Insurance-meaning-ensure: "shall insure that the goods ...", "to insure security": the
+#: verb "insure" with nothing about risks, value or cover after it.
+ENSURE_SENSE = _c(
+    r"\binsure\s+(?:that|the\s+(?:accuracy|quality|timely|proper|safety|compliance))\b"
+    r"|\binsure\b(?![^.;]{0,80}\b(?:against|losses?|damage|value|insurers?|insurance|polic(?:y|ies)|coverage|risks?|perils?|fire|theft|casualty|liability)\b)"
+)
 
 #: "Any of the Parties may at its own expense insure": a mere option.
 OPTION_ONLY = _c(r"\bmay\s+(?:(?:at\s+its\s+\w+\s+\w+\s*,?\s*)|(?:\w+\s+){0,3}?)(?:insure|obtain|acquire|purchase|carry|maintain|elect)\b")

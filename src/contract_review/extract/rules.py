@@ -356,9 +356,15 @@ class _Run:
             if any(a - 40 <= m.start() <= b + 5 or m.start() <= a <= m.end() for a, b in negs):
                 continue
             # the insurance word must belong to this obligation: after it, or shortly before
-            tail = t[m.start() : m.end() + 260]
+            end = m.end()
+            chain = _ACT_CHAIN.match(t, end)
+            if chain:
+                end = chain.end()
+            reach = 60 if re.search(r"(?:provid|furnish|hav)\w*$", t[m.start() : end], re.I) else 220
+            tail = t[m.end() : end + reach]
             head = t[max(0, m.start() - 160) : m.start()]
-            if lx.INSURANCE_WORD.search(tail) or re.search(r"\b(?:insurance|coverage|polic(?:y|ies))\b[^.;]{0,160}$", head, re.I):
+            own = re.search(r"\b(?:self[- ]?)?insure\b", t[m.start() : end], re.I) and not lx.ENSURE_SENSE.search(t, m.start(), end + 100)
+            if own or lx.INSURANCE_WORD.search(tail) or re.search(r"\b(?:insurance|coverage|polic(?:y|ies))\b[^.;]{0,160}$", head, re.I):
                 if lx.OPTION_ONLY.search(t[max(0, m.start() - 30) : m.end()]):
                     continue
                 return m
@@ -799,6 +805,7 @@ _NOT_VAGUE_USE = re.compile(
     re.I,
 )
 
+_ACT_CHAIN = re.compile(r"(?:[^.;]{0,40}?\b(?:and|or|and/or)\s+(?:obtain|maintain|carry|keep|procure|purchase|secure)\b)+", re.I)
 _SECTION_NUMBER = re.compile(r"^(?:(?:Section|SECTION|Article|ARTICLE|Clause|CLAUSE)\s+)?(\d{1,2}|[IVXLC]{1,6})(?:\.|\s|$)(?!\d)")
 _EXHIBIT_TITLE = re.compile(r"^(?:exhibit|schedule|appendix|annex|attachment|addendum|rider)\b", re.I)
 #: Two policy types named together ("commercial general liability and products liability
