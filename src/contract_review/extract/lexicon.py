@@ -130,10 +130,10 @@ POLICY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("umbrella_excess", _c(r"\bumbrella\b|\bexcess\s+(?:(?:general\s+)?liability|insurance|coverage|policy|policies|layer)\b|\bexcess\s*/\s*umbrella\b")),
     ("auto", _c(r"\b(?:business\s+|commercial\s+|hired\s+and\s+non-owned\s+|non-owned\s+)?(?:auto(?:mobile)?|motor\s+vehicle|vehicle|truck|fleet)s?(?:\s+and\s+truck)?\s+(?:liability|insurance|coverage|policy)\b|\bmotor\s+carrier\b|\bautomobile\b(?=[^.;]{0,60}\b(?:insurance|liability)\b)")),
     ("product_liability", _c(r"\bproducts?(?:\s*[-/]\s*|\s+)(?:completed\s+operations\s+)?liability\b|\bproducts?\s+(?:and|&)\s+completed\s+operations\b|\bproduct\s+recall\b(?=[^.;]{0,30}insur)|\bproducts?\s+(?:and\s+completed\s+operations\s+)?(?:insurance|coverage)\b")),
-    ("property", _c(r"\bproperty\s+(?:(?:and|&)\s+casualty\s+)?(?:insurance|coverage|policy|policies)\b|\ball[- ]risks?\b|\bbusiness\s+interruption\b|\bbuilder'?s'?\s+risk\b|\bcargo\b(?=[^.;]{0,40}\b(?:insurance|liability|coverage)\b)|\b(?:cargo|transit|marine)\s+(?:insurance|coverage)\b|\bcasualty\s+insurance\b(?<!liability\sand\scasualty\sinsurance)|\binsurance\s+(?:on|of)\s+(?:the|its|all)\s+(?:\w+\s+){0,4}?(?:assets|property|properties|equipment|premises|inventory|tools|facilit\w+|theatres?|goods)\b|\binsure\s+(?:all\s+)?(?:its|the|such)\s+(?:\w+\s+){0,3}?(?:assets|property|properties|equipment|premises|inventory|goods)\b|\b(?:against|for)\s+(?:loss\s+(?:or|and)\s+damage\s+by\s+)?fire\b|\bflood\s+(?:insurance|coverage)\b|\bdisaster\b(?=[^.;]{0,40}insurance)")),
+    ("property", _c(r"\bproperty\s+(?:(?:and|&)\s+casualty\s+)?(?:insurance|coverage|policy|policies)\b|\ball[- ]risks?\s+(?:property\s+)?(?:insurance|coverage|polic(?:y|ies))\b|\ball-risks?\b|(?-i:\bAll\s+Risks?\b)|\bagainst\s+all\s+risks?\b|\bbusiness\s+interruption\b|\bbuilder'?s'?\s+risk\b|\bcargo\b(?=[^.;]{0,40}\b(?:insurance|liability|coverage)\b)|\b(?:cargo|transit|marine)\s+(?:insurance|coverage)\b|\bcasualty\s+insurance\b(?<!liability\sand\scasualty\sinsurance)|\binsurance\s+(?:on|of)\s+(?:the|its|all)\s+(?:\w+\s+){0,4}?(?:assets|property|properties|equipment|premises|inventory|tools|facilit\w+|theatres?|goods)\b|\binsure\s+(?:all\s+)?(?:its|the|such)\s+(?:\w+\s+){0,3}?(?:assets|property|properties|equipment|premises|inventory|goods)\b|\b(?:against|for)\s+(?:loss\s+(?:or|and)\s+damage\s+by\s+)?fire\b|\bflood\s+(?:insurance|coverage)\b|\bdisaster\b(?=[^.;]{0,40}insurance)")),
     ("other", _c(r"\bpollution\s+(?:legal\s+)?(?:liability|insurance|coverage)\b|\bsudden\s+and\s+accidental\s+pollution\b|\bproduct\s+recall\b|\bkey[- ](?:man|person)\s+(?:life\s+)?insurance\b|\benvironmental\s+(?:impairment\s+)?liability\b|\bdisability\s+benefits?\s+insurance\b")),
     # The generic fallbacks come last so that any named type above wins an overlap.
-    ("general_liability", _c(r"\b(?:commercial|comprehensive)\s+(?:general\s+)?(?:public\s+)?liability\b|\bC\.?G\.?L\.?\b|\bgeneral\s+liability\b|\bpublic\s+liability\b|\bspectator\s+liability\b|\bcivil\s+liability\b|\bthird[- ]party\s+liability\b|\bbodily\s+injury\s+(?:and|&)\s+property\s+damage\s+(?:liability|insurance|coverage)\b")),
+    ("general_liability", _c(r"\b(?:commercial|comprehensive)\s+(?:general\s+)?(?:public\s+)?liability\b|\bgeneral\s+(?:commercial|comprehensive)\s+liability\b|\bC\.?G\.?L\.?\b|\bgeneral\s+liability\b|\bpublic\s+liability\b|\bspectator\s+liability\b|\bcivil\s+liability\b|\bthird[- ]party\s+liability\b|\bbodily\s+injury\s+(?:and|&)\s+property\s+damage\s+(?:liability|insurance|coverage)\b")),
 ]
 #: Bare "liability insurance": general liability unless a named type just before it
 #: qualifies it ("Umbrella (excess) liability coverage", "fidelity or crime liability policy").
@@ -290,14 +290,14 @@ WEAK_QUALIFIER = _c(r"\b(?:reasonable|best|commercially\s+reasonable)\s+efforts\
 # --------------------------------------------------------------------------- vague language
 #: A qualitative standard for the amount or scope of cover.
 VAGUE_STANDARD = _c(
-    r"\b(?:adequate(?:ly)?|sufficient(?:ly)?|appropriate|reasonabl[ey]|customar(?:y|ily)|prudent|usual(?:ly)?|ordinary|"
+    r"\b(?:adequate(?:ly)?|sufficient(?:ly)?|appropriate|reasonabl[ey]|customar(?:y|ily)|prudent|"
     r"commercially\s+reasonable|consistent\s+with\s+(?:industry|the\s+industry|normal|standard|good|prudent|sound)|industry[- ]standards?|"
-    r"generally\s+accepted|standard\s+(?:in\s+the\s+industry|practice|industry)|normal(?:ly)?|comparable|similarly\s+situated|"
+    r"generally\s+accepted|standard\s+(?:in\s+the\s+industry|practice|industry)|similarly\s+situated|"
     r"good\s+(?:industry\s+)?practice|sound\s+business\s+practice)\b"
 )
 #: Those standards only make a limit vague when they qualify cover, amounts or limits.
 VAGUE_TARGET = _c(
-    r"\b(?:amounts?|limits?|levels?|coverages?|cover|insurance|insured|insure|polic(?:y|ies)|types?|sums?|perils|risks?|protection|self[- ]insur\w*)\b"
+    r"\b(?:amounts?|limits?|levels?|coverages?|cover|insurance|insured|insure|polic(?:y|ies)|types?|sums?|self[- ]insur\w*)\b"
 )
 #: Standards that describe the insurer or its rating, not the cover: not vague.
 NOT_VAGUE_TARGET = _c(
@@ -308,8 +308,8 @@ NOT_VAGUE_TARGET = _c(
 #: Discretion or deferral: "in such amounts as X may require", "as may be requested by",
 #: "types and amounts we specify in the Standards", a right to raise limits later.
 VAGUE_DISCRETION = _c(
-    r"\b(?:in\s+)?(?:such\s+)?(?:types?\s+and\s+(?:in\s+)?)?(?:such\s+)?amounts?\s+(?:and\s+(?:on\s+)?(?:such\s+)?(?:terms|perils|coverages?|types?)\s+)?(?:as|that|which)\s+(?:(?:is|are|may\s+be|shall\s+be)\s+)?(?:\w+\s+){0,4}?"
-    r"(?:may|shall|will|deems?|determines?|requires?|requests?|specif\w+|reasonably|currently|customarily|consistent|generally|secure|appropriate|adequate|sufficient|necessary|required|recommended|designated|established|approved|acceptable|ordinarily|usually|has|have|maintains?|carries)"
+    r"\b(?:in\s+)?(?:such\s+)?(?:types?\s+and\s+(?:in\s+)?)?(?:such\s+)?amounts?\s+(?:and\s+(?:on\s+|against\s+)?(?:such\s+)?(?:terms(?:\s+and\s+conditions)?|perils|coverages?|types?|risks)\s+)?(?:as|that|which)\s+(?:(?:is|are|may\s+be|shall\s+be)\s+)?(?:\w+\s+){0,4}?"
+    r"(?:may|shall|will|deems?|determines?|requires?|requests?|specif\w+|reasonably|currently|customarily|consistent|generally|secure|appropriate|adequate|sufficient|necessary|required|recommended|designated|established|approved|acceptable|ordinar(?:y|ily)|usual(?:ly)?|customary|prudent|standard|commercially|has|have|maintains?|carries)"
     r"|\b(?:insurance|coverages?|polic(?:y|ies))\s+(?:\w+\s+){0,3}?as\s+(?:may\s+be\s+)?(?:reasonably\s+)?(?:required|requested|specified|determined|designated|established|recommended|approved)\s+(?:by|in|from)\s+(?!(?:applicable\s+|any\s+|the\s+)?(?:law|laws|statute|regulation))"
     r"|\b(?:types?|amounts?|limits?|coverages?)\s+(?:\w+\s+){0,3}?(?:we|it|they|(?-i:[A-Z][A-Za-z]+))\s+(?:may\s+)?(?:reasonably\s+)?(?:specify|specifies|require|requires|establish|establishes|determine|determines|designate|designates|prescribe|prescribes|request|requests)\b"
     r"|\b(?:higher|additional|increased?|greater|other)\s+(?:policy\s+)?(?:limits?|amounts?|coverages?|types?|insurance)\b[^.;]{0,80}?\b(?:may|might|shall|will)\s+(?:be\s+)?(?:required|requested|specified|established|determined|reasonably\s+require)"

@@ -693,6 +693,16 @@ class _Run:
         before = [m for m in in_unit if m.end <= a.start]
         if before:
             return [before[-1].type]
+        # "Such insurance shall have limits of ...": the type named in the sentence before
+        if _SUCH_INSURANCE.search(self.ctx.text(unit)):
+            prev = unit
+            for _ in range(2):
+                prev = self.ctx.unit_at(prev[0] - 1) if prev[0] > 0 else None
+                if not prev:
+                    break
+                pm = self._mentions_in(prev)
+                if pm:
+                    return [pm[0].type]
         # a table row or a clause cut by a page break: the type sits in the previous unit
         prev = self.ctx.unit_at(unit[0] - 1) if unit[0] > 0 else None
         if prev and prev != unit:
@@ -756,9 +766,14 @@ class _Run:
                 add(u, u[0] + m.start(), "discretion")
                 break
             for m in lx.VAGUE_STANDARD.finditer(t):
-                lo, hi = max(0, m.start() - 50), min(len(t), m.end() + 60)
+                lo, hi = max(0, m.start() - 60), min(len(t), m.end() + 45)
                 near = t[lo:hi]
-                if not lx.VAGUE_TARGET.search(near):
+                before = t[lo : m.start()]
+                last_target = None
+                for last_target in lx.VAGUE_TARGET.finditer(before):
+                    pass
+                near_before = last_target is not None and len(_WORD.findall(before, last_target.end())) <= 6
+                if not (near_before or _TARGET_AFTER.match(t, m.end(), hi)):
                     continue
                 if any(n.start() <= m.start() - lo + 5 and n.end() >= m.start() - lo for n in lx.NOT_VAGUE_TARGET.finditer(near)):
                     continue
@@ -776,6 +791,8 @@ class _Run:
                 continue
             t = ctx.text(u)
             if _TERM_CLAUSE.search(t):
+                continue
+            if not (self._obligation(u) or (u in self.scope and lx.INSURANCE_WORD.search(t))):
                 continue
             nxt = ctx.next_unit(u)
             scope = t + (ctx.text(nxt) if nxt else "")
@@ -797,8 +814,10 @@ class _Run:
             self.uncertain.add("vague_language")
 
 
+_WORD = re.compile(r"[\w'-]+")
+_TARGET_AFTER = re.compile(r"(?:[\s,()-]+[\w'-]+){0,3}?[\s,()-]+" + lx.VAGUE_TARGET.pattern, re.I)
 _NOT_VAGUE_USE = re.compile(
-    r"\breasonabl[ey]\s+(?:efforts|time|times|request\w*|notice|opportunity|assistance|cooperation|access|detail|periods?|satisfactory|acceptable)\b"
+    r"\breasonabl[ey]\s+(?:written\s+)?(?:proof|evidence)\b|\breasonabl[ey]\s+(?:efforts|time|times|request\w*|notice|opportunity|assistance|cooperation|access|detail|periods?|satisfactory|acceptable)\b"
     r"|\b(?:reasonably|reasonable)\s+(?:be\s+)?request\w*|\bas\s+(?:may\s+be\s+)?reasonably\s+(?:requested|required\s+to\s+evidence)"
     r"|\bcommercially\s+reasonable\s+efforts|\bappropriate\s+(?:endorsements?|certificates?|evidence|notice)\b|\bsufficient\s+(?:evidence|proof)\b"
     r"|\bin\s+the\s+(?:usual|ordinary|normal)\s+course\b|\bnormal\s+wear\b",
@@ -806,6 +825,7 @@ _NOT_VAGUE_USE = re.compile(
 )
 
 _ACT_CHAIN = re.compile(r"(?:[^.;]{0,40}?\b(?:and|or|and/or)\s+(?:obtain|maintain|carry|keep|procure|purchase|secure)\b)+", re.I)
+_SUCH_INSURANCE = re.compile(r"\b(?:such|said|the\s+foregoing|these|this)\s+(?:\w+\s+){0,2}?(?:insurance|polic(?:y|ies)|coverages?)\b", re.I)
 _SECTION_NUMBER = re.compile(r"^(?:(?:Section|SECTION|Article|ARTICLE|Clause|CLAUSE)\s+)?(\d{1,2}|[IVXLC]{1,6})(?:\.|\s|$)(?!\d)")
 _EXHIBIT_TITLE = re.compile(r"^(?:exhibit|schedule|appendix|annex|attachment|addendum|rider)\b", re.I)
 #: Two policy types named together ("commercial general liability and products liability
@@ -819,7 +839,7 @@ _SUBORDINATE = re.compile(
 )
 _CLAUSE_CUT = re.compile(r";|\(\s*(?:\d{1,2}|[a-z]|[ivx]{1,4})\s*\)\s|\n\s*(?:[a-z]|\d{1,2}|[ivx]{1,4}|[A-Z])[.)]\s")
 _INSURANCE_CONTEXT = re.compile(r"insur|\bpolic(?:y|ies)\b|\bcoverages?\b|\bcarriers?\b|\bunderwriters?\b|subrogat", re.I)
-_TERM_CLAUSE = re.compile(r"additional(?:ly)?\s+(?:named\s+)?insured|subrogat|certificate|\bprimary\b|non-?contribut|\bcancel|\bnotice\b", re.I)
+_TERM_CLAUSE = re.compile(r"additional(?:ly)?\s+(?:named\s+)?insured|subrogat|certificate|\bprimary\b|non-?contribut|\bcancel|\bnotice\b|\bloss\s+payee|\bclaims[- ]made\b|\bdeductible", re.I)
 
 _XREF = re.compile(r"\b(Exhibit|Schedule|Appendix|Annex|Attachment|Addendum|Rider)\s+([A-Z0-9]{1,4}(?:[-.][A-Z0-9]{1,3})?)\b(?!\s*\.\s*\d)")
 
@@ -881,7 +901,8 @@ def _subjects(before: str) -> list[str]:
     names = [n.strip() for n in re.split(r"\s+(?:and|&)\s+|,\s*", phrase) if n.strip()]
     out = []
     for n in names:
-        n = re.sub(r"^(?:of\s+|the\s+)+", "", n).strip()
+        n = re.sub(r"^(?:of\s+|the\s+)+", "", n.split("\n")[-1]).strip()
+        n = re.sub(r"\s+", " ", n)
         if n and not _NOT_A_PARTY.match(n) and n[0].isupper() and len(n) <= 60:
             out.append(n)
     return out
