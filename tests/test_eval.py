@@ -382,6 +382,15 @@ def test_report_renders_and_writes_plots(tmp_path):
     assert render_markdown(m).count("### a.pdf") == 1
 
 
+def test_coarse_labels_show_only_the_fields_they_have():
+    m = score([(LabelRow("a.pdf", {"file": "a.pdf", "insurance_required": False}), _result("a.pdf", _profile()))])
+    text = render_text(m)
+    table = text.split("\n\n")[1]
+    assert "insurance_required" in table and "coi_required" not in table
+    assert "Not in these labels (not scored): additional_insured" in text
+    assert "Limits:" not in text
+
+
 # --------------------------------------------------------------------------- CLI, real files
 
 

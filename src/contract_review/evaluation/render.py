@@ -20,10 +20,18 @@ def _pct(x: float | None) -> str:
 FIELD_COLUMNS = ("field", "n", "support", "TP", "FP", "FN", "TN", "precision", "recall", "F1", "gate")
 
 
+def unscored_fields(metrics: dict) -> list[str]:
+    """Fields no row of the labels scores (coarse CUAD labels have only one)."""
+    return [name for name, m in metrics["fields"].items() if m["n"] == 0 and not m["uncertain_excluded"]]
+
+
 def field_rows(metrics: dict) -> list[list[str]]:
     gate = (metrics.get("gate") or {}).get("f1", {})
     rows = []
+    skip = set(unscored_fields(metrics))
     for name, m in metrics["fields"].items():
+        if name in skip:
+            continue
         floor = gate.get(name)
         verdict = "" if floor is None else (
             "n/a" if m["f1"] is None or m["n"] == 0 else ("pass" if m["f1"] >= floor else "FAIL") + f" (>= {floor:.2f})"
@@ -35,16 +43,24 @@ def field_rows(metrics: dict) -> list[list[str]]:
 
 def _summary_lines(metrics: dict) -> list[str]:
     lim, g, e, d = metrics["limits"], metrics["grounding"], metrics["errors"], metrics["documents"]
-    out = [
+    out = []
+    if unscored_fields(metrics):
+        out.append(f"Not in these labels (not scored): {', '.join(unscored_fields(metrics))}")
+    out.append(
         f"Documents: {d['labelled']} labelled, {d['scored']} scored, {d['errored']} errored"
-        + (f" ({', '.join(f'{k}: {v}' for k, v in sorted(e['by_code'].items()))})" if e["count"] else ""),
-        f"Limits: {lim['labelled']} labelled; found with amount+type+basis {lim['found_full']} "
-        f"({_pct(lim['recall_full'])}); with amount {lim['found_amount']} ({_pct(lim['recall_amount'])}); "
-        f"{lim['predicted']} predicted, {lim['predicted_matched']} matching a labelled amount "
-        f"({_pct(lim['precision_amount'])})",
+        + (f" ({', '.join(f'{k}: {v}' for k, v in sorted(e['by_code'].items()))})" if e["count"] else "")
+    )
+    if lim["labelled"] or lim["predicted"]:
+        out.append(
+            f"Limits: {lim['labelled']} labelled; found with amount+type+basis {lim['found_full']} "
+            f"({_pct(lim['recall_full'])}); with amount {lim['found_amount']} ({_pct(lim['recall_amount'])}); "
+            f"{lim['predicted']} predicted, {lim['predicted_matched']} matching a labelled amount "
+            f"({_pct(lim['precision_amount'])})"
+        )
+    out.append(
         f"Grounding: {g['verbatim']}/{g['citations']} citations verbatim ({_pct(g['verbatim_rate'])}); "
-        f"{g['ungrounded']} proposed quote(s) dropped as ungrounded",
-    ]
+        f"{g['ungrounded']} proposed quote(s) dropped as ungrounded"
+    )
     return out
 
 
