@@ -67,6 +67,12 @@ class Settings(BaseSettings):
     llm_concurrency: int = 4
     llm_token_budget: int = 6000
     llm_top_k: int = 8
+    llm_price_per_mtok: dict[str, tuple[float, float]] = Field(
+        default_factory=dict,
+        description='USD per million (input, output) tokens by model-name prefix, e.g. {"llama3.1": [0, 0]}; '
+        "overrides the built-in table in contract_review.extract.llm.",
+    )
+    llm_fallback_model: str | None = Field(None, description="Second model on the same endpoint, tried when the first fails.")
 
     @classmethod
     def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):
