@@ -145,6 +145,9 @@ def test_doc_index_resolves_exact_case_and_stem(tmp_path):
     assert idx.resolve("d .PDF").name == "d .txt"  # CUAD: a space before the extension
     assert idx.resolve("A.Corp-EX-10.7-AGREEMENT.txt").name == names[0]
     assert idx.resolve("zzz.pdf") is None
+    (tmp_path / "Part_I" / "Licensing").mkdir(parents=True)
+    (tmp_path / "Part_I" / "Licensing" / "nested.pdf").write_text("x")
+    assert DocIndex(tmp_path, [".pdf"]).resolve("NESTED.pdf") == tmp_path / "Part_I" / "Licensing" / "nested.pdf"
     with pytest.raises(LabelError):
         DocIndex(tmp_path / "missing", [".pdf"])
 

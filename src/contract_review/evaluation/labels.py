@@ -9,6 +9,7 @@ checked when read, and a bad row is a :class:`LabelError` that names the line an
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,15 +114,21 @@ def load_labels(path: str | Path) -> list[LabelRow]:
 
 
 class DocIndex:
-    """Finds the document a label names in ``--docs``: the exact name first, then the same
-    name in another case (CUAD mixes ``.pdf`` and ``.PDF``), then the same stem with
-    another supported extension in the order given (so CUAD's ``txt/`` folder works too)."""
+    """Finds the document a label names in ``--docs`` or its sub-folders (CUAD v1 files its
+    PDFs by contract type): the exact name first, then the same name in another case (CUAD
+    mixes ``.pdf`` and ``.PDF``), then the same stem with another supported extension in the
+    order given (so CUAD's ``txt/`` folder works too). Where two sub-folders hold the same
+    name, the first in sorted order wins."""
 
     def __init__(self, docs_dir: str | Path, extensions: list[str] | tuple[str, ...]):
         self.dir = Path(docs_dir)
         if not self.dir.is_dir():
             raise LabelError(f"--docs is not a folder: {self.dir}")
-        self.names = {p.name: p for p in sorted(self.dir.iterdir()) if p.is_file()}
+        self.names: dict[str, Path] = {}
+        for root, dirs, files in os.walk(self.dir):
+            dirs.sort()
+            for name in sorted(files):
+                self.names.setdefault(name, Path(root) / name)
         self.lower: dict[str, Path] = {}
         self.stems: dict[str, list[Path]] = {}
         for name, p in self.names.items():
