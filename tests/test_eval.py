@@ -34,6 +34,8 @@ from conftest import ROOT, SAMPLES
 
 THRESHOLDS = ROOT / "eval" / "thresholds.yaml"
 CLI = [sys.executable, "-c", "from contract_review.cli import main; main()"]
+# Captured at import, before the autouse fixture strips them: the opt-in live LLM run uses them.
+LLM_ENV = {k: os.environ[k] for k in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CONTRACT_REVIEW_LLM_MODEL") if k in os.environ}
 
 
 # --------------------------------------------------------------------------- metrics
@@ -397,8 +399,8 @@ def test_coarse_labels_show_only_the_fields_they_have():
 # --------------------------------------------------------------------------- CLI, real files
 
 
-def _cli(*args: str, timeout: int = 900) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MPLBACKEND": "Agg"}
+def _cli(*args: str, timeout: int = 900, env: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MPLBACKEND": "Agg", **(env or {})}
     return subprocess.run([*CLI, "eval", *args], capture_output=True, text=True, timeout=timeout, env=env)
 
 
@@ -437,9 +439,9 @@ def test_cli_eval_on_real_pdfs_reports_missing_files_and_gates(tmp_path):
     assert proc.returncode == 1
 
 
-def _gate(labels: Path, docs: Path, out: Path, workers: int) -> dict:
+def _gate(labels: Path, docs: Path, out: Path, workers: int, *extra: str, env: dict | None = None) -> dict:
     proc = _cli("--labels", str(labels), "--docs", str(docs), "--thresholds", str(THRESHOLDS),
-                "--workers", str(workers), "--output", str(out), timeout=1800)
+                "--workers", str(workers), "--output", str(out), *extra, timeout=1800, env=env)
     metrics_file = out / "metrics.json"
     assert metrics_file.exists(), proc.stderr
     m = json.loads(metrics_file.read_text())
@@ -467,3 +469,14 @@ def test_eval_gate_on_cuad_dev_set(cuad_dir, dev_labels, tmp_path):
     m = _gate(cuad_dir / "dev_labels.jsonl", cuad_dir / "pdf", tmp_path / "out", workers=2)
     assert m["documents"]["scored"] == len(dev_labels) == 74
     assert m["grounding"]["citations"] > 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("extractor", ["llm", "hybrid"])
+def test_eval_gate_live_llm_on_sample_contracts(tmp_path, extractor):
+    """Opt-in: CONTRACT_REVIEW_EVAL_LIVE=1 and an endpoint (OPENAI_API_KEY / OPENAI_BASE_URL)
+    run the same gate with the LLM extractors; this sends the sample contracts to it."""
+    if os.environ.get("CONTRACT_REVIEW_EVAL_LIVE") != "1" or not LLM_ENV:
+        pytest.skip("live LLM eval is opt-in: set CONTRACT_REVIEW_EVAL_LIVE=1 and OPENAI_API_KEY/OPENAI_BASE_URL")
+    m = _gate(SAMPLES / "labels.jsonl", SAMPLES, tmp_path / "out", 2, "--extractor", extractor, env=LLM_ENV)
+    assert m["run"]["extractor"] == extractor and m["run"]["prompt_version"]

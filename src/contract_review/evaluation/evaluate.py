@@ -63,6 +63,15 @@ def run_eval(
         "workers": workers,
         "seconds": round(elapsed, 1),
     }
+    usages = [r.result.usage for _, r in pairs if r.result.usage is not None]
+    if usages:
+        costs = [u.cost_usd for u in usages if u.cost_usd is not None]
+        run["usage"] = {
+            "prompt_tokens": sum(u.prompt_tokens for u in usages),
+            "completion_tokens": sum(u.completion_tokens for u in usages),
+            "total_tokens": sum(u.total_tokens for u in usages),
+            "cost_usd": round(sum(costs), 6) if costs else None,
+        }
     metrics = score(pairs, run)
     if thresholds is not None:
         metrics["gate"] = {
