@@ -439,6 +439,62 @@ def test_cli_eval_on_real_pdfs_reports_missing_files_and_gates(tmp_path):
     assert proc.returncode == 1
 
 
+class _QuotingExtractor:
+    """A stand-in extractor for the runner test: proposes one quote that is in the
+    document (with wrong offsets, as an LLM would) and one that is not."""
+
+    name = "eval-test-quoting"
+    prompt_version = "test-1"
+    needs_store = False
+
+    def __init__(self, settings):
+        pass
+
+    def extract(self, doc, chunks):
+        from contract_review.extract import Extraction
+
+        real = "Seller shall maintain product liability insurance"
+        profile = InsuranceProfile(
+            insurance_required=True,
+            insurance_evidence=[Citation(quote=real, page=1, start=0, end=len(real))],
+            certificate_of_insurance=Term(present=True, evidence=[
+                Citation(quote="Seller shall deliver a certificate of insurance", page=1, start=0, end=10)]),
+        )
+        return Extraction(profile, prompt_version=self.prompt_version)
+
+
+def test_run_eval_grounds_quotes_on_real_pdfs(tmp_path):
+    from contract_review.evaluation.evaluate import run_eval
+    from contract_review.extract import EXTRACTORS, register_extractor
+
+    register_extractor(_QuotingExtractor.name)(_QuotingExtractor)
+    try:
+        docs = tmp_path / "docs"
+        docs.mkdir()
+        (docs / "supply.pdf").write_bytes(make_pdf([
+            "SUPPLY AGREEMENT\n1. Delivery. Seller shall deliver the goods.",
+            "7. Insurance. Seller shall maintain product liability insurance with limits of $2,000,000.",
+        ]))
+        labels = _write(tmp_path / "l.jsonl", [
+            {"file": "supply.pdf", "insurance_required": True, "coi_required": False, "additional_insured": False}])
+        m, reviews = run_eval(labels, docs, extractor=_QuotingExtractor.name,
+                              thresholds=Thresholds(f1={"coi_required": 0.95}, verbatim_rate=1.0, max_errors=0))
+    finally:
+        EXTRACTORS.pop(_QuotingExtractor.name, None)
+    g = m["grounding"]
+    # The real quote is re-anchored on page 2 and verbatim; the invented one is dropped and
+    # reported, so the certificate term is not present.
+    from contract_review.evaluation.runner import result_citations
+
+    shown = result_citations(reviews[0].result)  # the profile's quote and the findings that cite it
+    assert g["citations"] == len(shown) >= 1 and g["verbatim"] == g["citations"] and g["verbatim_rate"] == 1.0
+    assert g["ungrounded"] == 1 and g["ungrounded_quotes"][0]["field"] == "certificate_of_insurance"
+    assert reviews[0].result.profile.insurance_evidence[0].page == 2
+    assert m["fields"]["insurance_required"]["tp"] == 1 and m["fields"]["coi_required"]["tn"] == 1
+    assert m["run"]["extractor"] == _QuotingExtractor.name and m["run"]["prompt_version"] == "test-1"
+    assert m["gate"]["failures"] == []
+
+
 def _gate(labels: Path, docs: Path, out: Path, workers: int, *extra: str, env: dict | None = None) -> dict:
     proc = _cli("--labels", str(labels), "--docs", str(docs), "--thresholds", str(THRESHOLDS),
                 "--workers", str(workers), "--output", str(out), *extra, timeout=1800, env=env)
