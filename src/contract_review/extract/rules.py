@@ -306,6 +306,7 @@ class _Run:
         self.hits = hits
         self.uncertain: set[str] = set()
         self.notes: list[str] = []
+        self.headings: list[tuple[int, str]] = []  # exhibit headings found inside merged sections
         self._memo: dict[tuple[str, tuple[int, int]], object] = {}
 
     def _cached(self, kind: str, unit: tuple[int, int], fn):
@@ -347,6 +348,11 @@ class _Run:
         """The phrase of ``unit`` that obliges a party to carry insurance, if any."""
         t = self.ctx.text(unit)
         if not self._is_insurance_unit(unit):
+            if any(a <= unit[0] < b for a, b in getattr(self, "ins_sections", ())):
+                # under an insurance heading: "Contractor shall carry the coverage set forth in Exhibit C"
+                for m in lx.OBLIGATION.finditer(t):
+                    if re.match(r"[^.;]{0,40}?\b(?:coverages?|polic(?:y|ies))\b", t[m.end() :], re.I) and not lx.NOT_AN_OBLIGATION.search(t):
+                        return m
             return self._list_intro(unit)
         imp = lx.IMPERATIVE_ITEM.match(t)
         if imp and lx.INSURANCE_WORD.search(t, imp.end(), imp.end() + 200):
@@ -429,6 +435,19 @@ class _Run:
                 spans.append((s.start, min(end, s.start + EXHIBIT_MAX_CHARS)))
                 found = True
             if not found:
+                # the heading may sit inside a section the chunker merged: find the line itself
+                kind, _, ident = key.partition(" ")
+                head = re.compile(rf"^[ \t]*{re.escape(kind)}[ \t]+{re.escape(ident)}\b[^\n]{{0,80}}", re.I | re.M)
+                for hm in head.finditer(self.norm):
+                    if hm.start() <= at < hm.end() + 200:
+                        continue
+                    nxt = re.compile(r"^[ \t]*(?:exhibit|schedule|appendix|annex|attachment|addendum|rider)[ \t]+[A-Z0-9]", re.I | re.M).search(self.norm, hm.end())
+                    end = nxt.start() if nxt else len(self.norm)
+                    spans.append((hm.start(), min(end, hm.start() + EXHIBIT_MAX_CHARS)))
+                    self.headings.append((hm.start(), re.sub(r"\s+", " ", hm.group(0)).strip()))
+                    found = True
+                    break
+            if not found:
                 missing.append(key)
         return spans, missing
 
@@ -439,6 +458,15 @@ class _Run:
         ins_units = [u for u in kw_units if self._is_insurance_unit(u) or "subrogat" in ctx.text(u).lower()]
         region: dict[tuple[int, int], None] = {u: None for u in ins_units}
         scope: dict[tuple[int, int], None] = {}
+        # sections about insurance ("10. INSURANCE" with its subsections)
+        self.ins_sections: list[tuple[int, int]] = []
+        for i, s in enumerate(ctx.sections):
+            if s.title and re.search(r"insur", s.title, re.I) and not lx.NON_REQUIREMENT_CONTEXT.search(s.title):
+                a, b = self._section_span(i)
+                self.ins_sections.append((a, b))
+                self._add_span(region, a, b)
+                self._add_span(scope, a, b)
+        sec_units = [u for u in region if u not in set(ins_units)]
         for u in ins_units:
             # the sentences that go on about "such policies" belong to the clause
             nxt = ctx.next_unit(u)
@@ -452,19 +480,13 @@ class _Run:
             if prev and prev != u and self._list_intro(prev):
                 region.setdefault(prev)
                 ins_units_extra.append(prev)
-        # sections about insurance
-        for i, s in enumerate(ctx.sections):
-            if s.title and re.search(r"insur", s.title, re.I) and not lx.NON_REQUIREMENT_CONTEXT.search(s.title):
-                a, b = self._section_span(i)
-                self._add_span(region, a, b)
-                self._add_span(scope, a, b)
         # list items that follow an insurance obligation
-        for u in ins_units + ins_units_extra:
+        for u in ins_units + ins_units_extra + sec_units:
             if self._obligation(u) or ctx.text(u).rstrip().endswith(":"):
                 scope.setdefault(u)
                 self._continue(region, u, scope)
         # exhibits and schedules referred to by insurance clauses
-        self.exhibits, self.missing_refs = self._exhibit_spans(ins_units)
+        self.exhibits, self.missing_refs = self._exhibit_spans(ins_units + sec_units)
         for a, b in self.exhibits:
             self._add_span(region, a, b)
             self._add_span(scope, a, b)
@@ -514,10 +536,19 @@ class _Run:
 
     def _continue(self, region: dict, unit: tuple[int, int], scope: dict) -> None:
         ctx, limit, gap = self.ctx, unit[1] + CONTINUATION_CHARS, 0
+        sec0 = ctx.section_at(unit[0])
+        num0 = _SECTION_NUMBER.match(sec0.title or "")
         u = ctx.next_unit(unit)
         while u and u[0] < limit:
+            sec = ctx.section_at(u[0])
+            if sec is not sec0:  # stop at the next article or exhibit
+                title = sec.title or ""
+                num = _SECTION_NUMBER.match(title)
+                if _EXHIBIT_TITLE.match(title) or (num and (not num0 or num.group(1) != num0.group(1))):
+                    break
             t = ctx.text(u)
-            if _policy_mentions_in(t) or lx.AMOUNT.search(t) or lx.INSURANCE_WORD.search(t) or len(t.strip()) < 40:
+            if _policy_mentions_in(t) or lx.AMOUNT.search(t) or _INSURANCE_CONTEXT.search(t) or _TERM_CLAUSE.search(t) \
+                    or re.search(r"\blimits?\b", t, re.I) or len(t.strip()) < 40:
                 region.setdefault(u)
                 scope.setdefault(u)
                 gap = 0
@@ -546,9 +577,14 @@ class _Run:
 
     def _searched(self) -> list[SearchedSection]:
         seen: dict[tuple[int, str | None], None] = {}
+        heads = sorted(self.headings)
         for u in self.region:
             s = self.ctx.section_at(u[0])
-            seen.setdefault((s.page, s.title))
+            own = [h for h in heads if s.start <= h[0] <= u[0]]
+            if own:
+                seen.setdefault((self.ctx.doc.page_at(own[-1][0]), own[-1][1]))
+            else:
+                seen.setdefault((s.page, s.title))
         if not seen:
             for s in self.ctx.sections:
                 seen.setdefault((s.page, s.title))
@@ -677,11 +713,11 @@ class _Run:
             heads = [seg[k].type]
             while k > 0:
                 between = self.norm[seg[k - 1].end : seg[k].start]
-                if _COORDINATED.fullmatch(between):
+                if _SUBORDINATE.search(between):
+                    heads = [seg[k - 1].type]
+                elif _COORDINATED.fullmatch(between):
                     if seg[k - 1].type not in heads:
                         heads.insert(0, seg[k - 1].type)
-                elif _SUBORDINATE.search(between):
-                    heads = [seg[k - 1].type]
                 else:
                     break
                 k -= 1
