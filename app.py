@@ -13,7 +13,8 @@ from contract_review import ui
 from contract_review.errors import ContractReviewError
 from contract_review.settings import Settings
 
-st.set_page_config(page_title="Contract review · insurance", page_icon=":material/gavel:", layout="wide")
+# No page_icon: a material or emoji favicon is fetched from a CDN, and nothing may leave the machine.
+st.set_page_config(page_title="Contract review · insurance", layout="wide")
 
 
 def workspace() -> ui.Workspace:

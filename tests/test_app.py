@@ -227,6 +227,9 @@ def test_summary_rows_have_one_column_per_flag_and_filter():
     rows = ui.summary_rows(results)
     assert ui.rule_flag_columns(results) == ["INS001 missing-additional-insured", "INS003 vague-insurance-language"]
     assert [r["INS003 vague-insurance-language"] for r in rows] == [True, True, False, False]
+    assert list(rows[0])[:6] == ["file", "status", "max_severity", "n_findings",
+                                 "INS001 missing-additional-insured", "INS003 vague-insurance-language"]
+    assert "path" not in rows[0] and "additional_insured" in rows[0]
     assert rows[3]["status"] == "error" and rows[3]["error_code"] == "encrypted"
 
     files = lambda rs: [r["file"] for r in rs]  # noqa: E731
@@ -253,6 +256,18 @@ def test_workspace_files_are_private_and_deleted_on_close(tmp_path):
         a.close()
         b.close()
     assert a.closed and not a.dir.exists() and not b.dir.exists()
+
+
+def test_a_dropped_workspace_deletes_its_files():
+    import gc
+
+    ws = ui.Workspace(Settings())
+    ws.save("c.pdf", b"%PDF-")
+    folder = ws.dir
+    assert folder.is_dir()
+    del ws
+    gc.collect()
+    assert not folder.exists()
 
 
 def test_workspace_folder_errors_are_domain_errors(tmp_path):

@@ -101,8 +101,10 @@ def browser():
         b.close()
 
 
-def open_app(browser, url):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def open_app(browser, url, requests: list[str] | None = None):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    if requests is not None:
+        context.on("request", lambda r: requests.append(r.url))
     page = context.new_page()
     page.goto(url)
     page.get_by_text("Contract review: insurance terms").wait_for(timeout=60_000)
@@ -131,7 +133,8 @@ def test_review_of_a_flawed_contract_shows_its_findings_and_quotes(server, brows
         pytest.skip(f"{contract} not built")
     corrupt = tmp_path / "corrupt.pdf"
     corrupt.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 100)
-    context, page = open_app(browser, server)
+    requests: list[str] = []
+    context, page = open_app(browser, server, requests)
     try:
         page.get_by_text("Everything runs on this machine").wait_for()
         upload(page, [contract, corrupt])
@@ -174,6 +177,10 @@ def test_review_of_a_flawed_contract_shows_its_findings_and_quotes(server, brows
         assert norm(marks.inner_text()) in {norm(c.quote) for f in expected for c in f.evidence} | {
             norm(q) for q in label["evidence"]["vague_language"]}
         page.locator(".cr-page").first.screenshot(path=str(tmp_path / "page-highlight.png"))
+
+        # nothing on the page was fetched from anywhere but the app itself
+        elsewhere = [u for u in requests if not (u.startswith(server) or u.startswith(("data:", "blob:")))]
+        assert requests and not elsewhere, elsewhere
     finally:
         context.close()
 
@@ -192,7 +199,7 @@ def test_two_sessions_never_see_each_others_uploads(server, browser, tmp_path):
         def search(page, query):
             page.get_by_role("tab", name="Search").click()
             page.get_by_label("Search indexed contracts").fill(query)
-            page.get_by_role("button", name="Search").click()
+            page.get_by_role("button", name="Search", exact=True).click()
             page.wait_for_timeout(500)
             page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=SLOW)
 
@@ -212,3 +219,44 @@ def test_two_sessions_never_see_each_others_uploads(server, browser, tmp_path):
     finally:
         ctx_a.close()
         ctx_b.close()
+
+
+def test_batch_screening_in_the_browser_with_downloads(server, browser, tmp_path):
+    contracts = [SAMPLES / FLAWED, SAMPLES / "09_data_licence_no_insurance.pdf"]
+    for c in contracts:
+        if not c.is_file():
+            pytest.skip(f"{c} not built")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")  # its own error; the batch goes on
+    context, page = open_app(browser, server)
+    try:
+        page.get_by_role("tab", name="Batch").click()
+        page.locator(".st-key-batch_files input[type=file]").set_input_files([str(c) for c in contracts] + [str(empty)])
+        page.get_by_role("button", name="Screen", exact=True).click()
+        page.get_by_text("3 contract(s), 2 reviewed, 1 error(s)").wait_for(timeout=SLOW)
+        assert "empty.txt (unreadable): file is empty" in norm(page.locator("[data-testid='stMain']").inner_text())
+        grid = page.locator('[data-testid="stDataFrame"]')
+        grid.wait_for(timeout=SLOW)
+        grid.locator("table").wait_for(state="attached", timeout=SLOW)
+        cells = grid.locator("table").text_content()  # the canvas grid's accessible table mirrors its cells
+        for name in ("empty.txt", *(c.name for c in contracts)):
+            assert name in cells
+        page.screenshot(path=str(tmp_path / "batch.png"), full_page=True)
+
+        with page.expect_download() as dl:
+            page.get_by_role("button", name="Download JSONL").click()
+        lines = Path(dl.value.path()).read_text(encoding="utf-8").splitlines()
+        got = {d["file"]: d for d in map(json.loads, lines)}
+        assert set(got) == {c.name for c in contracts} | {"empty.txt"}
+        assert got["empty.txt"]["status"] == "error"
+        expected = {c.name: Reviewer(Settings()).review(c) for c in contracts}
+        for name, result in expected.items():
+            assert sorted(f["rule"] for f in got[name]["findings"]) == sorted(f.rule for f in result.findings)
+
+        with page.expect_download() as dl:
+            page.get_by_role("button", name="Download CSV").click()
+        assert dl.value.suggested_filename == "screening.csv"
+        csv_text = Path(dl.value.path()).read_text(encoding="utf-8")
+        assert all(name in csv_text for name in got)
+    finally:
+        context.close()

@@ -280,18 +280,23 @@ def rule_flag_columns(results: Iterable[ReviewResult]) -> list[str]:
     return sorted(flags)
 
 
+SUMMARY_LEADING = ("file", "status", "max_severity", "n_findings")
+
+
 def summary_rows(results: list[ReviewResult]) -> list[dict]:
-    """One row per contract: the CSV columns (without path, hash and versions) and one
-    yes/no column per rule that fired anywhere in the batch."""
+    """One row per contract: file, status and worst severity, then one yes/no column per
+    rule that fired anywhere in the batch, then the other CSV columns (without path, hash,
+    prompt version and the findings list the flag columns replace)."""
     flags = rule_flag_columns(results)
     rows = []
     for r in results:
-        base = csv_row(r)
         # "" stands for "not applicable" in CSV; a table column of numbers needs None
-        row = {k: (None if v == "" else v) for k, v in base.items() if k not in ("path", "sha256", "prompt_version")}
+        base = {k: (None if v == "" else v) for k, v in csv_row(r).items()
+                if k not in ("path", "sha256", "prompt_version", "findings")}
+        row = {k: base.pop(k) for k in SUMMARY_LEADING}
         fired = {f"{f.rule} {f.slug}" for f in r.findings}
-        for flag in flags:
-            row[flag] = flag in fired
+        row.update({flag: flag in fired for flag in flags})
+        row.update(base)
         rows.append(row)
     return rows
 
