@@ -25,9 +25,13 @@ def _c(pattern: str, flags: int = I) -> re.Pattern[str]:
 
 # --------------------------------------------------------------------------- the cheap scan
 #: First pass over the whole document: anything that can start an insurance clause.
-KEYWORDS = _c(r"insur|subrogat|assurance\b")
+_KEYWORDS = (
+    r"insur|subrogat|assurance\b|liability\s+(?:coverage|cover|policy)|general\s+liability|errors\s+(?:and|&)\s+omissions"
+    r"|workers'?\s*comp|umbrella\s+(?:liability|coverage|policy)"
+)
+KEYWORDS = _c(_KEYWORDS)
 #: The same scan for lower-cased text, without the cost of case-folding in the regex.
-KEYWORDS_LOWER = re.compile(r"insur|subrogat|assurance\b")
+KEYWORDS_LOWER = re.compile(_KEYWORDS)
 
 #: An insurance noun (not "insurrection", not a bare "insure that" = ensure).
 INSURANCE_WORD = _c(r"\binsur(?:ance|ances|ed|eds|er|ers|ing)\b|\bself[- ]?insur\w*|\binsure\b(?!\s+(?:that|the\s+(?:accuracy|quality|timely|proper|safety|compliance)))|\binsurable\b")
@@ -83,7 +87,7 @@ NOT_AN_OBLIGATION = _c(
     r"\b(?:shall|will|must|need|does|do|is|are)\s+not\b[^.;]{0,40}?\b(?:obtain|maintain|carry|keep|procure|purchase|provide|insure|required|obligated|responsible)"
     r"|\b(?:has|have|is\s+under|be\s+under)\s+no\s+(?:obligation|duty|responsibility)"
     r"|\bwithout\s+any\s+obligation|\bnothing\s+(?:herein|in\s+this|contained)[^.;]{0,80}?\b(?:require|obligat)"
-    r"|\bno\s+(?:party|one)\s+(?:shall|will)\s+be\s+(?:required|obligated)"
+    r"|\bno\s+(?:party|one)\s+(?:shall|will)\s+be\s+(?:required|obligated)|\bneither\s+(?:party|of\s+the\s+parties)\b[^.;]{0,20}\b(?:shall|will|is|be)\b[^.;]{0,12}\b(?:required|obligated)"
     r"|\b(?:should|if|unless|whether|in\s+case)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:jointly\s+|mutually\s+)?(?:agrees?|elects?|decides?|chooses?|wish(?:es)?)\s+to\b"
 )
 #: A list item that begins with the duty itself, under an intro such as "You must:" or
@@ -270,7 +274,7 @@ TERM_RULES: dict[str, TermRule] = {
     ),
     "cancellation_notice": TermRule(
         positive=_c(
-            r"\b(?:prior|advance|advanced|previous)\s+(?:written\s+)?notice\b[^.;]{0,120}?\b(?:cancel\w*|non-?\s?renew\w*|terminat\w*|material(?:ly)?\s+(?:change|alter|modif|reduc)\w*|expir\w*|alteration|decrease|reduction|modification|lapse)"
+            r"\b(?:prior|advance|advanced|previous)\s+(?:written\s+)?notice\b[^.;]{0,120}?\b(?:cancel\w*|non-?\s?renew\w*|terminat\w*(?=\s+of\s+(?:the\s+|such\s+|any\s+)?(?:polic|coverage|insurance))|material(?:ly)?\s+(?:change|alter|modif|reduc)\w*|expir\w*|alteration|decrease|reduction|modification|lapse)"
             r"|\b(?:cancel\w*|non-?\s?renew\w*|material(?:ly)?\s+(?:change|alter|modif|reduc)\w*|alteration|expiration|modification|decrease)\b[^.;]{0,160}?\b(?:prior|advance|advanced|previous)\s+(?:written\s+)?notice"
             r"|\b(?:\d+|[a-z]+|\[[^\]]{0,12}\])\s*(?:\(\d+\)\s*)?(?:calendar\s+|business\s+)?days'?\s*(?:'s\s+)?(?:prior\s+|advance\s+|advanced\s+)?(?:written\s+)?(?:notice|notification)\s+(?:to\s+[^.;]{0,60}?\s)?(?:of|in\s+the\s+event\s+of|before|prior\s+to)\b[^.;]{0,80}?\b(?:cancel\w*|non-?\s?renew\w*|terminat\w*|material|alteration|change|expir\w*|modification)"
             r"|\b(?:not|only)\s+be\s+(?:subject\s+to\s+)?(?:cancell?ed|cancell?able|cancelable|terminated|materially\s+(?:changed|altered|reduced)|changed|reduced|non-?renewed|modified)\b[^.;]{0,140}?\b(?:without|except|unless|upon|after)\b[^.;]{0,80}?\b(?:notice|notif\w+)"

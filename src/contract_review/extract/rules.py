@@ -339,7 +339,8 @@ class _Run:
         t = self.ctx.text(unit)
         words = [m.span() for m in lx.INSURANCE_WORD.finditer(t)]
         if not words:
-            return False
+            # "Errors & Omissions coverage of at least USD 2 million": a named type of cover
+            return bool(_COVER_NOUN.search(t) and _policy_mentions_in(t))
         excluded = [m.span() for m in lx.NON_REQUIREMENT_CONTEXT.finditer(t)]
         excluded += [m.span() for m in lx.ENSURE_SENSE.finditer(t)]
         return any(not any(a <= s < b or s <= a < e for a, b in excluded) for s, e in words)
@@ -862,6 +863,7 @@ _NOT_VAGUE_USE = re.compile(
 
 _ACT_CHAIN = re.compile(r"(?:[^.;]{0,40}?\b(?:and|or|and/or)\s+(?:obtain|maintain|carry|keep|procure|purchase|secure)\b)+", re.I)
 _SUCH_INSURANCE = re.compile(r"\b(?:such|said|the\s+foregoing|these|this)\s+(?:\w+\s+){0,2}?(?:insurance|polic(?:y|ies)|coverages?)\b", re.I)
+_COVER_NOUN = re.compile(r"\b(?:coverages?|cover|polic(?:y|ies))\b", re.I)
 _SECTION_NUMBER = re.compile(r"^(?:(?:Section|SECTION|Article|ARTICLE|Clause|CLAUSE)\s+)?(\d{1,2}|[IVXLC]{1,6})(?:\.|\s|$)(?!\d)")
 _EXHIBIT_TITLE = re.compile(r"^(?:exhibit|schedule|appendix|annex|attachment|addendum|rider)\b", re.I)
 #: Two policy types named together ("commercial general liability and products liability
