@@ -69,7 +69,7 @@ def sidebar(ws: ui.Workspace):
         if off:
             sb.caption("Not available: " + "; ".join(f"{o.name} ({o.reason})" for o in off))
     else:
-        sb.warning(f"LLM endpoint: {ui.md_escape(endpoint)}. With a remote extractor the contract "
+        sb.warning(f"LLM endpoint: {ui.md_code(endpoint)}. With a remote extractor the contract "
                    "text is sent there; rules never send anything.", icon=":material/cloud_upload:")
     return playbook, extractor
 

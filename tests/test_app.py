@@ -351,6 +351,28 @@ def test_a_plugin_extractor_needs_an_endpoint_and_its_dropped_quotes_are_listed(
     assert "extractor test-proposer" in " ".join(c.value for c in at.caption)
 
 
+def test_an_unreachable_llm_endpoint_is_a_per_file_message(monkeypatch):
+    import socket
+
+    with socket.socket() as sock:  # a loopback port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{port}/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-key")
+    monkeypatch.setenv("CONTRACT_REVIEW_LLM_MAX_RETRIES", "0")
+    monkeypatch.setenv("CONTRACT_REVIEW_LLM_TIMEOUT", "5")
+    at = new_app()
+    if "llm" not in at.radio(key="extractor").options:
+        pytest.skip("the llm extractor is not installed")
+    assert f"127.0.0.1:{port}/v1" in " ".join(w.value for w in at.sidebar.warning)
+    at.radio(key="extractor").set_value("llm")
+    at.run()
+    upload(at, [("msa.pdf", make_pdf(FLAWED)), ("notes.txt", "\n\n".join(FLAWED).encode())])
+    errors = [e.value for e in at.error]
+    assert len(errors) == 2 and all("(llm_failed)" in e for e in errors), errors
+    assert not html_bodies(at)
+
+
 def test_review_shows_exactly_the_pipeline_findings_policies_and_terms():
     path = sample("02_engagement_letter_vague_insurance.pdf")
     data = path.read_bytes()

@@ -115,6 +115,11 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
+def md_code(text: str) -> str:
+    """``text`` as Markdown inline code (shown literally)."""
+    return "``" + " ".join(str(text).replace("`", "'").split()) + "``"
+
+
 def _esc(text: str) -> str:
     return html.escape(str(text), quote=True)
 
