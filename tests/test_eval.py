@@ -238,7 +238,11 @@ def test_policy_types_and_limits():
     assert lim["recall_full"] == pytest.approx(1 / 3)
     assert m["fields"]["has_minimum_limits"]["tp"] == 1
     extra = [d for d in m["disagreements"] if d["field"] == "limits"]
-    assert [d["kind"] for d in extra] == ["FP"] and "5,000,000" in extra[0]["item"]
+    assert sorted(d["kind"] for d in extra) == ["FP", "MISMATCH", "MISMATCH"]
+    assert "5,000,000" in next(d["item"] for d in extra if d["kind"] == "FP")
+    assert "labelled general_liability USD 2,000,000 aggregate; predicted general_liability USD 2,000,000 per_occurrence" in [
+        d["item"] for d in extra]
+    assert "- **MISMATCH** limits" in render_markdown(m)
 
 
 def test_limits_left_out_when_uncertain():

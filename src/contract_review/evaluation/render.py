@@ -140,7 +140,8 @@ def render_markdown(metrics: dict, plots: dict[str, str] | None = None) -> str:
         out += [f"### {file}", ""]
         for d in by_file[file]:
             what = d["field"] + (f" `{d['item']}`" if d.get("item") else "")
-            why = "predicted, not labelled" if d["kind"] == "FP" else "labelled, not predicted"
+            why = {"FP": "predicted, not labelled", "FN": "labelled, not predicted",
+                   "MISMATCH": "amount found, policy type or basis differs"}[d["kind"]]
             out.append(f"- **{d['kind']}** {what}: {why}" + ("" if d["quotes"] else f" (no {d['source']} quote)"))
             for q in d["quotes"]:
                 where = f"p.{q['page']} " if q.get("page") else ("label: " if d["source"] == "label" else "")

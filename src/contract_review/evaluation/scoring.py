@@ -135,12 +135,22 @@ def score(pairs: list[tuple[LabelRow, Reviewed]], run: dict | None = None) -> di
             limits["predicted"] += len(pred_limits)
             limits["predicted_matched"] += len(used)
             for gi, g in enumerate(gold_limits):
+                label = _fmt_limit(g["policy_type"], g.get("amount"), g.get("currency"),
+                                   g.get("basis", "other"), bool(g.get("redacted")))
                 if gi not in amount:
                     disagreements.append({
-                        "file": row.file, "field": "limits", "kind": "FN", "source": "label",
-                        "item": _fmt_limit(g["policy_type"], g.get("amount"), g.get("currency"),
-                                           g.get("basis", "other"), bool(g.get("redacted"))),
+                        "file": row.file, "field": "limits", "kind": "FN", "source": "label", "item": label,
                         "quotes": _label_quotes(row.evidence("has_minimum_limits")),
+                    })
+                elif gi not in full:
+                    gkey = _amount_key(g.get("amount"), bool(g.get("redacted")))
+                    same = [(t, lim, ev) for t, lim, ev in pred_limits if _amount_key(lim.amount, lim.redacted) == gkey]
+                    t, lim, ev = same[0]
+                    disagreements.append({
+                        "file": row.file, "field": "limits", "kind": "MISMATCH", "source": "predicted",
+                        "item": f"labelled {label}; predicted "
+                                + _fmt_limit(t, lim.amount, lim.currency, lim.basis, lim.redacted),
+                        "quotes": _cites(ev[:1]),
                     })
             for pi, (ptype, lim, ev) in enumerate(pred_limits):
                 if pi not in used:
