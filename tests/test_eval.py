@@ -512,7 +512,6 @@ def _gate(labels: Path, docs: Path, out: Path, workers: int, *extra: str, env: d
     return m
 
 
-@pytest.mark.slow
 def test_eval_gate_on_sample_contracts(tmp_path):
     labels = SAMPLES / "labels.jsonl"
     if not labels.exists():
