@@ -66,7 +66,7 @@ _SUBJ_END = (
     r"|(?:is|are|shall\s+be|will\s+be)\s+(?:solely\s+|fully\s+)?responsible\s+for)"
 )
 _ACT = (
-    r"(?:obtain|maintain|carry|keep|procure|purchase|secure|have(?!\s+(?:the|no|any|a|an|sole)\s+(?:\w+\s+)?(?:right|option|obligation|discretion|duty|power|authority|responsibility|ability|opportunity))|take\s+out|effect|insure|self[- ]?insure|"
+    r"(?:obtain|maintain|carry|keep|procure|purchase|secure|have(?!\s+(?:the|no|any|a|an|sole)\s+(?:\w+\s+)?(?:right|option|obligation|discretion|duty|power|authority|responsibility|ability|opportunity|meanings?))(?!\s+(?:been|sustained|made|done|given|taken|become|\w+ed)\b)|take\s+out|effect|insure|self[- ]?insure|"
     r"arrange|provide|furnish|continue\s+to\s+(?:maintain|carry|keep|have)|cause\s+to\s+be\s+(?:maintained|insured)|"
     r"obtaining|maintaining|carrying|procuring|keeping|purchasing|securing|providing)"
 )
@@ -107,6 +107,9 @@ NON_REQUIREMENT_CONTEXT = _c(
     r"|\binsurance\s*(?:,\s*\w+\s*)*(?:and|&)\s*(?:freight|shipping|taxes|duties)\b"
     r"|\b(?:insurance|annuity)\s+(?:products?|agency|agencies|agents?|brokerage|business|regulat\w+|licen[cs]e\w*|commissions?|premiums?\s+(?:written|collected))"
     r"|(?-i:\bInsurance\s+(?:Center|Centre|Company|Corporation|Agency|Group|Holdings|Services|Solutions|Inc|Co|Ltd|Exchange|Department|Commissioner|Code|Act|Law|Subsidiar\w+|Information))"
+    r"|(?-i:\bINSURANCE\s+(?:CENTER|CENTRE|COMPANY|CORPORATION|AGENCY|GROUP|HOLDINGS|SERVICES|SUBSIDIAR\w+|INFORMATION))"
+    r"|\binsurance\s+(?:laws?|regulations?|regulatory|codes?|statutes?|departments?|commissioners?|regulators?|holding\s+compan\w+|subsidiar\w+|information|quotes?|leads?|customers?|applications?)\b"
+    r"|\b(?:no|without)\s+(?:extra\s+|additional\s+|any\s+)?insurance\b|\bwhether\s+or\s+not\b[^.;]{0,60}\binsured\b"
 )
 #: Insurance-meaning-ensure: "shall insure that the goods ...", "to insure security": the
 #: verb "insure" with nothing about risks, value or cover after it.
