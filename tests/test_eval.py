@@ -539,3 +539,17 @@ def test_eval_gate_live_llm_on_sample_contracts(tmp_path, extractor):
         pytest.skip("live LLM eval is opt-in: set CONTRACT_REVIEW_EVAL_LIVE=1 and OPENAI_API_KEY/OPENAI_BASE_URL")
     m = _gate(SAMPLES / "labels.jsonl", SAMPLES, tmp_path / "out", 2, "--extractor", extractor, env=LLM_ENV)
     assert m["run"]["extractor"] == extractor and m["run"]["prompt_version"]
+
+
+@pytest.mark.slow
+def test_parallel_workers_give_the_same_scores(tmp_path):
+    from contract_review.evaluation.evaluate import run_eval
+
+    labels = SAMPLES / "labels.jsonl"
+    if not labels.exists():
+        pytest.skip("sample_contracts/labels.jsonl not built yet")
+    one, _ = run_eval(labels, SAMPLES, workers=1)
+    two, reviews = run_eval(labels, SAMPLES, workers=2)
+    assert [r.result.file for r in reviews] == [r.file for r in load_labels(labels)]  # label order
+    for key in ("fields", "limits", "grounding", "errors", "disagreements", "documents"):
+        assert one[key] == two[key], key
