@@ -668,12 +668,12 @@ def screen_files(
 
     def record(result: ReviewResult, source: str, outcome: Outcome | None = None) -> None:
         nonlocal superseded
+        if outcome is not None and outcome.task.key and source == "computed":
+            cache.put(outcome.task.key, result)  # before the journal: a line always has its cache entry
         if source != "resumed" and journal is not None:
             if result.path in previous:
                 superseded = True
             journal.append(result)
-        if outcome is not None and outcome.task.key and source == "computed":
-            cache.put(outcome.task.key, result)
         if outcome is not None and outcome.payload is not None and store is not None:
             stats.chunks_indexed += _upsert(store, outcome.payload)
         by_path[result.path] = result
