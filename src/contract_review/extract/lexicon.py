@@ -79,6 +79,7 @@ REPRESENTATION = _c(
     r"\b(?:represents?|warrants?|covenants?|certif(?:y|ies))\b[^.;]{0,120}?\b(?:has|have|maintains?|carries|carry|holds?|is|are)\b"
     r"|\b(?:is|are)\s+(?:and\s+will\s+(?:be|remain)\s+)?(?:adequately\s+|fully\s+|properly\s+)?insured\b"
     r"|\b(?:currently|presently)\s+(?:has|maintains|carries)\b"
+    r"|(?<!\bto\s)(?<!\bmay\s)(?<!\bshall\s)(?<!\bwill\s)(?<!\bmust\s)(?<!\bnot\s)\b(?:carries|carry|maintains|maintain)\b(?:\s*,\s*or\s+(?:is|are)\s+covered\s+by\s*,)?\s+(?:[\w'-]+\s+){0,5}?insurance\b"
     r"|\b(?:shall|will|must)\s+be\s+(?:fully\s+|adequately\s+|properly\s+)?(?:insured|covered\s+(?:by|under))\b"
 )
 #: An obligation that is negated or a mere option: "shall not be required to maintain",

@@ -341,6 +341,8 @@ class _Run:
         if not words:
             # "Errors & Omissions coverage of at least USD 2 million": a named type of cover
             return bool(_COVER_NOUN.search(t) and _policy_mentions_in(t))
+        if _DEPOSIT_INSURANCE.search(t) and not _policy_mentions_in(t):
+            return False  # deposit insurance of a bank is not cover a party carries
         excluded = [m.span() for m in lx.NON_REQUIREMENT_CONTEXT.finditer(t)]
         excluded += [m.span() for m in lx.ENSURE_SENSE.finditer(t)]
         return any(not any(a <= s < b or s <= a < e for a, b in excluded) for s, e in words)
@@ -863,6 +865,7 @@ _NOT_VAGUE_USE = re.compile(
 
 _ACT_CHAIN = re.compile(r"(?:[^.;]{0,40}?\b(?:and|or|and/or)\s+(?:obtain|maintain|carry|keep|procure|purchase|secure)\b)+", re.I)
 _SUCH_INSURANCE = re.compile(r"\b(?:such|said|the\s+foregoing|these|this)\s+(?:\w+\s+){0,2}?(?:insurance|polic(?:y|ies)|coverages?)\b", re.I)
+_DEPOSIT_INSURANCE = re.compile(r"\bFDIC\b|\bFederal\s+Deposit\s+Insurance|\bdeposit\s+(?:accounts?|insurance)\b|\bSAIF\b|\bBIF\b", re.I)
 _COVER_NOUN = re.compile(r"\b(?:coverages?|cover|polic(?:y|ies))\b", re.I)
 _SECTION_NUMBER = re.compile(r"^(?:(?:Section|SECTION|Article|ARTICLE|Clause|CLAUSE)\s+)?(\d{1,2}|[IVXLC]{1,6})(?:\.|\s|$)(?!\d)")
 _EXHIBIT_TITLE = re.compile(r"^(?:exhibit|schedule|appendix|annex|attachment|addendum|rider)\b", re.I)
