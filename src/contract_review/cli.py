@@ -171,7 +171,7 @@ def search(
     if not hits:
         err.print("no indexed contracts match (index some with `contract-review index PATH`)")
     for i, h in enumerate(hits, 1):
-        typer.echo(f"{i}. {h.file}  p.{h.page}  {h.section or ''}  (score {h.score:.3f})")
+        typer.echo(f"{i}. {h.file}  {h.pages}  {h.section or ''}  (score {h.score:.3f})")
         typer.echo("   " + " ".join(h.text.split())[:300])
 
 

@@ -85,10 +85,16 @@ class Hit:
     path: str
     sha256: str
     page: int
+    page_end: int
     section: str | None
     start: int
     end: int
     score: float  # cosine similarity, higher is closer
+
+    @property
+    def pages(self) -> str:
+        """``p.4`` or ``p.4-5`` when the chunk runs over a page break."""
+        return f"p.{self.page}" if self.page_end <= self.page else f"p.{self.page}-{self.page_end}"
 
 
 def collection_name(model: str) -> str:
@@ -168,7 +174,8 @@ class Store:
         for text, meta, dist in zip(res["documents"][0], res["metadatas"][0], res["distances"][0]):
             hits.append(
                 Hit(text=text, file=meta.get("file", ""), path=meta.get("path", ""), sha256=meta.get("sha256", ""),
-                    page=int(meta.get("page", 0)), section=meta.get("section") or None,
+                    page=int(meta.get("page", 0)), page_end=int(meta.get("page_end", meta.get("page", 0))),
+                    section=meta.get("section") or None,
                     start=int(meta.get("start", 0)), end=int(meta.get("end", 0)), score=1.0 - float(dist))
             )
         return hits
