@@ -422,7 +422,7 @@ def build_docx(src: Source, out: Path) -> None:
 
 
 # --------------------------------------------------------------------------- labels
-def write_labels(outputs: dict[str, list[str]]) -> None:
+def write_labels(outputs: dict[str, list[str]], out_dir: Path = HERE) -> None:
     sys.path.insert(0, str(SRC))
     sys.dont_write_bytecode = True  # keep src/ free of __pycache__
     from labels import LABELS  # noqa: E402  (src/labels.py)
@@ -441,24 +441,29 @@ def write_labels(outputs: dict[str, list[str]]) -> None:
     extra = set(LABELS) - set(outputs)
     if extra:
         raise SystemExit(f"labels without a source: {sorted(extra)}")
-    (HERE / "labels.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out_dir / "labels.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """Build every contract into this folder, or into ``--out DIR`` (used by the tests to
+    check that the committed files are what the sources produce)."""
+    argv = sys.argv[1:] if argv is None else argv
+    out_dir = Path(argv[argv.index("--out") + 1]).resolve() if "--out" in argv else HERE
+    out_dir.mkdir(parents=True, exist_ok=True)
     outputs: dict[str, list[str]] = {}
     for path in sorted(SRC.glob("*.txt")):
         src = parse(path)
         formats = src.meta.get("formats", "pdf").split()
         outputs[src.stem] = []
         for fmt in formats:
-            out = HERE / f"{src.stem}.{fmt}"
+            out = out_dir / f"{src.stem}.{fmt}"
             (build_pdf if fmt == "pdf" else build_docx)(src, out)
             size = out.stat().st_size
             if size > 200_000:
                 raise SystemExit(f"{out.name} is {size} bytes (limit 200 KB)")
             outputs[src.stem].append(out.name)
-            print(f"built {out.relative_to(HERE.parent)} ({size:,} bytes)")
-    write_labels(outputs)
+            print(f"built {out} ({size:,} bytes)")
+    write_labels(outputs, out_dir)
     print(f"wrote sample_contracts/labels.jsonl ({sum(map(len, outputs.values()))} lines)")
     return 0
 
