@@ -288,7 +288,7 @@ TERM_RULES: dict[str, TermRule] = {
             r"|\b(?:insurers?|carriers?|underwriters?|insurance\s+compan\w+)\b[^.;]{0,80}?\b(?:give|provide|send|deliver)\b[^.;]{0,60}?\b(?:notice|notif\w+)\s+(?:to\s+\w+\s+)?of\s+(?:any\s+)?(?:cancel\w*|non-?renew\w*|material\s+change|change\s+in\s+coverage|reduction)"
         ),
         negative=_c(_GENERIC_NEG),
-        exclude=_c(r"\b(?:promptly|immediately)\s+(?:after|upon|following)\b[^.;]{0,40}\b(?:cancel|lapse|termination)|\bwithin\s+\w+\s+(?:\(\d+\)\s+)?days\s+(?:after|following|of)\s+(?:any\s+|the\s+|such\s+)?(?:cancel|lapse|termination|expiration|non-?renewal)"),
+        exclude=_c(r"\b(?:unable|fails?|failure)\s+to\s+(?:obtain|maintain|procure|renew|keep)\b|\b(?:promptly|immediately)\s+(?:after|upon|following)\b[^.;]{0,40}\b(?:cancel|lapse|termination)|\bwithin\s+\w+\s+(?:\(\d+\)\s+)?days\s+(?:after|following|of)\s+(?:any\s+|the\s+|such\s+)?(?:cancel|lapse|termination|expiration|non-?renewal)"),
     ),
 }
 

@@ -225,8 +225,16 @@ class _Ctx:
             hi = min(end, lo + lx.MAX_QUOTE)
             lo = max(start, hi - lx.MAX_QUOTE)
             if lo > start:
-                sp = self.norm.find(" ", lo, lo + 30)
-                lo = sp + 1 if sp >= 0 else lo
+                # start at the clause that holds the focus when one begins shortly before it
+                cut = None
+                for cut in _QUOTE_START.finditer(self.norm, lo, focus):
+                    pass
+                if cut is not None:
+                    lo = cut.end()
+                else:
+                    sp = self.norm.find(" ", lo, lo + 30)
+                    lo = sp + 1 if sp >= 0 else lo
+                hi = min(end, lo + lx.MAX_QUOTE)
             if hi < end:
                 sp = self.norm.rfind(" ", hi - 30, hi)
                 hi = sp if sp > lo else hi
@@ -765,6 +773,8 @@ class _Run:
                 continue
             if not (_INSURANCE_CONTEXT.search(t) or _INSURANCE_CONTEXT.search(had_context[-200:])):
                 continue
+            if _is_heading(t):
+                continue  # "12.3.3 Additional Insured." names a topic, not a term
             for m in rule.positive.finditer(t):
                 window = t[max(0, m.start() - 160) : m.end()]
                 clause_start = max(window.rfind(";"), window.rfind(". "))
@@ -798,6 +808,8 @@ class _Run:
             if u not in obligation_units and u not in self.scope:
                 continue
             if not (self._is_insurance_unit(u) or self._in_list(u)):
+                continue
+            if _NOT_A_STANDARD_CLAUSE.search(t):
                 continue
             for m in lx.VAGUE_DISCRETION.finditer(t):
                 if lx.NOT_VAGUE_AMOUNT.search(t[m.start() : m.end() + 60]):
@@ -865,6 +877,17 @@ _NOT_VAGUE_USE = re.compile(
 
 _ACT_CHAIN = re.compile(r"(?:[^.;]{0,40}?\b(?:and|or|and/or)\s+(?:obtain|maintain|carry|keep|procure|purchase|secure)\b)+", re.I)
 _SUCH_INSURANCE = re.compile(r"\b(?:such|said|the\s+foregoing|these|this)\s+(?:\w+\s+){0,2}?(?:insurance|polic(?:y|ies)|coverages?)\b", re.I)
+_QUOTE_START = re.compile(r"(?:[;:]|\.(?=\s)|\(\s*(?:[a-z]{1,3}|\d{1,2})\s*\))\s+")
+_NOT_A_STANDARD_CLAUSE = re.compile(
+    r"\b(?:unable\s+to|fail(?:s|ure)?\s+to|(?:does|shall|will)\s+not\s+(?:limit|reduce|relieve)|in\s+no\s+way\s+limit|without\s+limiting)\b", re.I)
+_VERB = re.compile(r"\b(?:shall|will|must|may|is|are|be|agrees?|has|have)\b", re.I)
+
+
+def _is_heading(text: str) -> bool:
+    t = text.strip()
+    return len(t) < 60 and not _VERB.search(t)
+
+
 _DEPOSIT_INSURANCE = re.compile(r"\bFDIC\b|\bFederal\s+Deposit\s+Insurance|\bdeposit\s+(?:accounts?|insurance)\b|\bSAIF\b|\bBIF\b", re.I)
 _COVER_NOUN = re.compile(r"\b(?:coverages?|cover|polic(?:y|ies))\b", re.I)
 _SECTION_NUMBER = re.compile(r"^(?:(?:Section|SECTION|Article|ARTICLE|Clause|CLAUSE)\s+)?(\d{1,2}|[IVXLC]{1,6})(?:\.|\s|$)(?!\d)")
