@@ -724,7 +724,7 @@ class _Run:
             heads = [seg[k].type]
             while k > 0:
                 between = self.norm[seg[k - 1].end : seg[k].start]
-                if _SUBORDINATE.search(between):
+                if _SUBORDINATE.search(between) or (_DESCRIBES.search(between) and not _NEW_ITEM.search(between)):
                     heads = [seg[k - 1].type]
                 elif _COORDINATED.fullmatch(between):
                     if seg[k - 1].type not in heads:
@@ -743,9 +743,9 @@ class _Run:
         # "Such insurance shall have limits of ...": the type named in the sentence before
         if _SUCH_INSURANCE.search(self.ctx.text(unit)):
             prev = unit
-            for _ in range(2):
+            for _ in range(4):
                 prev = self.ctx.unit_at(prev[0] - 1) if prev[0] > 0 else None
-                if not prev:
+                if not prev or unit[0] - prev[1] > 800:
                     break
                 pm = self._mentions_in(prev)
                 if pm:
@@ -876,6 +876,8 @@ _NOT_VAGUE_USE = re.compile(
 )
 
 _ACT_CHAIN = re.compile(r"(?:[^.;]{0,40}?\b(?:and|or|and/or)\s+(?:obtain|maintain|carry|keep|procure|purchase|secure)\b)+", re.I)
+_DESCRIBES = re.compile(r"\b(?:includ(?:ing|es)|providing|covering|which|that)\b", re.I)
+_NEW_ITEM = re.compile(r";|,\s+and\b|\band\s+(?:an?\s+)?$", re.I)
 _SUCH_INSURANCE = re.compile(r"\b(?:such|said|the\s+foregoing|these|this)\s+(?:\w+\s+){0,2}?(?:insurance|polic(?:y|ies)|coverages?)\b", re.I)
 _QUOTE_START = re.compile(r"(?:[;:]|\.(?=\s)|\(\s*(?:[a-z]{1,3}|\d{1,2})\s*\))\s+")
 _NOT_A_STANDARD_CLAUSE = re.compile(
