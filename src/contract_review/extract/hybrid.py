@@ -1,0 +1,152 @@
+"""The hybrid extractor: the rules decide what they can; the LLM is asked only about the rest.
+
+1. Run the rules extractor (offline, deterministic).
+2. A field goes to the LLM when the rules marked it uncertain (``Extraction.uncertain``) or
+   when the rules' answer disagrees with the document's lexical evidence for that field
+   (:data:`FIELD_CUES`: for example the rules found no waiver of subrogation but the text
+   says "subrogation"; or they found one and the text never does).
+3. The LLM is asked with an answer schema restricted to those fields; its answer replaces
+   the rules' answer for exactly those fields. ``profile.decided_by`` records, for every
+   field, ``"rules"`` or ``"llm"``.
+
+No question, no call: a document the rules settle costs nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ..chunking import Chunk
+from ..errors import ExtractionError
+from ..loaders import Document
+from ..schema import TERM_FIELDS, InsuranceProfile
+from ..settings import Settings
+from . import Extraction, register_extractor
+from .llm import FIELDS, LLMExtractor
+
+# Field -> a cue in the text that the field is likely present. A disagreement between the
+# rules and its cue sends the field to the LLM. Patterns run over Document.norm.
+FIELD_CUES: dict[str, re.Pattern[str]] = {
+    "insurance_required": re.compile(r"\binsur(?:ance|ed|er)", re.I),
+    "policies": re.compile(
+        r"\b(?:liability|compensation|property|malpractice|omissions|umbrella|excess|automobile|auto|cyber|"
+        r"fidelity|crime|casualty|clinical\s+trials?|directors\s+and\s+officers|all[- ]risks?)\s+"
+        r"(?:insurance|coverage|polic(?:y|ies))", re.I),
+    "additional_insured": re.compile(r"additional(?:ly)?\s+(?:named\s+)?insureds?|named\s+as\s+(?:an?\s+)?(?:additional\s+)?insured", re.I),
+    "waiver_of_subrogation": re.compile(r"subrogat|rights?\s+of\s+recovery", re.I),
+    "primary_noncontributory": re.compile(r"non-?\s?contribut|\bprimary\b[^.]{0,80}\binsurance\b|\binsurance\b[^.]{0,80}\bprimary\b", re.I),
+    "certificate_of_insurance": re.compile(
+        r"certificates?\s+(?:of|evidencing)\s+(?:such\s+)?(?:insurance|coverage)|evidence\s+of\s+(?:such\s+)?(?:insurance|coverage)"
+        r"|cop(?:y|ies)\s+of\s+(?:the\s+|such\s+|all\s+)?(?:insurance\s+)?polic", re.I),
+    "cancellation_notice": re.compile(
+        r"(?:cancel|non-?renew|material(?:ly)?\s+(?:change|alter))[^.]{0,160}\b(?:notice|days)\b"
+        r"|\bnotice\b[^.]{0,160}(?:cancel|non-?renew)", re.I),
+    "vague_language": re.compile(
+        r"\b(?:adequate|sufficient|appropriate|reasonable|customary|prudent|industry[- ]standard)\b[^.]{0,80}\binsur"
+        r"|\binsur[^.]{0,120}\b(?:adequate|sufficient|appropriate|reasonabl[ey]|customary|prudent|industry[- ]standard|"
+        r"as\s+\w+\s+(?:may|shall)\s+(?:reasonably\s+)?(?:require|request|deem))", re.I),
+}
+
+
+def rules_says(profile: InsuranceProfile, field: str) -> bool:
+    """Whether the rules' profile claims ``field`` is present."""
+    if field == "insurance_required":
+        return profile.insurance_required
+    if field == "policies":
+        return bool(profile.policies)
+    if field == "vague_language":
+        return bool(profile.vague_language)
+    return getattr(profile, field).present
+
+
+def text_says(doc: Document, field: str) -> bool:
+    """Whether the document's text shows a cue for ``field``."""
+    if field != "insurance_required" and not FIELD_CUES["insurance_required"].search(doc.norm):
+        return False  # no insurance at all: nothing else can be present
+    return bool(FIELD_CUES[field].search(doc.norm))
+
+
+def fields_to_ask(doc: Document, rules: Extraction) -> list[str]:
+    """Fields the rules left uncertain or that disagree with the lexical evidence, in order."""
+    uncertain = set(rules.uncertain)
+    return [f for f in FIELDS if f in uncertain or rules_says(rules.profile, f) != text_says(doc, f)]
+
+
+def merge(rules: InsuranceProfile, llm: InsuranceProfile | None, asked: Sequence[str]) -> InsuranceProfile:
+    """The rules' profile with the asked fields replaced by the LLM's."""
+    p = rules.model_copy(deep=True)
+    if llm is not None:
+        for f in asked:
+            if f == "insurance_required":
+                p.insurance_required = llm.insurance_required
+                p.insurance_evidence = llm.insurance_evidence
+                p.obligated_parties = llm.obligated_parties or p.obligated_parties
+            elif f == "policies":
+                p.policies = llm.policies
+            elif f == "vague_language":
+                p.vague_language = llm.vague_language
+            elif f in TERM_FIELDS:
+                setattr(p, f, getattr(llm, f).model_copy(deep=True))
+        known = {(s.page, s.section) for s in p.searched}
+        p.searched += [s for s in llm.searched if (s.page, s.section) not in known]
+        p.ungrounded += llm.ungrounded
+    p.decided_by = {f: ("llm" if llm is not None and f in asked else "rules") for f in FIELDS}
+    return p
+
+
+class HybridExtractor:
+    name = "hybrid"
+    needs_store = True
+
+    def __init__(self, settings: Settings, llm: LLMExtractor | None = None):
+        from .rules import RulesExtractor
+
+        self.settings = settings
+        self.llm = llm or LLMExtractor(settings)  # raises ConfigError without an endpoint
+        self.rules = RulesExtractor(settings)
+        self.prompt_version = self.llm.prompt_version
+        self.needs_store = self.llm.needs_store
+
+    def _rules(self, doc: Document, chunks: list[Chunk]) -> tuple[Extraction, list[str]]:
+        ex = self.rules.extract(doc, chunks)
+        return ex, fields_to_ask(doc, ex)
+
+    def _combine(self, rules: Extraction, asked: list[str], llm: Extraction | None) -> Extraction:
+        profile = merge(rules.profile, llm.profile if llm else None, asked)
+        notes = list(rules.notes)
+        if asked:
+            notes.append(f"asked the LLM about: {', '.join(asked)}")
+        else:
+            notes.append("the rules settled every field; the LLM was not called")
+        if llm is not None:
+            notes += llm.notes
+        return Extraction(profile, usage=llm.usage if llm else None,
+                          prompt_version=llm.prompt_version if llm else None, notes=notes)
+
+    def extract(self, doc: Document, chunks: list[Chunk]) -> Extraction:
+        rules, asked = self._rules(doc, chunks)
+        llm = self.llm.extract(doc, chunks, fields=asked) if asked else None
+        return self._combine(rules, asked, llm)
+
+    def extract_batch(self, items: Sequence[tuple[Document, list[Chunk]]]) -> list[Extraction | ExtractionError]:
+        """As :meth:`LLMExtractor.extract_batch`: documents that need the LLM are asked
+        concurrently (grouped by the set of fields asked)."""
+        ruled = [self._rules(doc, chunks) for doc, chunks in items]
+        out: list[Extraction | ExtractionError | None] = [None] * len(items)
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for i, (rules, asked) in enumerate(ruled):
+            if asked:
+                groups.setdefault(tuple(asked), []).append(i)
+            else:
+                out[i] = self._combine(rules, [], None)
+        for asked, idx in groups.items():
+            answers = self.llm.extract_batch([items[i] for i in idx], fields=asked)
+            for i, ans in zip(idx, answers):
+                out[i] = ans if isinstance(ans, ExtractionError) else self._combine(ruled[i][0], list(asked), ans)
+        return out  # type: ignore[return-value]
+
+
+@register_extractor("hybrid")
+def _factory(settings: Settings) -> HybridExtractor:
+    return HybridExtractor(settings)
