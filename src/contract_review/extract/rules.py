@@ -688,8 +688,13 @@ class _Run:
                     if len(pol.evidence) < MAX_EVIDENCE and not any(c.start <= a.start < c.end for c in pol.evidence):
                         pol.evidence.append(ctx.cite(u[0], u[1], a.start))
         # types named in an insurance clause without an amount
+        obligation_units = {u for u, _m in self.obligations}
         for mtn in mentions:
-            if not (self._is_insurance_unit(mtn.unit) or mtn.unit in self.amount_units or self._in_list(mtn.unit)):
+            mt = self.ctx.text(mtn.unit)
+            if _is_heading(mt) and not _LIST_ITEM.match(mt):
+                continue  # a bare caption such as "Liability Insurance"; a numbered item counts
+            if not (mtn.unit in obligation_units or mtn.unit in self.amount_units
+                    or (mtn.unit in self.scope and (self._is_insurance_unit(mtn.unit) or self._in_list(mtn.unit)))):
                 continue
             pol = policies.setdefault(mtn.type, Policy(type=mtn.type))
             if len(pol.evidence) < MAX_EVIDENCE and not any(c.start <= mtn.start < c.end for c in pol.evidence):
@@ -741,7 +746,8 @@ class _Run:
         if before:
             return [before[-1].type]
         # "Such insurance shall have limits of ...": the type named in the sentence before
-        if _SUCH_INSURANCE.search(self.ctx.text(unit)):
+        before_unit = self.ctx.unit_at(unit[0] - 1) if unit[0] > 0 else unit
+        if _SUCH_INSURANCE.search(self.ctx.text(unit)) or _SUCH_INSURANCE.search(self.ctx.text(before_unit)[-120:]):
             prev = unit
             for _ in range(4):
                 prev = self.ctx.unit_at(prev[0] - 1) if prev[0] > 0 else None
@@ -890,6 +896,7 @@ def _is_heading(text: str) -> bool:
     return len(t) < 60 and not _VERB.search(t)
 
 
+_LIST_ITEM = re.compile(r"\s*(?:\(?[a-zA-Z]{1,4}\)|\(?\d{1,2}(?:\.\d{1,2}){0,3}\.?\)?|[A-Z]\.)\s+\S")
 _DEPOSIT_INSURANCE = re.compile(r"\bFDIC\b|\bFederal\s+Deposit\s+Insurance|\bdeposit\s+(?:accounts?|insurance)\b|\bSAIF\b|\bBIF\b", re.I)
 _COVER_NOUN = re.compile(r"\b(?:coverages?|cover|polic(?:y|ies))\b", re.I)
 _SECTION_NUMBER = re.compile(r"^(?:(?:Section|SECTION|Article|ARTICLE|Clause|CLAUSE)\s+)?(\d{1,2}|[IVXLC]{1,6})(?:\.|\s|$)(?!\d)")
