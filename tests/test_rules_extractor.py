@@ -182,6 +182,9 @@ def test_deductibles_fees_and_caps_are_not_limits():
         "Seller represents and warrants that it maintains product liability insurance covering the Products.",
         "Each party may self-insure or shall maintain insurance with reputable insurers in amounts of at least $1,000,000.",
         "Customer is responsible for obtaining and maintaining property insurance on its equipment.",
+        "The Company and its subsidiaries carry, or are covered by, insurance in such amounts as is customary.",
+        "Consultant shall carry Errors & Omissions coverage of at least USD 2 million per claim.",
+        "Licensee agrees, at its own expense, to obtain and maintain comprehensive general liability insurance.",
     ],
 )
 def test_insurance_required(text):
@@ -201,6 +204,10 @@ def test_insurance_required(text):
         "The Bank's deposits are insured by the FDIC up to the applicable limits.",
         "The Executive is entitled to membership of the Company's private medical insurance scheme.",
         "The Company will not obtain workers' compensation insurance for the Contractor.",
+        "Neither party shall be required to carry any insurance under this Agreement.",
+        "Should the parties jointly agree to insure the facility, the premiums shall be shared equally.",
+        "The Agent shall ship the goods by ground courier with no extra insurance.",
+        "Terms such as Surplus shall have the meanings given to them under the insurance laws of the State.",
     ],
 )
 def test_not_insurance_required(text):
@@ -408,3 +415,28 @@ def test_real_pdf_with_exhibit_table(tmp_path):
     assert ("product_liability", 3_000_000, "USD", "aggregate", False) in limits(p)
     assert p.cancellation_notice.present
     assert all(is_verbatim(d, c) for c in p.all_citations())
+
+
+def test_uncertain_flags_weak_evidence():
+    e = extract("Seller represents and warrants that it maintains product liability insurance covering the Products.")
+    assert e.profile.insurance_required and "insurance_required" in e.uncertain
+    e = extract(BASE + "Vendor shall use reasonable efforts to have each policy provide 30 days' prior written notice of cancellation.")
+    assert e.profile.cancellation_notice.present and "cancellation_notice" in e.uncertain
+    e = extract(BASE)
+    assert e.uncertain == []
+
+
+def test_canadian_dollars_declared_once():
+    p = profile(
+        "1.2 All references to currency in this Agreement shall be to Canadian currency.\n\n"
+        "9.1 Carrier shall maintain cargo insurance with a limit of not less than $100,000 per occurrence."
+    )
+    assert limits(p) == [("property", 100_000, "CAD", "per_occurrence", False)]
+
+
+def test_limits_in_following_sentence_take_the_named_type():
+    p = profile(
+        "Company agrees to obtain and maintain umbrella liability insurance with a reputable insurer. "
+        "Such insurance shall have limits of not less than two million dollars ($2,000,000)."
+    )
+    assert limits(p) == [("umbrella_excess", 2_000_000, "USD", "other", False)]

@@ -381,7 +381,8 @@ class _Run:
             tail = t[m.end() : end + reach]
             head = t[max(0, m.start() - 160) : m.start()]
             own = re.search(r"\b(?:self[- ]?)?insure\b", t[m.start() : end], re.I) and not lx.ENSURE_SENSE.search(t, m.start(), end + 100)
-            if own or lx.INSURANCE_WORD.search(tail) or re.search(r"\b(?:insurance|coverage|polic(?:y|ies))\b[^.;]{0,160}$", head, re.I):
+            named_cover = _COVER_NOUN.search(tail) and _policy_mentions_in(tail)
+            if own or named_cover or lx.INSURANCE_WORD.search(tail) or re.search(r"\b(?:insurance|coverage|polic(?:y|ies))\b[^.;]{0,160}$", head, re.I):
                 if lx.OPTION_ONLY.search(t[max(0, m.start() - 30) : m.end()]):
                     continue
                 return m
