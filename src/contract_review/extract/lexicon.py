@@ -334,5 +334,3 @@ NOT_VAGUE_AMOUNT = _c(
     r"|\bfinancial\s+responsibility\b|\bC\.?F\.?R\.?\b|\bfull\s+(?:insurable\s+|replacement\s+)?(?:replacement\s+)?(?:value|cost)\b|\breplacement\s+(?:cost|value)\b"
     r"|\b\d+\s*%\s+of\b|\bper\s+cent\s+of\b|\binvoice\s+value\b|\bcost\s+of\s+replacement\b"
 )
-#: A limit document that the contract mentions but does not attach.
-UNATTACHED_SOURCE = _c(r"\b(?:Operations\s+Manual|Manual|System\s+Standards|Brand\s+Standards|Standards|Guidelines)\b")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..chunking import Chunk, Section, find_sections
 from ..grounding import cite
@@ -195,7 +195,6 @@ class _Ctx:
     sections: list[Section]
     sec_starts: list[int]
     dollar: str = "USD"
-    unit_cache: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     def unit_at(self, pos: int) -> tuple[int, int]:
         i = bisect_right(self.breaks, pos) - 1
