@@ -205,12 +205,15 @@ def batch_tab(ws: ui.Workspace, playbook, extractor: str, limit_mb: int) -> None
     st.caption(f"{len(shown)} of {len(rows)} row(s)")
     st.dataframe(shown, hide_index=True, key="batch_table")
 
+    # Files are built when a button is clicked; a click does not rerun the page.
     d1, d2, d3 = st.columns(3)
-    d1.download_button("Download CSV", ui.csv_bytes(results), "screening.csv", "text/csv", key="dl_csv")
-    d2.download_button("Download XLSX", ui.xlsx_bytes(results), "screening.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_xlsx")
-    d3.download_button("Download JSONL", ui.jsonl_bytes(results), "screening.jsonl", "application/x-ndjson",
-                       key="dl_jsonl")
+    d1.download_button("Download CSV", lambda: ui.csv_bytes(results), "screening.csv", "text/csv",
+                       key="dl_csv", on_click="ignore")
+    d2.download_button("Download XLSX", lambda: ui.xlsx_bytes(results), "screening.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_xlsx",
+                       on_click="ignore")
+    d3.download_button("Download JSONL", lambda: ui.jsonl_bytes(results), "screening.jsonl",
+                       "application/x-ndjson", key="dl_jsonl", on_click="ignore")
 
 
 # --------------------------------------------------------------------------- search

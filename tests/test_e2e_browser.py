@@ -8,6 +8,7 @@ browser sessions never see each other's uploads. Screenshots go to the test's tm
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import socket
@@ -258,5 +259,13 @@ def test_batch_screening_in_the_browser_with_downloads(server, browser, tmp_path
         assert dl.value.suggested_filename == "screening.csv"
         csv_text = Path(dl.value.path()).read_text(encoding="utf-8")
         assert all(name in csv_text for name in got)
+
+        with page.expect_download() as dl:
+            page.get_by_role("button", name="Download XLSX").click()
+        from openpyxl import load_workbook
+
+        assert dl.value.suggested_filename == "screening.xlsx"
+        sheet = load_workbook(io.BytesIO(Path(dl.value.path()).read_bytes())).worksheets[0]
+        assert {c.value for row in sheet.iter_rows() for c in row} >= set(got)
     finally:
         context.close()
