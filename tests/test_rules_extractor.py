@@ -440,3 +440,13 @@ def test_limits_in_following_sentence_take_the_named_type():
         "Such insurance shall have limits of not less than two million dollars ($2,000,000)."
     )
     assert limits(p) == [("umbrella_excess", 2_000_000, "USD", "other", False)]
+
+
+def test_greek_question_mark_is_a_semicolon():
+    # pdfium writes ";" as U+037E; list items must still split
+    p = profile(
+        "5.1 You must:\n5.1.1 pay all fees when due\u037e\n5.1.2 maintain, at your expense, insurance of the types and "
+        "in the amounts we specify in the Standards\u037e\n5.1.3 keep the Hotel open."
+    )
+    assert p.insurance_required and p.vague_language
+    assert all("pay all fees" not in c.quote for c in p.vague_language)

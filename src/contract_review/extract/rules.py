@@ -276,6 +276,9 @@ class _Mention:
     unit: tuple[int, int]
 
 
+_PUNCT_FOLD = str.maketrans({"\u037e": ";", "\uff1b": ";", "\uff0c": ",", "\uff1a": ":", "\u2024": "."})
+
+
 class RulesExtractor:
     """Offline, deterministic extraction of an :class:`InsuranceProfile` by linguistic
     patterns (see :mod:`contract_review.extract.lexicon`)."""
@@ -289,7 +292,8 @@ class RulesExtractor:
 
     # -- entry point ---------------------------------------------------------------
     def extract(self, doc: Document, chunks: list[Chunk] | None = None) -> Extraction:
-        norm = doc.norm
+        # pdfium writes ";" as U+037E GREEK QUESTION MARK: fold it (same length, same offsets)
+        norm = doc.norm.translate(_PUNCT_FOLD)
         sections = find_sections(doc)
         lower = norm.lower()
         scan = lx.KEYWORDS_LOWER.finditer(lower) if len(lower) == len(norm) else lx.KEYWORDS.finditer(norm)
