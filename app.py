@@ -122,6 +122,13 @@ def show_review(item: ui.Reviewed, n: int) -> None:
         with st.expander(f"Sections searched ({len(searched)})", key=f"searched-exp-{key}"):
             st.dataframe(searched, hide_index=True, key=f"searched-{key}")
 
+        d1, d2, _ = st.columns([1, 1, 3])
+        stem = ui.safe_filename(r.file).rsplit(".", 1)[0]
+        d1.download_button("Report (Markdown)", lambda: ui.report_markdown(r), f"{stem}-review.md", "text/markdown",
+                           key=f"dl-md-{key}", on_click="ignore")
+        d2.download_button("Result (JSON)", lambda: ui.jsonl_bytes([r]), f"{stem}-review.json", "application/json",
+                           key=f"dl-json-{key}", on_click="ignore")
+
         dropped = ui.ungrounded_rows(r)
         if dropped:
             st.warning(f"{len(dropped)} quote(s) proposed by the extractor were not found verbatim in the "

@@ -400,6 +400,23 @@ def test_review_shows_exactly_the_pipeline_findings_policies_and_terms():
     assert len(searched) == len(expected.profile.searched) > 0
 
 
+def test_a_docx_with_redacted_limits_fills_the_policy_table():
+    path = sample("10_reseller_agreement_redacted_limits.docx")
+    expected = Reviewer(Settings()).review(path)
+    at = upload(new_app(), [(path.name, path.read_bytes())])
+    assert not at.error
+    policies = frame(at, "limit")
+    assert list(policies.columns) == ["type", "limit", "basis", "obligated party", "page", "quote"]
+    want = ui.policy_rows(expected)
+    assert want and policies.to_dict("records") == want
+    # a review can be taken away as the CLI's Markdown report and as its JSON line
+    labels = [d.proto.label for d in at.get("download_button")]
+    assert labels == ["Report (Markdown)", "Result (JSON)"]
+    md = ui.report_markdown(expected).decode()
+    assert md.startswith(f"# {path.name}") and "## Findings" in md
+    assert json.loads(ui.jsonl_bytes([expected]))["file"] == path.name
+
+
 def test_selecting_a_quote_shows_its_page_with_the_quote_highlighted():
     path = sample("02_engagement_letter_vague_insurance.pdf")
     at = upload(new_app(), [(path.name, path.read_bytes())])

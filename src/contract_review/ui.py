@@ -337,6 +337,13 @@ def jsonl_bytes(results: Iterable[ReviewResult]) -> bytes:
     return "".join(to_json_line(r) + "\n" for r in results).encode("utf-8")
 
 
+def report_markdown(result: ReviewResult) -> bytes:
+    """The review as the Markdown report the CLI prints with ``--format md``."""
+    from .report import render_text
+
+    return render_text(result, markdown=True).encode("utf-8")
+
+
 def csv_bytes(results: list[ReviewResult]) -> bytes:
     from .report import write_csv
 
