@@ -380,8 +380,11 @@ class _Run:
             chain = _ACT_CHAIN.match(t, end)
             if chain:
                 end = chain.end()
-            reach = 60 if re.search(r"(?:provid|furnish|hav)\w*$", t[m.start() : end], re.I) else 220
+            weak_verb = re.search(r"(?:provid|furnish|hav)\w*$", t[m.start() : end], re.I)
+            reach = 60 if weak_verb else 220
             tail = t[m.end() : end + reach]
+            if weak_verb and not _COVER_OBJECT.search(tail):
+                continue  # "will provide to the Insurer a statement": the insurer is not the object
             head = t[max(0, m.start() - 160) : m.start()]
             own = re.search(r"\b(?:self[- ]?)?insure\b", t[m.start() : end], re.I) and not lx.ENSURE_SENSE.search(t, m.start(), end + 100)
             named_cover = _COVER_NOUN.search(tail) and _policy_mentions_in(tail)
@@ -902,6 +905,7 @@ def _is_heading(text: str) -> bool:
 
 _LIST_ITEM = re.compile(r"\s*(?:\(?[a-zA-Z]{1,4}\)|\(?\d{1,2}(?:\.\d{1,2}){0,3}\.?\)?|[A-Z]\.)\s+\S")
 _DEPOSIT_INSURANCE = re.compile(r"\bFDIC\b|\bFederal\s+Deposit\s+Insurance|\bdeposit\s+(?:accounts?|insurance)\b|\bSAIF\b|\bBIF\b", re.I)
+_COVER_OBJECT = re.compile(r"\b(?:insurance|self[- ]?insur\w*|coverages?|insured)\b", re.I)
 _COVER_NOUN = re.compile(r"\b(?:coverages?|cover|polic(?:y|ies))\b", re.I)
 _SECTION_NUMBER = re.compile(r"^(?:(?:Section|SECTION|Article|ARTICLE|Clause|CLAUSE)\s+)?(\d{1,2}|[IVXLC]{1,6})(?:\.|\s|$)(?!\d)")
 _EXHIBIT_TITLE = re.compile(r"^(?:exhibit|schedule|appendix|annex|attachment|addendum|rider)\b", re.I)
