@@ -221,3 +221,23 @@ def test_write_xlsx_summary_and_findings_sheets(tmp_path):
     buf = io.BytesIO()
     write_xlsx(results, buf)
     assert buf.getvalue()[:2] == b"PK"
+
+
+@pytest.mark.slow
+def test_two_workers_index_into_the_embedded_store_through_the_main_process(folder):
+    """Workers embed, the main process is the single writer of the embedded Chroma store."""
+    from contract_review.chunking import chunk_document
+    from contract_review.store import Store
+
+    files = discover([folder])
+    run = screen_files(files, Settings(), workers=2, index=True)
+    assert run.errors == 0 and run.stats.computed == 4
+    expected = sum(len(chunk_document(load_document(f))) for f in files)
+    assert run.stats.chunks_indexed == expected > 0
+    store = Store(Settings())
+    assert store.collection.count() == expected
+    hits = store.search("additional insured general liability", top_k=2)
+    assert hits and "additional insured" in hits[0].text
+    # Cached results are not re-embedded: the store already holds them.
+    again = screen_files(files, Settings(), workers=2, index=True)
+    assert again.stats.computed == 0 and again.stats.chunks_indexed == 0 and store.collection.count() == expected

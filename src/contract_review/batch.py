@@ -765,6 +765,7 @@ class Progress:
                 TextColumn("{task.fields[rate]} pages/s"), TextColumn("ETA {task.fields[eta]}"),
                 TextColumn("[red]{task.fields[errors]} error(s)"),
                 console=Console(file=self.stream), transient=False,
+                redirect_stdout=False, redirect_stderr=False,  # JSON lines go to the real stdout
             )
             self._task = self._bar.add_task("screen", total=total, rate="-", eta="-", errors=0)
 
