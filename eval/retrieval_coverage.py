@@ -95,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-semantic", action="store_true", help="Lexical candidates and cross-references only.")
     ap.add_argument("--json", type=Path, help="Write per-document rows here.")
     ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--only", default="", help="Only files whose name contains this text.")
     args = ap.parse_args(argv)
 
     os.environ.setdefault("CONTRACT_REVIEW_HOME", tempfile.mkdtemp(prefix="cr-retrieval-"))
@@ -118,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     labels = [json.loads(line) for line in open(args.cuad / "dev_labels.jsonl", encoding="utf-8") if line.strip()]
     spans_by_file = {r["file"]: _spans(r["cuad_insurance_spans"])
                      for r in csv.DictReader(open(args.cuad / "cuad_insurance.csv", encoding="utf-8"))}
+    if args.only:
+        labels = [lab for lab in labels if args.only.lower() in lab["file"].lower()]
     if args.limit:
         labels = labels[: args.limit]
 

@@ -233,6 +233,14 @@ def test_persistent_500_is_a_typed_error_and_the_batch_goes_on(endpoint, tmp_pat
     assert isinstance(out[1], Extraction) and out[1].profile.insurance_required
 
 
+def test_fallback_model_answers_when_the_first_keeps_failing(endpoint, tmp_path):
+    srv = endpoint("fallback", CONTRACT_REVIEW_LLM_FALLBACK_MODEL="backup-model", CONTRACT_REVIEW_LLM_MAX_RETRIES=1)
+    result = Reviewer(Settings(), extractor="llm").review(build(tmp_path, "msa"))
+    assert result.status == "ok" and result.profile.additional_insured.present
+    models = [r["body"]["model"] for r in srv.chat_requests()]
+    assert models == ["gpt-4o-mini", "gpt-4o-mini", "backup-model"]  # 1 + max_retries, then the fallback
+
+
 def test_extract_batch_runs_documents_concurrently_in_order(endpoint, tmp_path):
     srv = endpoint("batch", CONTRACT_REVIEW_LLM_CONCURRENCY=3)
     docs = [load_document(build(tmp_path, n)) for n in ("injection", "msa", "vague")]

@@ -128,6 +128,10 @@ RECORDINGS = {
                {"match": "Contract file: injection.pdf", "responses": [completion(OBEYED, 1100, 380)]}]),
     "prompt_injection": ("The model obeys instructions hidden in the contract and invents quotes.",
                          [{"responses": [completion(OBEYED, 1100, 380)]}]),
+    "fallback": ("The configured model keeps failing with 500; the fallback model answers.",
+                 [{"match": "backup-model", "responses": [completion(CORRECT, 1850, 412)]},
+                  {"responses": [error(500, "The server had an error while processing your request. "
+                                            "Sorry about that!", "server_error", None, 5)]}]),
     "hybrid_waiver": ("Hybrid: only waiver_of_subrogation is asked.",
                       [{"responses": [completion(HYBRID_WOS, 700, 20)]}]),
 }

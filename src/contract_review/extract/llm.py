@@ -348,6 +348,18 @@ def build_chat(settings: Settings, model: str | None = None):
     )
 
 
+def no_tracing():
+    """Contracts are confidential: LangSmith tracing stays off around every model call, even
+    when ``LANGSMITH_TRACING`` is set in the environment."""
+    try:
+        from langsmith.run_helpers import tracing_context
+    except ImportError:  # pragma: no cover - langsmith comes with langchain-core
+        from contextlib import nullcontext
+
+        return nullcontext()
+    return tracing_context(enabled=False)
+
+
 def _raw_from_exception(e: BaseException) -> tuple[str | None, dict | None]:
     """The raw completion text and body behind a failed parse (LangChain attaches the
     HTTP response to the exception)."""
@@ -502,7 +514,8 @@ class LLMExtractor:
         raw, error = None, None
         for attempt in (1, 2):
             try:
-                out, exc = chain.invoke(messages), None
+                with no_tracing():
+                    out, exc = chain.invoke(messages), None
             except openai.APIError as e:
                 raise self._transport_error(e, attempt, tally) from e
             except parse_errors as e:
@@ -521,7 +534,8 @@ class LLMExtractor:
         raw, error = None, None
         for attempt in (1, 2):
             try:
-                out, exc = await chain.ainvoke(messages), None
+                with no_tracing():
+                    out, exc = await chain.ainvoke(messages), None
             except openai.APIError as e:
                 raise self._transport_error(e, attempt, tally) from e
             except parse_errors as e:
@@ -537,7 +551,7 @@ class LLMExtractor:
         notes = list(prep.notes)
         if answer.attempts > 1:
             notes.append(f"the model's first answer did not match the schema; re-asked ({answer.attempts} answers)")
-        usage = answer.tally.usage(self.settings.llm_model, self.settings)
+        usage = answer.tally.usage(answer.tally.model or self.settings.llm_model, self.settings)
         return Extraction(profile, usage=usage, prompt_version=self.prompt_version, notes=notes)
 
     # ---- the extractor protocol
@@ -572,7 +586,8 @@ def _run_abatch(runner, preps: list, concurrency: int) -> list:
     import asyncio
 
     async def go():
-        return await runner.abatch(preps, config={"max_concurrency": concurrency}, return_exceptions=True)
+        with no_tracing():
+            return await runner.abatch(preps, config={"max_concurrency": concurrency}, return_exceptions=True)
 
     try:
         asyncio.get_running_loop()

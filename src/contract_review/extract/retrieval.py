@@ -60,7 +60,10 @@ XREF_WINDOW = 300  # characters either side of a lexical hit searched for cross-
 XREF_MAX_TOKENS = 1500  # a referenced section longer than this is cut (and the cut noted)
 JOIN_GAP = 200  # candidate passages closer than this many characters are sent as one
 
-PRIORITY = {"lexical": 0, "xref": 1, "semantic": 2}
+LEAD_IN_WINDOW = 2500  # how far back a list's lead-in ("You must:") is looked for
+SENTENCE_BACK = 400  # how far back a passage is extended to the start of its sentence
+
+PRIORITY = {"lexical": 0, "lead_in": 1, "xref": 1, "semantic": 2}
 
 
 @lru_cache(maxsize=8)
@@ -128,6 +131,41 @@ def lexical_hits(doc: Document, start: int = 0, end: int | None = None) -> list[
         for m in pat.finditer(doc.norm, start, end):
             hits.append((name, m.start(), m.end()))
     return sorted(hits, key=lambda h: h[1])
+
+
+# A sentence ends at a terminator and whitespace. A blank line alone does not end one: in
+# PDF text a page break (with its running header) often falls inside a sentence.
+_SENTENCE_END = re.compile(r"[.;:!?][\"')\]]?\s+")
+# A lead-in: a colon that ends its line or opens an inline list ("...: (1) ...; (2) ...").
+_LEAD_IN = re.compile(r":[ \t]*(?:\n|\((?:1|a|i|A)\)\s)")
+
+
+def sentence_start(doc: Document, pos: int) -> int:
+    """``pos`` moved back to the start of the sentence it falls in (at most
+    :data:`SENTENCE_BACK` characters): a chunk cut mid-sentence, or at a page break inside
+    a sentence, keeps its subject ("To ensure ..., VIP will maintain insurance")."""
+    lo = max(0, pos - SENTENCE_BACK)
+    ends = list(_SENTENCE_END.finditer(doc.norm, lo, pos))
+    if ends:
+        return ends[-1].end() if ends[-1].end() <= pos else pos
+    return pos if lo > 0 else 0
+
+
+def lead_in(doc: Document, pos: int) -> tuple[int, int] | None:
+    """The nearest line before ``pos`` (within :data:`LEAD_IN_WINDOW`) that ends with a colon,
+    as (start, end) of its sentence: the lead-in of a list whose item mentions insurance
+    ("Before you open, you must:" ... "(5) furnish certificates of insurance")."""
+    lo = max(0, pos - LEAD_IN_WINDOW)
+    found = list(_LEAD_IN.finditer(doc.norm, lo, pos))
+    if not found:
+        return None
+    end = found[-1].start() + 1
+    start = sentence_start(doc, end - 1)
+    if end > pos or start >= pos:
+        return None
+    if end - start > SENTENCE_BACK or end <= start:
+        return None
+    return start, end
 
 
 def _section_key(title: str | None) -> str | None:
@@ -204,11 +242,16 @@ def candidate_spans(
     Cuts made here (a long cross-referenced section) are appended to ``notes``."""
     hits = lexical_hits(doc)
     spans: list[Span] = []
-    # 1. lexical: every chunk with a keyword hit, scored by its number of hits.
+    # 1. lexical: every chunk with a keyword hit, scored by its number of hits, from the start
+    #    of its first sentence; plus the lead-in of the list it may belong to ("You must:").
     for c in chunks:
         n = sum(1 for _, hs, _ in hits if c.start <= hs < c.end)
         if n:
-            spans.append(Span(c.start, c.end, c.page, c.section, "lexical", float(n)))
+            start = sentence_start(doc, c.start)
+            spans.append(Span(start, c.end, doc.page_at(start), c.section, "lexical", float(n)))
+            lead = lead_in(doc, start)
+            if lead is not None:
+                spans.append(Span(lead[0], lead[1], doc.page_at(lead[0]), c.section, "lead_in", 0.0))
     # 2. sections cross-referenced next to a hit.
     sections = find_sections(doc)
     for sec in cross_references(doc, hits, sections):
