@@ -82,7 +82,7 @@ def screen(
     paths: Annotated[list[str], typer.Argument(help="Files and folders (searched recursively).")],
     fmt: Annotated[OutFormat, typer.Option("--format", "-f", help="jsonl (the contract), csv or xlsx.")] = OutFormat.jsonl,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of standard output.")] = None,
-    workers: Annotated[Optional[int], typer.Option("--workers", "-w", help="Parallel worker processes [default: the CPU count].")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", "-w", help="Parallel worker processes (default: the number of CPUs).")] = None,
     index: Annotated[bool, typer.Option("--index", help="Also embed and index each contract (slower).")] = False,
     extractor: ExtractorOpt = "rules",
     playbook: PlaybookOpt = None,
