@@ -490,6 +490,8 @@ def test_an_uploaded_playbook_is_validated_and_errors_are_shown():
     assert not at.sidebar.error and any("mine" in s.value for s in at.sidebar.success)
     assert not at.warning
     assert "playbook mine" in " ".join(c.value for c in at.caption)
+    at.run()  # a rerun validates nothing again
+    assert len(list((workspace(at).dir / "playbooks").iterdir())) == 2
 
 
 def test_batch_of_uploads_gives_a_row_per_contract_filters_and_downloads():

@@ -433,12 +433,20 @@ class Workspace:
     def playbook_from_upload(self, name: str, data: bytes) -> Playbook:
         """Validate an uploaded YAML playbook; raises PlaybookError naming the bad key."""
         from .errors import PlaybookError
+        from .loaders import sha256_bytes
 
-        path = self.save(name, data, area="playbooks")
-        try:
-            return load_playbook(str(path))
-        except PlaybookError as e:
-            raise PlaybookError(e.message.replace(str(path), safe_filename(name))) from None
+        key = f"{sha256_bytes(data)}:{safe_filename(name)}"
+        cache: dict[str, Playbook | PlaybookError] = self.__dict__.setdefault("_playbooks", {})
+        if key not in cache:  # the page reruns on every click: validate each upload once
+            path = self.save(name, data, area="playbooks")
+            try:
+                cache[key] = load_playbook(str(path))
+            except PlaybookError as e:
+                cache[key] = PlaybookError(e.message.replace(str(path), safe_filename(name)))
+        found = cache[key]
+        if isinstance(found, PlaybookError):
+            raise PlaybookError(found.message)
+        return found
 
     # -- review
 
