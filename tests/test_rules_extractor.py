@@ -450,3 +450,22 @@ def test_greek_question_mark_is_a_semicolon():
     )
     assert p.insurance_required and p.vague_language
     assert all("pay all fees" not in c.quote for c in p.vague_language)
+
+
+def test_statutory_fund_alternative_is_not_vague():
+    p = profile(
+        "Vendor shall maintain (a) commercial general liability insurance of $1,000,000 per occurrence; and "
+        "(b) workers' compensation insurance in the statutorily required amount (or Vendor shall participate in "
+        "the appropriate state fund where such insurance is not available)."
+    )
+    assert p.insurance_required and p.vague_language == []
+
+
+def test_caption_is_not_an_unamounted_requirement():
+    p = profile(
+        "12.3 Insurance. Each Party shall maintain the following insurance.\n"
+        "12.3.4 Product Liability Insurance.\n"
+        "Each Party shall maintain product liability insurance with limits of $5,000,000 per occurrence."
+    )
+    assert p.vague_language == []
+    assert ("product_liability", 5_000_000, "USD", "per_occurrence", False) in limits(p)

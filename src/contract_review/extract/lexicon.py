@@ -328,9 +328,14 @@ VAGUE_DISCRETION = _c(
     r"|\bamounts?\s+(?:that|which)\s+(?:secure|cover|protect)\b|\bin\s+(?:the\s+)?amounts?\s+(?:required|specified|set)\s+(?:by|in)\s+(?:the\s+)?(?:Operations\s+)?(?:Manual|Standards|Brand\s+Standards|System\s+Standards|Guidelines|Policies)"
 )
 #: Statutory or regulatory amounts, and formula amounts: not vague (LABELS.md conventions).
-NOT_VAGUE_AMOUNT = _c(
-    r"\bstatutory\b|\b(?:required|mandated|prescribed|requested)\s+by\s+(?:all\s+)?(?:applicable\s+|local\s+|state\s+|federal\s+|governing\s+|relevant\s+)*(?:law|laws|statutes?|regulations?|legislation)\b"
+_STATUTORY = (
+    r"\bstatutor(?:y|ily)\b|\b(?:required|mandated|prescribed|requested)\s+by\s+(?:all\s+)?(?:applicable\s+|local\s+|state\s+|federal\s+|governing\s+|relevant\s+)*(?:law|laws|statutes?|regulations?|legislation)\b"
     r"|\b(?:applicable|state|federal)\s+law\s+requirements\b|\blegally\s+(?:required|mandated)\b|\bby\s+law\b|\bunder\s+(?:applicable\s+)?law\b"
-    r"|\bfinancial\s+responsibility\b|\bC\.?F\.?R\.?\b|\bfull\s+(?:insurable\s+|replacement\s+)?(?:replacement\s+)?(?:value|cost)\b|\breplacement\s+(?:cost|value)\b"
+    r"|\bfinancial\s+responsibility\b|\bC\.?F\.?R\.?\b"
+)
+#: Cover whose amount is fixed by statute or regulation (workers' compensation "as required by law").
+STATUTORY = _c(_STATUTORY)
+NOT_VAGUE_AMOUNT = _c(
+    _STATUTORY + r"|\bfull\s+(?:insurable\s+|replacement\s+)?(?:replacement\s+)?(?:value|cost)\b|\breplacement\s+(?:cost|value)\b"
     r"|\b\d+\s*%\s+of\b|\bper\s+cent\s+of\b|\binvoice\s+value\b|\bcost\s+of\s+replacement\b"
 )

@@ -843,6 +843,8 @@ class _Run:
                     continue
                 if _NOT_VAGUE_USE.search(t[max(0, m.start() - 30) : m.end() + 40]):
                     continue
+                if lx.STATUTORY.search(t[max(0, m.start() - 100) : m.end() + 40]):
+                    continue  # "in the statutorily required amount (or ... the appropriate state fund)"
                 add(u, u[0] + m.start(), "standard")
                 break
         # a type of cover required with no amount anywhere for it
@@ -854,7 +856,7 @@ class _Run:
             if not (self._obligation(u) or self._in_list(u)):
                 continue
             t = ctx.text(u)
-            if _TERM_CLAUSE.search(t):
+            if _TERM_CLAUSE.search(t) or _is_title_heading(t):
                 continue
             if not (self._obligation(u) or (u in self.scope and lx.INSURANCE_WORD.search(t))):
                 continue
@@ -903,7 +905,15 @@ def _is_heading(text: str) -> bool:
     return len(t) < 60 and not _VERB.search(t)
 
 
-_LIST_ITEM = re.compile(r"\s*(?:\(?[a-zA-Z]{1,4}\)|\(?\d{1,2}(?:\.\d{1,2}){0,3}\.?\)?|[A-Z]\.)\s+\S")
+_LIST_ITEM = re.compile(r"\s*(?:\(?[a-zA-Z]{1,4}\)|\(?\d{1,2}(?:\.\d{1,2}){0,3}\.?\)?|[A-Z]\.)\s+(?=\S)")
+def _is_title_heading(text: str) -> bool:
+    """"12.3.4 Product Liability Insurance." (a caption) rather than "15.1.5 Data theft and
+    cybersecurity coverage." (an item of a list of required cover)."""
+    t = _LIST_ITEM.sub("", text.strip(), count=1) if _LIST_ITEM.match(text.strip()) else text.strip()
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", t) if len(w) > 3]
+    return _is_heading(text) and bool(words) and all(w[0].isupper() for w in words)
+
+
 _DEPOSIT_INSURANCE = re.compile(r"\bFDIC\b|\bFederal\s+Deposit\s+Insurance|\bdeposit\s+(?:accounts?|insurance)\b|\bSAIF\b|\bBIF\b", re.I)
 _COVER_OBJECT = re.compile(r"\b(?:insurance|self[- ]?insur\w*|coverages?|insured)\b", re.I)
 _COVER_NOUN = re.compile(r"\b(?:coverages?|cover|polic(?:y|ies))\b", re.I)
