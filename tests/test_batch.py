@@ -241,3 +241,57 @@ def test_two_workers_index_into_the_embedded_store_through_the_main_process(fold
     # Cached results are not re-embedded: the store already holds them.
     again = screen_files(files, Settings(), workers=2, index=True)
     assert again.stats.computed == 0 and again.stats.chunks_indexed == 0 and store.collection.count() == expected
+
+
+class _BatchProbe:
+    """An extractor with ``extract_batch`` (like the LLM one) that records how it was called."""
+
+    name, prompt_version, needs_store = "batch-probe", "probe-v1", False
+    calls: list[int] = []
+
+    def __init__(self, settings):
+        pass
+
+    def extract(self, doc, chunks):  # pragma: no cover - the batch path must not need it
+        raise AssertionError("extract() called one document at a time")
+
+    def extract_batch(self, items):
+        from contract_review.errors import ExtractionError
+        from contract_review.extract import Extraction
+
+        _BatchProbe.calls.append(len(items))
+        out = []
+        for doc, chunks in items:
+            if "FAILME" in doc.text:
+                out.append(ExtractionError("the model kept failing", attempts=3))
+            else:
+                q = "general liability insurance"
+                at = doc.norm.find(q)
+                cite = Citation(quote=doc.text[at : at + len(q)], page=doc.page_at(at), start=at, end=at + len(q))
+                prof = InsuranceProfile(insurance_required=True, insurance_evidence=[cite])
+                out.append(Extraction(prof, prompt_version="probe-v1"))
+        return out
+
+
+def test_an_extractor_with_extract_batch_gets_documents_in_batches(tmp_path):
+    from contract_review.extract import register_extractor
+
+    register_extractor("batch-probe")(_BatchProbe)
+    d = tmp_path / "in"
+    d.mkdir()
+    for i in range(5):
+        (d / f"c{i}.pdf").write_bytes(make_pdf([f"Agreement {i}. " + CLAUSE + (" FAILME" if i == 3 else "")]))
+    (d / "bad.pdf").write_text("not a pdf")
+    _BatchProbe.calls.clear()
+    run = screen_files(discover([d]), Settings(llm_concurrency=2), extractor="batch-probe", workers=1)
+    # Batches of 2 x llm_concurrency files (bad, c0, c1, c2 | c3, c4); the unreadable one never reaches it.
+    assert _BatchProbe.calls == [3, 2]
+    by = {r.file: r for r in run.results}
+    assert by["bad.pdf"].error.code == "unreadable"
+    assert by["c3.pdf"].status == "error" and by["c3.pdf"].error.code == "llm_failed"
+    ok = [by[f"c{i}.pdf"] for i in (0, 1, 2, 4)]
+    assert all(r.status == "ok" and r.profile.insurance_required and r.prompt_version == "probe-v1" for r in ok)
+    # Transient LLM failures are not cached: the next run asks again for that one only.
+    _BatchProbe.calls.clear()
+    again = screen_files(discover([d]), Settings(llm_concurrency=2), extractor="batch-probe", workers=1)
+    assert again.stats.cached == 5 and _BatchProbe.calls == [1]

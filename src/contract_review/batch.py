@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -366,6 +367,76 @@ class _Worker:
         return Outcome(task=_strip(task), result=result, seconds=time.perf_counter() - t0, payload=payload)
 
 
+    @property
+    def batch_size(self) -> int:
+        """Documents per :meth:`run_batch`: an extractor with ``extract_batch`` (the LLM)
+        gets enough to keep its ``llm_concurrency`` calls busy; others go one by one."""
+        if hasattr(self.reviewer.extractor, "extract_batch"):
+            return max(1, 2 * int(getattr(self.config.settings, "llm_concurrency", 1) or 1))
+        return 1
+
+    def run_batch(self, tasks: list[Task]) -> list[Outcome]:
+        """Review ``tasks`` together so the extractor's ``extract_batch`` runs the model calls
+        concurrently. The pipeline is unchanged: each document still goes through
+        :meth:`Reviewer.review_document`, which is handed the batch's extraction for it."""
+        from .chunking import chunk_document
+        from .errors import DocumentError
+
+        ext, settings = self.reviewer.extractor, self.config.settings
+        t0 = time.perf_counter()
+        docs: dict[int, tuple] = {}
+        for i, task in enumerate(tasks):
+            try:
+                doc = self.reviewer.load(task.path, task.data)
+            except DocumentError:
+                continue  # run() below gives its typed error result
+            chunks = chunk_document(doc, settings.chunk_size, settings.chunk_overlap)
+            if task.index or ext.needs_store:
+                self.reviewer.index = task.index
+                self.reviewer.store.index(doc, chunks)
+            docs[i] = (doc, chunks)
+        try:
+            answers = ext.extract_batch([docs[i] for i in docs]) if docs else []
+        except Exception:  # not one document's fault: fall back to one by one, each reported
+            log.error("extract_batch failed; reviewing one document at a time:\n%s", traceback.format_exc())
+            return [self.run(t) for t in tasks]
+        self.reviewer.extractor = _Replay(ext, {id(docs[i][0]): a for i, a in zip(docs, answers)})
+        try:
+            outcomes = []
+            for i, task in enumerate(tasks):
+                if i not in docs:
+                    outcomes.append(self.run(task))
+                    continue
+                self.reviewer.index = task.index
+                try:
+                    result = self.reviewer.review_document(docs[i][0])
+                except Exception as e:
+                    log.error("internal error on %s:\n%s", task.path, traceback.format_exc())
+                    result = _error_result(task, self.reviewer, "internal_error", f"{type(e).__name__}: {e}")
+                payload = self.collector.take() if self.collector is not None else None
+                outcomes.append(Outcome(task=_strip(task), result=result, payload=payload))
+        finally:
+            self.reviewer.extractor = ext
+        for o in outcomes:
+            o.seconds = (time.perf_counter() - t0) / max(len(tasks), 1)
+        return outcomes
+
+
+class _Replay:
+    """The extractor as seen by ``review_document`` inside :meth:`_Worker.run_batch`: it
+    returns (or raises) what ``extract_batch`` already produced for that document."""
+
+    def __init__(self, inner, answers: dict[int, Any]):
+        self.inner, self.answers = inner, answers
+        self.name, self.prompt_version, self.needs_store = inner.name, inner.prompt_version, inner.needs_store
+
+    def extract(self, doc, chunks):
+        answer = self.answers[id(doc)]
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+
 def _strip(task: Task) -> Task:
     """The task without its bytes (it travels back to the main process)."""
     return Task(path=task.path, sha256=task.sha256, key=task.key, index=task.index, attempts=task.attempts)
@@ -399,10 +470,14 @@ _WORKERS: dict[str, _Worker] = {}
 def run_task(config: ScreenConfig, task: Task) -> Outcome:
     """Review one document in this process, building the worker on first use. The same
     function runs in a pool process, in a Ray task and in-process."""
+    return _worker_for(config).run(task)
+
+
+def _worker_for(config: ScreenConfig) -> _Worker:
     worker = _WORKERS.get(config.digest)
     if worker is None:
         worker = _WORKERS[config.digest] = _Worker(config)
-    return worker.run(task)
+    return worker
 
 
 # --------------------------------------------------------------------------- executors (a registry)
@@ -436,8 +511,13 @@ def _local_executor(config: ScreenConfig, tasks: Iterator[Task], workers: int, o
     in flight. A process that dies is replaced; the documents it may have been reading are
     re-run one at a time in a fresh process to find the one that kills it (``worker_crashed``)."""
     if workers <= 1:
-        for task in tasks:
-            yield run_task(config, task)
+        worker = _worker_for(config)
+        if worker.batch_size > 1:
+            while batch := list(itertools.islice(tasks, worker.batch_size)):
+                yield from worker.run_batch(batch)
+        else:
+            for task in tasks:
+                yield worker.run(task)
         return
 
     import multiprocessing
