@@ -768,8 +768,18 @@ def screen_files(
     def needs_index(sha: str | None) -> bool:
         return bool(index and sha and not store.is_indexed(sha))
 
+    def size(path: str) -> int:
+        try:
+            return os.path.getsize(path)
+        except OSError:
+            return 0
+
+    # With several workers, the largest files go first so that no big file is left running
+    # alone at the end (longest-processing-time-first scheduling). Outputs keep their order.
+    order = sorted(files, key=size, reverse=True) if remote else files
+
     def plan() -> Iterator[Task]:
-        for path in files:
+        for path in order:
             data = sha = None
             try:
                 if os.path.getsize(path) <= settings.max_bytes:
