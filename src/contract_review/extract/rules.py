@@ -631,9 +631,17 @@ class _Run:
         parties: list[str] = []
         for u, m in found:
             for name in _subjects(self.ctx.text(u)[: m.start()]):
+                name = self._defined_you(name)
                 if name not in parties:
                     parties.append(name)
         p.obligated_parties = parties
+
+    def _defined_you(self, name: str) -> str:
+        """"You" is the party the contract defines as "you" ("you" or the "Franchisee")."""
+        if name != "You":
+            return name
+        m = _YOU_DEFINED.search(self.norm)
+        return (m.group(1) or m.group(2)).strip() if m else name
 
     def _policies(self, p: InsuranceProfile) -> None:
         ctx = self.ctx
@@ -966,6 +974,7 @@ def _policy_mentions_in(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+_YOU_DEFINED = re.compile(r"\"you\"[^)\n]{0,40}?\"([A-Z][\w ]{2,30})\"|\"([A-Z][\w ]{2,30})\"[^)\n]{0,40}?\"you\"", re.I)
 _SUBJECT = re.compile(
     r"(?:\b(?:[Ee]ach|[Bb]oth|[Ee]ither)\s+(?:of\s+the\s+)?(?:[Pp]art(?:y|ies))\b"
     r"|\b[Yy]ou\b"
@@ -989,6 +998,9 @@ def _subjects(before: str) -> list[str]:
     if re.fullmatch(r"[Yy]ou", phrase):
         return ["You"]
     phrase = re.sub(r"^(?:the|The)\s+", "", phrase)
+    phrase = re.sub(r"^(?:[A-Z]|[ivxIVX]{1,4}|\d{1,2})[.)]\s+", "", phrase)  # "A. Subcontractor"
+    if re.fullmatch(r"(?:[Bb]oth\s+)?(?:the\s+)?[Pp]arties", phrase):
+        return ["Each Party"]
     names = [n.strip() for n in re.split(r"\s+(?:and|&)\s+|,\s*", phrase) if n.strip()]
     out = []
     for n in names:
