@@ -176,7 +176,8 @@ CURRENCY_CODES: dict[str, str] = {
 }
 _CUR_PREFIX = r"(?:US\$|U\.S\.\s?\$|CDN\$|CAN\$|C\$|AU\$|A\$|NZ\$|HK\$|S\$|USD|CAD|AUD|NZD|HKD|SGD|GBP|EUR|CHF|JPY|RMB|CNY|INR|Rs\.|Euro|£|€|¥|\$)"
 _CUR_SUFFIX = r"(?:United\s+States\s+dollars|U\.?S\.?\s+dollars|US\s+dollars|Canadian\s+dollars|Australian\s+dollars|dollars|pounds\s+sterling|pounds|sterling|euros?|USD|CAD|AUD|GBP|EUR|CHF|RMB|yuan|renminbi|yen|Swiss\s+francs)"
-_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+#: 1,000,000 / 1.000.000 / 1 000 000 (thousands by comma, full stop or space) / 2.5
+_DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d{1,3}(?: \d{3}){2,}|\d+(?:\.\d+)?"
 _REDACTION = r"\[\s*(?:\.{2,}\s*)?(?:\*\s*){1,8}(?:\.{2,}\s*)?\]|\[\s*(?:X\s*){2,}\]|\[\s*\]|\[\s*(?:redacted|omitted)\s*\]|_{3,}|\*{3,}"
 _MAG = r"(?:\s*(?:million|billion|thousand|mm|mn|mio|bn)\b|(?:m|k)\b)"
 _WORDS = rf"(?:(?:{_WORD_NUM})(?:[\s-]+(?:and[\s-]+)?(?:{_WORD_NUM}))*)"

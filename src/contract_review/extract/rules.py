@@ -73,11 +73,14 @@ def words_to_number(text: str) -> float | None:
 
 
 def _digits_value(text: str) -> float | None:
-    m = re.match(r"\s*([\d,]+(?:\.\d+)?)\s*([a-zA-Z]*)", text)
+    m = re.match(r"\s*(\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d{1,3}(?: \d{3}){2,}|[\d,]+(?:\.\d+)?)\s*([a-zA-Z]*)", text)
     if not m:
         return None
+    num = m.group(1)
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?", num):  # 1.000.000,00
+        num = num.replace(".", "").replace(",", ".")
     try:
-        value = float(m.group(1).replace(",", ""))
+        value = float(num.replace(",", "").replace(" ", ""))
     except ValueError:
         return None
     mag = m.group(2).lower()
