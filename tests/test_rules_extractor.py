@@ -91,6 +91,7 @@ def test_find_amounts(text, amount, currency, redacted):
 def test_bare_redaction_counts_only_where_an_amount_belongs():
     assert find_amounts("with minimum limits of [*] for bodily injury")[0].redacted
     assert find_amounts("for a period of [***] after termination") == []
+    assert find_amounts("at least [***] days' prior written notice") == []
 
 
 # ----------------------------------------------------------------------------- policies and limits

@@ -149,9 +149,9 @@ def find_amounts(text: str, start: int = 0, end: int | None = None, dollar: str 
         else:  # a bare redaction: only where the text says an amount goes there
             before = text[max(start, m.start() - 40) : m.start()]
             after = text[m.end() : min(end, m.end() + 30)]
-            if not (lx.LIMIT_CUE_BEFORE.search(before) or lx.BASIS_OR_CUR_AFTER.search(after)):
+            if not (lx.LIMIT_CUE_BEFORE.search(before) or lx.BASIS_OR_CUR_AFTER.search(after)) or _PERIOD_AFTER.match(after):
                 pos = m.end()
-                continue
+                continue  # "at least [***] days' notice" is a period, not an amount
             redacted = True
         if cur == "USD" and dollar != "USD" and (m.group("pre") or "").strip() in ("$",):
             cur = dollar
@@ -180,6 +180,7 @@ def bases_in(text: str) -> list[str]:
     return found
 
 
+_PERIOD_AFTER = re.compile(r"\s*(?:\(\S{0,12}\)\s*)?(?:calendar\s+|business\s+|working\s+)?(?:days?|months?|years?|weeks?|hours?|%|per\s*cent|percent)\b", re.I)
 _DOC_CURRENCY = re.compile(
     r"(?:\b(?:all\s+)?(?:dollar\s+amounts?|amounts?|sums?|monetary\s+amounts?|references?\s+(?:herein\s+|in\s+this\s+\w+\s+)?to\s+(?:currency|money|\"?dollars\"?|\"?\$\"?))|\"?\$\"?\s+(?:means|refers\s+to))[^.;]{0,80}?\b"
     r"(Canadian|Australian|New\s+Zealand|Hong\s+Kong|Singapore)\s+(?:dollars|funds|currency)",
