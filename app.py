@@ -156,6 +156,10 @@ def review_tab(ws: ui.Workspace, playbook, extractor: str, limit_mb: int) -> Non
             except ContractReviewError as e:
                 error_message(f.name, e)
                 continue
+            except Exception as e:  # a bug must not hide the other files' reviews
+                st.error(f"Could not review {ui.md_escape(f.name)}: {ui.md_escape(ui.crash_message(e))}",
+                         icon=":material/bug_report:")
+                continue
         show_review(item, n)
 
 
@@ -185,9 +189,12 @@ def batch_tab(ws: ui.Workspace, playbook, extractor: str, limit_mb: int) -> None
         if files:
             bar = st.progress(0.0, text=f"0 of {len(files)}")
             results = []
-            for i, result in enumerate(ws.screen(files, extractor, playbook), 1):
-                results.append(result)
-                bar.progress(i / len(files), text=f"{i} of {len(files)}: {ui.md_escape(result.file)}")
+            try:
+                for i, result in enumerate(ws.screen(files, extractor, playbook), 1):
+                    results.append(result)
+                    bar.progress(i / len(files), text=f"{i} of {len(files)}: {ui.md_escape(result.file)}")
+            except ContractReviewError as e:  # e.g. the extractor cannot start: no file would pass
+                error_message("Batch", e)
             ws.batch_results = results
         elif folder is None:
             st.warning("Upload at least one contract.")

@@ -351,6 +351,48 @@ def test_a_plugin_extractor_needs_an_endpoint_and_its_dropped_quotes_are_listed(
     assert "extractor test-proposer" in " ".join(c.value for c in at.caption)
 
 
+class _Crasher(_Proposer):
+    """A plugin extractor with a bug that shows on documents mentioning a fee."""
+
+    name = "test-crasher"
+
+    def extract(self, doc, chunks):
+        if "Fees" in doc.text:
+            raise RuntimeError("bug in a plugin")
+        return super().extract(doc, chunks)
+
+
+def test_a_crash_on_one_file_is_reported_and_the_other_files_go_on(monkeypatch):
+    from contract_review.extract import EXTRACTORS
+
+    monkeypatch.setitem(EXTRACTORS, "test-crasher", _Crasher)
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    crashing = make_pdf(FLAWED)
+    fine = make_pdf([p for p in FLAWED if "Fees" not in p])
+    at = new_app()
+    at.radio(key="extractor").set_value("test-crasher")
+    at.run()
+    upload(at, [("crash.pdf", crashing), ("fine.pdf", fine)])
+    assert not at.exception
+    assert len(at.error) == 1 and "crash\\.pdf" in at.error[0].value and "RuntimeError" in at.error[0].value
+    assert [s.value for s in at.subheader] == ["fine\\.pdf"]
+
+    at.radio(key="batch_source").set_value("Upload files")
+    at.run()
+    at.file_uploader(key="batch_files").set_value([("crash.pdf", crashing, "application/pdf"),
+                                                   ("fine.pdf", fine, "application/pdf"),
+                                                   ("fine2.pdf", fine, "application/pdf")])
+    at.run()
+    at.button(key="batch_run").click()
+    at.run()
+    assert not at.exception
+    batch_errors = [e.value for e in at.error if e.value.startswith("crash\\.pdf (internal_error)")]
+    assert len(batch_errors) == 1 and "RuntimeError" in batch_errors[0]
+    table = frame(at, "max_severity")
+    assert list(table["file"]) == ["crash.pdf", "fine.pdf", "fine2.pdf"]
+    assert list(table["status"]) == ["error", "ok", "ok"]
+
+
 def test_an_unreachable_llm_endpoint_is_a_per_file_message(monkeypatch):
     import socket
 

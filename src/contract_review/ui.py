@@ -373,6 +373,10 @@ def safe_filename(name: str) -> str:
     return name[:200]
 
 
+def crash_message(e: BaseException) -> str:
+    return f"unexpected {type(e).__name__}: {_short(str(e), 300)} (this is a bug; please report it)"
+
+
 @dataclass
 class Reviewed:
     """One reviewed upload: the result and, when it loaded, the document (for page views)."""
@@ -498,7 +502,8 @@ class Workspace:
         return files
 
     def screen(self, files: list[str], extractor: str, playbook: Playbook) -> Iterator[ReviewResult]:
-        """Review each file in turn (one result per file, errors included)."""
+        """Review each file in turn: one result per file. Bad documents, and documents the
+        code crashes on (``internal_error``), give error results and the batch goes on."""
         from .batch import screen_iter
 
         kwargs = dict(settings=self.settings, extractor=extractor, playbook=playbook, index=False)
