@@ -239,8 +239,11 @@ class Journal:
         line for a path wins). With ``fresh`` the file starts empty."""
         import fcntl
 
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+", encoding="utf-8", newline="\n")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fh = open(self.path, "a+", encoding="utf-8", newline="\n")
+        except OSError as e:
+            raise ConfigError(f"cannot write the output {self.path}: {e.strerror or e}") from None
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
