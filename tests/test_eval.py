@@ -499,6 +499,37 @@ def test_run_eval_grounds_quotes_on_real_pdfs(tmp_path):
     assert m["gate"]["failures"] == []
 
 
+class _BrokenExtractor:
+    name = "eval-test-broken"
+    prompt_version = None
+    needs_store = False
+
+    def __init__(self, settings):
+        pass
+
+    def extract(self, doc, chunks):
+        raise RuntimeError("bug in an extractor")
+
+
+def test_a_bug_on_one_document_is_reported_and_fails_the_gate(tmp_path):
+    from contract_review.evaluation.evaluate import run_eval
+    from contract_review.extract import EXTRACTORS, register_extractor
+
+    register_extractor(_BrokenExtractor.name)(_BrokenExtractor)
+    try:
+        docs = tmp_path / "docs"
+        docs.mkdir()
+        (docs / "a.pdf").write_bytes(make_pdf(["Seller shall maintain insurance."]))
+        labels = _write(tmp_path / "l.jsonl", [{"file": "a.pdf", "insurance_required": True}])
+        m, reviews = run_eval(labels, docs, extractor=_BrokenExtractor.name, thresholds=Thresholds(max_errors=0))
+    finally:
+        EXTRACTORS.pop(_BrokenExtractor.name, None)
+    assert m["errors"]["files"] == [{"file": "a.pdf", "code": "internal_error",
+                                     "message": "RuntimeError: bug in an extractor"}]
+    assert m["fields"]["insurance_required"]["n"] == 0
+    assert m["gate"]["failures"] == ["errors: 1 document(s) could not be reviewed (internal_error: 1) > 0"]
+
+
 def _gate(labels: Path, docs: Path, out: Path, workers: int, *extra: str, env: dict | None = None) -> dict:
     proc = _cli("--labels", str(labels), "--docs", str(docs), "--thresholds", str(THRESHOLDS),
                 "--workers", str(workers), "--output", str(out), *extra, timeout=1800, env=env)

@@ -1,10 +1,22 @@
 """Review the labelled documents with the same pipeline as ``screen``
 (:class:`~contract_review.pipeline.Reviewer`), in parallel worker processes, and check
 while each document is still loaded that every citation in the result is verbatim text
-of it (:func:`~contract_review.grounding.is_verbatim`)."""
+of it (:func:`~contract_review.grounding.is_verbatim`).
+
+This is a small runner of its own rather than ``batch.screen_files`` because the grounding
+check needs the loaded document, and loading (PDF parsing) is most of the cost: reloading
+every document afterwards would double an eval's time. What it shares with ``screen``: the
+per-document pipeline, typed document errors, ``internal_error`` for a bug on one document
+(logged with its traceback, reported, never silent: it fails the gate), and largest files
+first so that no big file runs alone at the end. It does not use the result cache: an eval
+measures the code as it is now.
+"""
 
 from __future__ import annotations
 
+import logging
+import os
+import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -18,6 +30,9 @@ from ..schema import Citation, ErrorInfo, ReviewResult
 from .labels import DocIndex, LabelError, LabelRow
 
 MISSING_FILE = "missing_file"
+INTERNAL_ERROR = "internal_error"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -44,7 +59,16 @@ def review_one(reviewer: Reviewer, path: str) -> Reviewed:
     except DocumentError:
         # Let the pipeline build its own typed error result, exactly as ``screen`` shows it.
         return Reviewed(reviewer.review(path))
-    result = reviewer.review_document(doc)
+    try:
+        result = reviewer.review_document(doc)
+    except Exception as e:  # a bug on one document is reported for it; the eval goes on
+        log.error("internal error on %s:\n%s", path, traceback.format_exc())
+        return Reviewed(ReviewResult(
+            file=doc.name, path=doc.path, sha256=doc.sha256, pages=len(doc.pages), status="error",
+            extractor=reviewer.extractor.name, prompt_version=reviewer.extractor.prompt_version,
+            playbook=reviewer.playbook.name,
+            error=ErrorInfo(code=INTERNAL_ERROR, message=f"{type(e).__name__}: {e}"),
+        ))
     out = Reviewed(result)
     for c in result_citations(result):
         out.citations += 1
@@ -98,14 +122,22 @@ def review_labelled(
     return [(row, done[i]) for i, row in enumerate(rows)]
 
 
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
 def _review_iter(todo: dict[int, str], kwargs: dict, workers: int) -> Iterator[tuple[int, Reviewed]]:
     if workers <= 1 or len(todo) <= 1:
         reviewer = Reviewer(**kwargs)
         for i, path in todo.items():
             yield i, review_one(reviewer, path)
         return
+    largest_first = sorted(todo.items(), key=lambda item: -_size(item[1]))
     with ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_init_worker,
                              initargs=(kwargs,)) as pool:
-        futures = {pool.submit(_work, path): i for i, path in todo.items()}
+        futures = {pool.submit(_work, path): i for i, path in largest_first}
         for fut in as_completed(futures):
             yield futures[fut], fut.result()
