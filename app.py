@@ -18,9 +18,19 @@ st.set_page_config(page_title="Contract review · insurance", layout="wide")
 
 
 def workspace() -> ui.Workspace:
-    """This browser session's private workspace (uploads, store, results)."""
+    """This browser session's private workspace (uploads, store, results). Each page run
+    also deletes the workspaces of sessions that ended (Streamlit has no end-of-session hook)."""
+    from streamlit import runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
     if "workspace" not in st.session_state:
         st.session_state["workspace"] = ui.Workspace(Settings())
+        ctx = get_script_run_ctx()
+        if ctx is not None:
+            ui.WORKSPACES.register(ctx.session_id, st.session_state["workspace"])
+    if runtime.exists():
+        ui.WORKSPACES.sweep(runtime.get_instance().is_active_session,
+                            grace=float(st.get_option("server.disconnectedSessionTTL")))
     return st.session_state["workspace"]
 
 

@@ -270,6 +270,29 @@ def test_a_dropped_workspace_deletes_its_files():
     assert not folder.exists()
 
 
+def test_registry_closes_a_workspace_only_after_its_session_is_gone_for_the_grace_period():
+    reg = ui.WorkspaceRegistry()
+    a, b = ui.Workspace(Settings()), ui.Workspace(Settings())
+    reg.register("a", a)
+    reg.register("b", b)
+    active = {"a", "b"}
+    try:
+        assert reg.sweep(active.__contains__, grace=120, now=0) == []
+        active.discard("b")  # b's browser went away
+        assert reg.sweep(active.__contains__, grace=120, now=10) == []  # first seen gone
+        assert reg.sweep(active.__contains__, grace=120, now=100) == [] and b.dir.exists()
+        active.add("b")  # b reconnected in time: the clock starts again
+        assert reg.sweep(active.__contains__, grace=120, now=200) == []
+        active.discard("b")
+        assert reg.sweep(active.__contains__, grace=120, now=300) == []
+        assert reg.sweep(active.__contains__, grace=120, now=420) == ["b"]
+        assert b.closed and not b.dir.exists() and a.dir.exists() and len(reg) == 1
+    finally:
+        a.close()
+        b.close()
+    assert reg.sweep(active.__contains__, grace=120, now=500) == [] and len(reg) == 0
+
+
 def test_workspace_folder_errors_are_domain_errors(tmp_path):
     with pytest.raises(ui.InputError, match="no such folder"):
         ui.Workspace.folder_files(str(tmp_path / "missing"))

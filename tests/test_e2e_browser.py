@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,15 @@ def norm(text: str) -> str:
     return " ".join(text.split())
 
 
+@dataclass
+class Server:
+    url: str
+    tmp: Path  # TMPDIR of the app process
+
+    def session_dirs(self) -> list[Path]:
+        return sorted(self.tmp.glob("contract-review-ui-*"))
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -54,16 +64,18 @@ def free_port() -> int:
 def server(tmp_path_factory):
     """The app served by `streamlit run`, with its own CONTRACT_REVIEW_HOME and no LLM endpoint."""
     home = tmp_path_factory.mktemp("app-home")
+    tmp = tmp_path_factory.mktemp("app-tmp")  # where the app's per-session folders go
     port = free_port()
     env = {k: v for k, v in os.environ.items()
            if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_URL", "CONTRACT_REVIEW_CONFIG")}
     env.update(CONTRACT_REVIEW_HOME=str(home), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
-               ANONYMIZED_TELEMETRY="False", STREAMLIT_BROWSER_GATHER_USAGE_STATS="false")
+               ANONYMIZED_TELEMETRY="False", STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", TMPDIR=str(tmp))
     log = open(home / "streamlit.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
          "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+         "--server.disconnectedSessionTTL", "2"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -81,7 +93,7 @@ def server(tmp_path_factory):
             if time.monotonic() > deadline:
                 pytest.fail("streamlit did not answer /_stcore/health within 90 s")
             time.sleep(0.5)
-        yield url
+        yield Server(url, tmp)
     finally:
         proc.terminate()
         try:
@@ -135,7 +147,7 @@ def test_review_of_a_flawed_contract_shows_its_findings_and_quotes(server, brows
     corrupt = tmp_path / "corrupt.pdf"
     corrupt.write_bytes(b"%PDF-1.7\n" + b"\x00garbage" * 100)
     requests: list[str] = []
-    context, page = open_app(browser, server, requests)
+    context, page = open_app(browser, server.url, requests)
     try:
         page.get_by_text("Everything runs on this machine").wait_for()
         upload(page, [contract, corrupt])
@@ -180,7 +192,7 @@ def test_review_of_a_flawed_contract_shows_its_findings_and_quotes(server, brows
         page.locator(".cr-page").first.screenshot(path=str(tmp_path / "page-highlight.png"))
 
         # nothing on the page was fetched from anywhere but the app itself
-        elsewhere = [u for u in requests if not (u.startswith(server) or u.startswith(("data:", "blob:")))]
+        elsewhere = [u for u in requests if not (u.startswith(server.url) or u.startswith(("data:", "blob:")))]
         assert requests and not elsewhere, elsewhere
     finally:
         context.close()
@@ -190,12 +202,14 @@ def test_two_sessions_never_see_each_others_uploads(server, browser, tmp_path):
     contract = SAMPLES / "13_pilot_agreement_insurance_as_required.pdf"
     if not contract.is_file():
         pytest.skip(f"{contract} not built")
-    ctx_a, a = open_app(browser, server)
-    ctx_b, b = open_app(browser, server)
+    ctx_a, a = open_app(browser, server.url)
+    ctx_b, b = open_app(browser, server.url)
     try:
         upload(a, [contract])
         wait_for_reviews(a, 1)
         assert contract.name in a.locator('[class*="st-key-review-"] h3').first.inner_text()
+        holding = [d for d in server.session_dirs() if any(d.rglob(contract.name))]
+        assert len(holding) == 1  # only session A's folder has the upload
 
         def search(page, query):
             page.get_by_role("tab", name="Search").click()
@@ -229,7 +243,7 @@ def test_batch_screening_in_the_browser_with_downloads(server, browser, tmp_path
             pytest.skip(f"{c} not built")
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")  # its own error; the batch goes on
-    context, page = open_app(browser, server)
+    context, page = open_app(browser, server.url)
     try:
         page.get_by_role("tab", name="Batch").click()
         page.locator(".st-key-batch_files input[type=file]").set_input_files([str(c) for c in contracts] + [str(empty)])
@@ -269,3 +283,33 @@ def test_batch_screening_in_the_browser_with_downloads(server, browser, tmp_path
         assert {c.value for row in sheet.iter_rows() for c in row} >= set(got)
     finally:
         context.close()
+
+
+def test_a_sessions_files_are_deleted_when_it_ends(server, browser):
+    contract = SAMPLES / FLAWED
+    if not contract.is_file():
+        pytest.skip(f"{contract} not built")
+    before = set(server.session_dirs())
+    context, page = open_app(browser, server.url)
+    try:
+        upload(page, [contract])
+        wait_for_reviews(page, 1)
+        mine = [d for d in server.session_dirs() if d not in before and any(d.rglob(contract.name))]
+        assert len(mine) == 1
+        assert (mine[0].stat().st_mode & 0o777) == 0o700
+    finally:
+        context.close()
+    # After server.disconnectedSessionTTL (2 s here) the next page run anywhere deletes it:
+    # Streamlit has no end-of-session hook, so the app sweeps on every run.
+    time.sleep(1)
+    other, page = open_app(browser, server.url)  # another user's page run: first sees the session gone
+    try:
+        page.get_by_role("tab", name="Batch").click()
+        deadline = time.monotonic() + 60
+        while mine[0].exists() and time.monotonic() < deadline:
+            time.sleep(3)
+            page.get_by_text("Folder on the server").click()  # a widget change reruns the page
+            page.get_by_text("Upload files").click()
+        assert not mine[0].exists(), "the session's uploads outlived the session"
+    finally:
+        other.close()
