@@ -247,6 +247,7 @@ BASE = "Vendor shall maintain commercial general liability insurance of $1,000,0
         ("certificate_of_insurance", "Upon request, Vendor shall furnish certificates of insurance to Client."),
         ("certificate_of_insurance", "Vendor shall provide Client with copies of all insurance policies upon request."),
         ("certificate_of_insurance", "Vendor shall deliver evidence of such insurance before starting work."),
+        ("certificate_of_insurance", "The Supplier shall on request produce the policy and the receipt for the current premium."),
         ("cancellation_notice", "Vendor shall give Client thirty (30) days' prior written notice of cancellation or material change."),
         ("cancellation_notice", "Such policies shall not be cancelled except upon 10 days written notice to Client."),
     ],

@@ -273,6 +273,8 @@ TERM_RULES: dict[str, TermRule] = {
             r"|\bevidencing\s+(?:such|the|said|that|its|all)\s+(?:insurance|coverage|polic)|\bevidenc\w+\s+that\s+insurance"
             r"|\bcop(?:y|ies)\s+of\s+(?:the\s+|all\s+|such\s+|its\s+|each\s+|any\s+|said\s+)?(?:insurance\s+)?(?:polic(?:y|ies)|certificates?)"
             r"|\bproof\s+of\s+(?:such\s+|the\s+)?(?:insurance|coverage)\b|\bcertification\s+of\s+insurance\b"
+            r"|\b(?:produce|provide|supply|deliver|furnish|exhibit)\s+(?:to\s+(?:the\s+)?\w+\s+)?(?:for\s+inspection\s+)?(?:the\s+|each\s+|such\s+|all\s+|its\s+)?(?:relevant\s+)?(?:insurance\s+)?polic(?:y|ies)\b(?!\s+(?:limits?|number))"
+            r"|\bbroker'?s'?\s+(?:letter|confirmation|certificate)\b|\bevidence\s+(?:satisfactory\s+to\s+\w+\s+)?that\s+(?:such|the|all|each)\s+(?:insurance|polic(?:y|ies)|coverage)\b"
         ),
         negative=_c(_GENERIC_NEG),
         exclude=_c(r"\bFDIC\b|\bdeposit\s+accounts?\b"),
