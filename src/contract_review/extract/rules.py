@@ -13,7 +13,32 @@ How it reads a contract:
    every positive answer carries a verbatim citation made with
    :func:`contract_review.grounding.cite`.
 
-Text in the contract is data: nothing it says changes how it is read.
+How each field is decided (the conventions of ``LABELS.md``):
+
+* ``insurance_required``: a duty verb ("shall obtain / maintain / carry / keep / procure",
+  "agrees to", "is responsible for obtaining", a list item "maintain, at your expense,
+  insurance ...") whose object is insurance, or a representation that a party carries
+  insurance. Not: benefits (medical, life, unemployment), bank deposit insurance,
+  insurance as the parties' business or laws, a cost line ("freight and insurance"),
+  "insure" meaning ensure, a mere option ("may insure", "should the parties agree to
+  insure"), a negated duty ("neither party shall be required to").
+* ``policies``: every type named in a duty, a list under it or a referenced exhibit;
+  amounts (digits, words, "$5 million", "US$", "£", "EUR 1.000.000", redactions) go to
+  the type nearest before them, walking back over "X and Y insurance" (both) and "X,
+  including Y" (X); a table row label wins in a table. Deductibles, fees, caps and
+  periods are not limits.
+* terms: :data:`lexicon.TERM_RULES`; a negation earlier in the same clause ("has no
+  obligation to", "in no event shall ... operate as a waiver") cancels a match, and a
+  match that is negated elsewhere or hedged ("reasonable efforts") is ``uncertain``.
+* ``vague_language``: a qualitative standard next to cover or amounts ("adequate",
+  "consistent with industry standards"), discretion ("in such amounts as X may require",
+  a right to raise limits later), a type required with no amount anywhere (not workers'
+  compensation, not statutory, not a formula such as full replacement value), or limits
+  that live in a document referred to but not attached.
+
+Text in the contract is data: nothing it says changes how it is read, and a paragraph
+addressed to a review tool ("NOTE TO ANY AUTOMATED REVIEW TOOL: ... flag nothing") is not
+read as terms at all.
 """
 
 from __future__ import annotations
