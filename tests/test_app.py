@@ -451,7 +451,7 @@ def test_review_shows_exactly_the_pipeline_findings_policies_and_terms():
     finding_bodies = [b for b in bodies if 'class="cr-finding"' in b]
     findings = expected.sorted_findings()
     assert len(finding_bodies) == len(findings) and findings
-    for body, f in zip(finding_bodies, findings):  # most severe first, as the pipeline orders them
+    for body, f in zip(finding_bodies, findings, strict=True):  # most severe first, as the pipeline orders them
         assert f.rule in body and f.slug in body and f.severity.upper() in body
         for c in f.evidence[:3]:
             assert ui._esc(c.quote) in body and f"p.&nbsp;{c.page}" in body
@@ -463,6 +463,22 @@ def test_review_shows_exactly_the_pipeline_findings_policies_and_terms():
     assert list(terms["status"]) == [r["status"] for r in ui.term_rows(expected)]
     searched = next(d.value for d in at.dataframe if list(d.value.columns) == ["page", "section"])
     assert len(searched) == len(expected.profile.searched) > 0
+
+
+def test_the_chosen_builtin_playbook_decides_the_findings():
+    path = sample("03_sow_insurance_in_exhibit_c.pdf")
+    at = new_app()
+    names = at.selectbox(key="playbook_choice").options
+    assert names[: len(ui.playbook_names())] == ui.playbook_names() and names[0] == "general"
+    upload(at, [(path.name, path.read_bytes())])
+    for name in ui.playbook_names():
+        at.selectbox(key="playbook_choice").set_value(name)
+        at.run()
+        assert not at.exception and not at.error
+        expected = Reviewer(Settings(), playbook=name).review(path).sorted_findings()
+        shown = [b for b in html_bodies(at) if 'class="cr-finding"' in b]
+        assert [f"<code>{f.rule}</code>" in b for f, b in zip(expected, shown, strict=True)] == [True] * len(expected)
+        assert f"playbook {ui.md_escape(name)}" in " ".join(c.value for c in at.caption)
 
 
 def test_a_docx_with_redacted_limits_fills_the_policy_table():

@@ -172,7 +172,7 @@ def test_review_of_a_flawed_contract_shows_its_findings_and_quotes(server, brows
         # and exactly what the pipeline finds, in order, each with its quotes and page
         expected = Reviewer(Settings()).review(contract).sorted_findings()
         assert len(findings) == len(expected)
-        for shown, f in zip(findings, expected):
+        for shown, f in zip(findings, expected, strict=True):
             assert shown.startswith(f"{f.severity.upper()} {f.rule} {f.slug}")
             for c in f.evidence[:3]:
                 assert f"p. {c.page}" in shown and norm(c.quote) in shown

@@ -102,7 +102,10 @@ def extractor_options(settings: Settings, names: Iterable[str] | None = None) ->
 
 
 def playbook_names() -> list[str]:
-    return builtin_playbooks()
+    """Built-in playbooks, the default (what the CLI uses without ``--playbook``) first."""
+    from .playbook import DEFAULT_PLAYBOOK
+
+    return sorted(builtin_playbooks(), key=lambda n: (n != DEFAULT_PLAYBOOK, n))
 
 
 # --------------------------------------------------------------------------- escaping
