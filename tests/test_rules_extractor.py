@@ -189,6 +189,9 @@ def test_deductibles_fees_and_caps_are_not_limits():
         "The Company and its subsidiaries carry, or are covered by, insurance in such amounts as is customary.",
         "Consultant shall carry Errors & Omissions coverage of at least USD 2 million per claim.",
         "Licensee agrees, at its own expense, to obtain and maintain comprehensive general liability insurance.",
+        "Vendor shall, in the normal course of business, package, crate and insure the Products at its cost.",
+        "The Consultant shall be solely responsible for all income taxes and social security charges and for "
+        "maintaining workers' compensation insurance coverage.",
     ],
 )
 def test_insurance_required(text):

@@ -74,6 +74,11 @@ _ACT = (
 OBLIGATION = _c(
     rf"\b{_SUBJ_END}(?:\s*,\s*|\s+)(?:(?!not\b|no\b|never\b|only\b|have\s+(?:the|no|any)\b)[\w,()'$\[\]*/.&-]+\s+){{0,10}}?{_ACT}\b"
 )
+#: "Consultant shall be responsible for all taxes ... and for maintaining workers' compensation
+#: insurance": a duty verb coordinated with an earlier, non-insurance duty.
+COORDINATED_DUTY = _c(
+    rf"\b{_SUBJ_END}\b[^.;]{{0,200}}?(?:,\s*|\s)(?:and|or)\s+(?:for\s+|to\s+|shall\s+|will\s+)?{_ACT}\b"
+)
 #: "VS represents and warrants that it has and will maintain ... insurance"; "is insured".
 REPRESENTATION = _c(
     r"\b(?:represents?|warrants?|covenants?|certif(?:y|ies))\b[^.;]{0,120}?\b(?:has|have|maintains?|carries|carry|holds?|is|are)\b"
@@ -116,7 +121,8 @@ NON_REQUIREMENT_CONTEXT = _c(
 #: verb "insure" with nothing about risks, value or cover after it.
 ENSURE_SENSE = _c(
     r"\binsure\s+(?:that|the\s+(?:accuracy|quality|timely|proper|safety|compliance))\b"
-    r"|\binsure\b(?![^.;]{0,80}\b(?:against|losses?|damage|value|insurers?|insurance|polic(?:y|ies)|coverage|risks?|perils?|fire|theft|casualty|liability)\b)"
+    r"|\binsure\b(?!\s+(?:(?:the|all|such|its|their|any|each|said)\s+)?(?:[\w-]+\s+)?(?:products?|goods|shipments?|equipment|property|properties|premises|cargo|inventory|assets|vehicles?|materials?|tools|buildings?|plant|works|facilit\w+|deliver\w*)\b)"
+    r"(?![^.;]{0,80}\b(?:against|losses?|damage|value|insurers?|insurance|polic(?:y|ies)|coverage|risks?|perils?|fire|theft|casualty|liability)\b)"
 )
 
 #: "Any of the Parties may at its own expense insure": a mere option.

@@ -401,7 +401,9 @@ class _Run:
         if imp and lx.INSURANCE_WORD.search(t, imp.end(), imp.end() + 200):
             return imp
         negs = [m.span() for m in lx.NOT_AN_OBLIGATION.finditer(t)]
-        for m in lx.OBLIGATION.finditer(t):
+        candidates = list(lx.OBLIGATION.finditer(t))
+        candidates += [m for m in lx.COORDINATED_DUTY.finditer(t) if not any(c.start() == m.start() for c in candidates)]
+        for m in candidates:
             if any(a - 40 <= m.start() <= b + 5 or m.start() <= a <= m.end() for a, b in negs):
                 continue
             # the insurance word must belong to this obligation: after it, or shortly before
