@@ -922,7 +922,7 @@ class _Run:
 _WORD = re.compile(r"[\w'-]+")
 _TARGET_AFTER = re.compile(r"(?:[\s,()-]+[\w'-]+){0,3}?[\s,()-]+" + lx.VAGUE_TARGET.pattern, re.I)
 _NOT_VAGUE_USE = re.compile(
-    r"\breasonabl[ey]\s+(?:written\s+)?(?:proof|evidence)\b|\breasonabl[ey]\s+(?:efforts|time|times|request\w*|notice|opportunity|assistance|cooperation|access|detail|periods?|satisfactory|acceptable)\b"
+    r"\breasonabl[ey]\s+(?:written\s+)?(?:proof|evidence|request\w*|notice)\b|\breasonabl[ey]\s+(?:efforts|time|times|request\w*|notice|opportunity|assistance|cooperation|access|detail|periods?|satisfactory|acceptable)\b"
     r"|\b(?:reasonably|reasonable)\s+(?:be\s+)?request\w*|\bas\s+(?:may\s+be\s+)?reasonably\s+(?:requested|required\s+to\s+evidence)"
     r"|\bcommercially\s+reasonable\s+efforts|\bappropriate\s+(?:endorsements?|certificates?|evidence|notice)\b|\bsufficient\s+(?:evidence|proof)\b"
     r"|\bin\s+the\s+(?:usual|ordinary|normal)\s+course\b|\bnormal\s+wear\b",
@@ -932,6 +932,7 @@ _NOT_VAGUE_USE = re.compile(
 _ACT_CHAIN = re.compile(r"(?:[^.;]{0,40}?\b(?:and|or|and/or)\s+(?:obtain|maintain|carry|keep|procure|purchase|secure)\b)+", re.I)
 _DESCRIBES = re.compile(r"\b(?:includ(?:ing|es)|providing|covering|which|that)\b", re.I)
 _NEW_ITEM = re.compile(r";|,\s+and\b|\band\s+(?:an?\s+)?$", re.I)
+_CLAIM_KIND = re.compile(r"\s+(?:(?:and|or)\s+[\w-]+\s+)?(?:claims?|actions?|suits?|lawsuits?|exposures?|matters?|litigation)\b", re.I)
 _SUCH_INSURANCE = re.compile(r"\b(?:such|said|the\s+foregoing|these|this)\s+(?:\w+\s+){0,2}?(?:insurance|polic(?:y|ies)|coverages?)\b", re.I)
 _QUOTE_START = re.compile(r"(?:[;:]|\.(?=\s)|\(\s*(?:[a-z]{1,3}|\d{1,2})\s*\))\s+")
 _NOT_A_STANDARD_CLAUSE = re.compile(
@@ -993,6 +994,9 @@ def _policy_mentions_in(text: str) -> list[tuple[str, int, int]]:
                 continue
             taken.append((s, e))
             out.append((typ, s, e))
+    # "product liability and infringement claims": a kind of claim, not a kind of cover
+    out = [(t, s, e) for t, s, e in out if not _CLAIM_KIND.match(text, e)]
+    taken = [(s, e) for _t, s, e in out]
     for m in lx.GENERIC_LIABILITY.finditer(text):
         s, e = m.span()
         if any(s < b and a < e for a, b in taken):
