@@ -662,10 +662,19 @@ class _Run:
         parties: list[str] = []
         for u, m in found:
             for name in _subjects(self.ctx.text(u)[: m.start()]):
-                name = self._defined_you(name)
-                if name not in parties:
-                    parties.append(name)
+                for n in self._each_party() if name == "Each Party" else [self._defined_you(name)]:
+                    if n not in parties:
+                        parties.append(n)
         p.obligated_parties = parties
+
+    def _each_party(self) -> list[str]:
+        """The two parties as the preamble defines them ("Ginkgo" and "BLI"), for "Each Party"."""
+        names: list[str] = []
+        for m in _DEFINED_NAME.finditer(self.norm, 0, min(len(self.norm), 5000)):
+            n = m.group(1).strip()
+            if not _NOT_A_PARTY_TERM.search(n) and n not in names:
+                names.append(n)
+        return names[:2] if len(names) >= 2 else ["Each Party"]
 
     def _defined_you(self, name: str) -> str:
         """"You" is the party the contract defines as "you" ("you" or the "Franchisee")."""
@@ -1009,6 +1018,12 @@ def _policy_mentions_in(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
+_DEFINED_NAME = re.compile(r"\([^()\"]{0,40}?\"([A-Z][A-Za-z0-9&.' -]{1,40})\"\s*(?:,[^()]{0,40})?\)")
+_NOT_A_PARTY_TERM = re.compile(
+    r"\b(?:Agreement|Effective|Date|Part(?:y|ies)|Term|Territory|Products?|Services?|Affiliates?|Act|Exhibit|Schedule|Plan|"
+    r"Program|Property|Premises|Equipment|Marks?|Licen[cs]e\w*|Closing|Shares?|Stock|Notes?|Registration|Offering|Prospectus|"
+    r"Contract|Work|Deliverables?|Confidential|Purchase|Order|SOW|Statement|Master|Fees?|Price|Amendment|Addendum|Exhibits?)\b"
+)
 _YOU_DEFINED = re.compile(r"\"you\"[^)\n]{0,40}?\"([A-Z][\w ]{2,30})\"|\"([A-Z][\w ]{2,30})\"[^)\n]{0,40}?\"you\"", re.I)
 _SUBJECT = re.compile(
     r"(?:\b(?:[Ee]ach|[Bb]oth|[Ee]ither)\s+(?:of\s+the\s+)?(?:[Pp]art(?:y|ies))\b"
@@ -1016,7 +1031,7 @@ _SUBJECT = re.compile(
     r"|\b(?:(?:[A-Z][\w&.'-]*|of|the|and|&)\s+){0,5}[A-Z][\w&.'-]*)"
     r"(?:\s*\([^)]{0,40}\))?(?:\s*,[^,;]{0,80},)?\s*(?:each\s+|also\s+|itself\s+)?$"
 )
-_NOT_A_PARTY = re.compile(r"^(?:The|This|Such|Any|All|In|During|Throughout|Upon|If|Before|Prior|At|Each|Both|Either|Notwithstanding|Subject|Except|Without|Term|Agreement|Section|Article)$")
+_NOT_A_PARTY = re.compile(r"^(?:The|This|Such|Any|All|In|During|Throughout|Upon|If|Before|Prior|At|Each|Both|Either|Notwithstanding|Subject|Except|Without|Term|Agreement|Section|Article|Party|Parties|Services)$")
 
 
 def _subjects(before: str) -> list[str]:
