@@ -477,3 +477,11 @@ def test_caption_is_not_an_unamounted_requirement():
     )
     assert p.vague_language == []
     assert ("product_liability", 5_000_000, "USD", "per_occurrence", False) in limits(p)
+
+
+def test_each_party_is_named_from_the_preamble():
+    p = profile(
+        'This Supply Agreement is made between Acme Widgets Ltd. ("Supplier") and Borealis Retail Inc. ("Buyer").\n\n'
+        "9. INSURANCE. Each Party shall maintain general liability insurance of $1,000,000 per occurrence."
+    )
+    assert p.obligated_parties == ["Supplier", "Buyer"]
