@@ -36,10 +36,13 @@ if TYPE_CHECKING:  # pragma: no cover
 LEXICAL_TERMS: dict[str, re.Pattern[str]] = {
     "insurance": re.compile(r"\binsur|\breinsur|\bunderwrit", re.I),
     "subrogation": re.compile(r"subrogat", re.I),
-    "certificate": re.compile(r"certificates?\s+of\s+(?:insurance|coverage)|evidence\s+of\s+(?:such\s+)?(?:insurance|coverage)", re.I),
+    "certificate": re.compile(r"certificates?\s+of\s+(?:insurance|coverage)|(?:evidence|proof)\s+of\s+(?:such\s+)?(?:insurance|coverage)", re.I),
     "additional_insured": re.compile(r"additional(?:ly)?\s+(?:named\s+)?insured|loss\s+payee", re.I),
     "primary_noncontributory": re.compile(r"non-?\s?contribut", re.I),
-    "policy_limits": re.compile(r"\bpolicy\s+limits?\b|\bper\s+occurrence\b|\bin\s+the\s+aggregate\b|\bcombined\s+single\s+limit", re.I),
+    "policy_limits": re.compile(r"\bpolicy\s+limits?\b|\bper\s+occurrence\b|\bin\s+the\s+aggregate\b|\bcombined\s+single\s+limit"
+                               r"|\blimits?\s+(?:of\s+)?(?:not\s+less\s+than|at\s+least)|\bminimum\s+limits?\b", re.I),
+    # a duty to carry insurance counts once more: it ranks such passages first under a tight budget
+    "obligation": re.compile(r"\b(?:maintain|carry|procure|obtain|purchase|keep\s+in\s+(?:full\s+)?force)\b[^.;]{0,100}\binsur", re.I),
     "coverage": re.compile(r"\b(?:liability|indemnity|property|casualty)\s+coverage\b|\bcoverage\s+(?:limits?|amounts?)\b", re.I),
 }
 
@@ -56,6 +59,11 @@ _XREF = re.compile(
     r"((?:\d{1,2}(?:\.\d{1,2}){0,3})|(?:[A-Z](?:-\d{1,2})?)|(?:[IVXL]{1,6}))(?![\w.]*\w)",
     re.I,
 )
+# Cosine similarity below which a semantic hit is not sent. On the 74 dev contracts no CUAD
+# insurance span was found by a semantic hit that the keyword scan missed, and hits that do
+# not overlap a keyword chunk score up to ~0.6; so semantic hits are a low-priority safety
+# net for unusual wording, admitted only when clearly similar (eval/retrieval_coverage.py).
+SEMANTIC_MIN_SCORE = 0.5
 XREF_WINDOW = 300  # characters either side of a lexical hit searched for cross-references
 XREF_MAX_TOKENS = 1500  # a referenced section longer than this is cut (and the cut noted)
 JOIN_GAP = 200  # candidate passages closer than this many characters are sent as one
@@ -268,6 +276,8 @@ def candidate_spans(
     if store is not None and settings.llm_top_k > 0:
         for q in SEMANTIC_QUERIES:
             for h in store.search(q, top_k=settings.llm_top_k, sha256=doc.sha256):
+                if h.score < SEMANTIC_MIN_SCORE:
+                    continue
                 spans.append(Span(h.start, h.end, h.page, h.section, "semantic", h.score))
     return spans
 
