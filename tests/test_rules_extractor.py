@@ -245,6 +245,7 @@ BASE = "Vendor shall maintain commercial general liability insurance of $1,000,0
         ("waiver_of_subrogation", "Vendor waives all rights of recovery against Owner for losses covered by insurance."),
         ("waiver_of_subrogation", "The parties mutually waive subrogation against each other to the extent of insurance proceeds."),
         ("waiver_of_subrogation", "The policy shall include a waiver of subrogation endorsement in favour of Client."),
+        ("waiver_of_subrogation", "Vendor waives all rights against Client for damages to the extent covered by property insurance."),
         ("primary_noncontributory", "Such insurance shall be primary and non-contributory with any insurance of Client."),
         ("primary_noncontributory", "Vendor's insurance shall be primary, and Client's insurance shall be excess."),
         ("certificate_of_insurance", "Upon request, Vendor shall furnish certificates of insurance to Client."),
@@ -315,6 +316,8 @@ def test_no_insurance_keyword_searches_every_section():
         "Vendor shall maintain cyber liability insurance.",
         "Vendor shall maintain general liability insurance of not less than $1,000,000 per occurrence; "
         "Client may require higher limits from time to time.",
+        "Vendor shall maintain general liability insurance of not less than $1,000,000 per occurrence. "
+        "Client may require Vendor to increase its limits if the contract value grows.",
     ],
 )
 def test_vague(text):

@@ -255,6 +255,7 @@ TERM_RULES: dict[str, TermRule] = {
             r"\bwaiv\w*\b[^.;]{0,160}?\bsubrogat\w*"
             r"|\bsubrogation\b[^.;]{0,30}\b(?:waiver|waived|is\s+waived|shall\s+be\s+waived)\b"
             r"|\bwaiv\w*\b[^.;]{0,80}?\b(?:rights?|claims?)\s+of\s+recovery\b"
+            r"|\bwaive[sd]?\s+(?:any\s+and\s+)?all\s+(?:rights|claims)\s+against\b[^.;]{0,160}?\b(?:covered|paid|insured)\s+(?:by|under)\s+(?:\w+\s+){0,3}?(?:insurance|polic(?:y|ies)|insurers?)\b"
             r"|\bwaive\w*\b[^.;]{0,60}?\b(?:insurers?|underwriters?|insurance\s+carriers?)\b[^.;]{0,60}?\brights?\b"
         ),
         negative=_c(_GENERIC_NEG),
@@ -333,6 +334,7 @@ VAGUE_DISCRETION = _c(
     r"|\b(?:higher|additional|increased?|greater|other)\s+(?:policy\s+)?(?:limits?|amounts?|coverages?|types?|insurance)\b[^.;]{0,80}?\b(?:may|might|shall|will)\s+(?:be\s+)?(?:required|requested|specified|established|determined|reasonably\s+require)"
     r"|\b(?:reserves?|retain|retains|shall\s+have|has)\s+the\s+right\s+to\s+(?:\w+\s+){0,4}?(?:require|increase|change|modify|raise|specify|adjust|add|amend|revise|designate|determine)\b[^.;]{0,80}?\b(?:amounts?|limits?|coverages?|types?|insurance)\b"
     r"|\bmay\s+(?:from\s+time\s+to\s+time\s+)?(?:reasonably\s+)?(?:increase|change|modify|raise|require\s+(?:additional|higher|increased|other))\b[^.;]{0,60}?\b(?:amounts?|limits?|coverages?|types?|insurance)\b"
+    r"|\bmay\s+(?:\w+\s+){0,2}?require\s+(?:\w+\s+){0,3}?to\s+(?:increase|raise|add\s+to|obtain\s+additional|carry\s+additional|purchase\s+additional|maintain\s+(?:additional|higher))\b[^.;]{0,40}?\b(?:amounts?|limits?|coverages?|insurance)\b"
     r"|\b(?:such\s+(?:other\s+)?amounts?|amounts?|limits?)\s+(?:that\s+)?(?:we|it|(?-i:[A-Z][A-Za-z]+))\s+may\s+(?:establish|specify|require|determine|designate)"
     r"|\bamounts?\s+(?:that|which)\s+(?:secure|cover|protect)\b|\bin\s+(?:the\s+)?amounts?\s+(?:required|specified|set)\s+(?:by|in)\s+(?:the\s+)?(?:Operations\s+)?(?:Manual|Standards|Brand\s+Standards|System\s+Standards|Guidelines|Policies)"
 )
