@@ -275,6 +275,7 @@ def test_term_present(field, text):
         ("waiver_of_subrogation", "Upon payment of an indemnified claim, the Indemnitor shall be subrogated to the rights of the Indemnitee."),
         ("waiver_of_subrogation", "The Guarantor waives any right of subrogation against the Debtor until the Obligations are paid."),
         ("certificate_of_insurance", "Nothing herein requires Vendor to deliver certificates of insurance."),
+        ("certificate_of_insurance", "Neither party shall be obliged to provide evidence of insurance to the other."),
         ("cancellation_notice", "Vendor shall notify Client within five days after any cancellation of its insurance."),
         ("primary_noncontributory", "Nothing in this Agreement requires Vendor's insurance to be primary and non-contributory."),
     ],

@@ -93,7 +93,7 @@ NOT_AN_OBLIGATION = _c(
     r"\b(?:shall|will|must|need|does|do|is|are)\s+not\b[^.;]{0,40}?\b(?:obtain|maintain|carry|keep|procure|purchase|provide|insure|required|obligated|responsible)"
     r"|\b(?:has|have|is\s+under|be\s+under)\s+no\s+(?:obligation|duty|responsibility)"
     r"|\bwithout\s+any\s+obligation|\bnothing\s+(?:herein|in\s+this|contained)[^.;]{0,80}?\b(?:require|obligat)"
-    r"|\bno\s+(?:party|one)\s+(?:shall|will)\s+be\s+(?:required|obligated)|\bneither\s+(?:party|of\s+the\s+parties)\b[^.;]{0,20}\b(?:shall|will|is|be)\b[^.;]{0,12}\b(?:required|obligated)"
+    r"|\bno\s+(?:party|one)\s+(?:shall|will)\s+be\s+(?:required|obligated)|\bneither\s+(?:party|of\s+the\s+parties)\b[^.;]{0,20}\b(?:shall|will|is|be)\b[^.;]{0,12}\b(?:required|obligated|obliged)"
     r"|\b(?:should|if|unless|whether|in\s+case)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}?(?:jointly\s+|mutually\s+)?(?:agrees?|elects?|decides?|chooses?|wish(?:es)?)\s+to\b"
 )
 #: A list item that begins with the duty itself, under an intro such as "You must:" or
@@ -234,6 +234,7 @@ class TermRule:
 
 _GENERIC_NEG = (
     r"\b(?:no|any)\s+(?:obligation|duty|requirement)\s+to\b|\bnot\s+(?:be\s+)?(?:required|obligated|obliged)\s+to\b"
+    r"|\bneither\s+(?:party|of\s+the\s+parties|[A-Z]\w+\s+nor\s+[A-Z]\w+)\s+(?:shall|will|is|are|must)\s+(?:be\s+)?(?:required|obliged|obligated|responsible)\b"
     r"|\b(?:shall|will|need|does|do|must)\s+not\s+(?:be\s+)?(?:required\s+to\s+)?(?:name|add|include|provide|waive|deliver|furnish|obtain|give)\b"
     r"|\bnothing\s+(?:herein|in\s+this|contained)|\bin\s+no\s+event\b|\bneither\b[^.;]{0,60}\bnor\b|\bwithout\s+any\s+obligation"
     r"|\bnot\s+(?:operate|constitute|be\s+deemed|be\s+construed)\s+(?:as\s+)?(?:an?\s+)?waiver\b"
