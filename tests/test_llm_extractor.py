@@ -252,6 +252,9 @@ def test_extract_batch_runs_documents_concurrently_in_order(endpoint, tmp_path):
     total = sum_usage(o.usage for o in out)
     assert total.prompt_tokens == 1100 + 1850 + 900 and total.total_tokens == total.prompt_tokens + total.completion_tokens
     assert total.cost_usd == pytest.approx(sum(o.usage.cost_usd for o in out))
+    # a second batch on the same endpoint (the async HTTP client is cached per process)
+    again = get_extractor("llm", Settings()).extract_batch([(d, chunk_document(d)) for d in docs[:2]])
+    assert [o.profile.obligated_parties for o in again] == [["Vendor"], ["Supplier"]]
 
 
 def test_instructions_inside_the_contract_are_data(endpoint, tmp_path):

@@ -582,6 +582,29 @@ class LLMExtractor:
         return out
 
 
+_LOOP = None
+_LOOP_LOCK = None
+
+
+def _batch_loop():
+    """One event loop per process, in a daemon thread, for every ``abatch``. The async HTTP
+    client of langchain-openai is cached per process; its pooled connections belong to the
+    loop that opened them, so a new loop per batch (``asyncio.run``) would break the next
+    batch on the same endpoint with "Event loop is closed"."""
+    global _LOOP, _LOOP_LOCK
+    import asyncio
+    import threading
+
+    if _LOOP_LOCK is None:
+        _LOOP_LOCK = threading.Lock()
+    with _LOOP_LOCK:
+        if _LOOP is None or _LOOP.is_closed():
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="contract-review-llm", daemon=True).start()
+            _LOOP = loop
+    return _LOOP
+
+
 def _run_abatch(runner, preps: list, concurrency: int) -> list:
     import asyncio
 
@@ -589,15 +612,7 @@ def _run_abatch(runner, preps: list, concurrency: int) -> list:
         with no_tracing():
             return await runner.abatch(preps, config={"max_concurrency": concurrency}, return_exceptions=True)
 
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(go())
-    # Called from inside an event loop (a notebook, an async server): run it in a thread.
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, go()).result()
+    return asyncio.run_coroutine_threadsafe(go(), _batch_loop()).result()
 
 
 # --------------------------------------------------------------------------- answer -> profile
