@@ -421,3 +421,39 @@ def test_recordings_hold_no_key_and_are_chat_completions():
                     assert r["body"]["object"] == "chat.completion" and r["body"]["choices"][0]["message"]["role"] == "assistant"
                 else:
                     assert "error" in r["body"]
+
+
+# --------------------------------------------------------------------------- the CLI, as a subprocess
+
+def _cli(args: list[str], env: dict, tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+
+    full = {k: v for k, v in os.environ.items() if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL")}
+    full.update(env)
+    return subprocess.run([sys.executable, "-c", "from contract_review.cli import main; main()", *args],
+                          capture_output=True, text=True, env=full, cwd=tmp_path, timeout=300)
+
+
+def test_cli_review_with_the_llm_extractor(endpoint, tmp_path):
+    import os
+
+    srv = endpoint("correct")
+    pdf = build(tmp_path, "msa")
+    env = {k: os.environ[k] for k in ("OPENAI_BASE_URL", "OPENAI_API_KEY", "CONTRACT_REVIEW_LLM_TOP_K", "CONTRACT_REVIEW_HOME")}
+    proc = _cli(["review", str(pdf), "--format", "json", "--extractor", "llm", "--no-index"], env, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    row = json.loads(proc.stdout)
+    assert row["extractor"] == "llm" and row["prompt_version"] == "insurance-extract@1"
+    assert row["usage"]["total_tokens"] == 1850 + 412 and row["profile"]["additional_insured"]["present"]
+    assert len(srv.chat_requests()) == 1 and SECRET not in json.dumps(srv.requests)
+
+
+def test_cli_llm_without_an_endpoint_is_a_usage_error(tmp_path):
+    import os
+
+    pdf = build(tmp_path, "vague")
+    proc = _cli(["review", str(pdf), "--extractor", "llm"], {"CONTRACT_REVIEW_HOME": os.environ["CONTRACT_REVIEW_HOME"]}, tmp_path)
+    assert proc.returncode == 1
+    assert "OPENAI_API_KEY" in proc.stderr and "Traceback" not in proc.stderr
