@@ -30,6 +30,7 @@ _SEARCH_TABLE = str.maketrans({
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
     "\u00ad": "-",
+    "\u037e": ";",  # pdfium writes ';' as the Greek question mark
 })
 
 
