@@ -290,6 +290,18 @@ def test_delimiter_inside_the_contract_cannot_close_the_data_block(endpoint, tmp
     assert user.count("<contract_excerpts>") == 1 and user.count("</contract_excerpts>") == 1
 
 
+def test_no_insurance_passage_means_no_call(endpoint):
+    srv = endpoint("correct")
+    doc = Document.from_page_texts("nda.txt", "2" * 64, [
+        "1. CONFIDENTIALITY\nEach party shall keep the other party's confidential information secret.\n\n"
+        "2. TERM\nThis Agreement continues for two years."], "text")
+    ex = get_extractor("llm", Settings())
+    for out in (ex.extract(doc, chunk_document(doc)), ex.extract_batch([(doc, chunk_document(doc))])[0]):
+        assert not out.profile.insurance_required and out.profile.searched
+        assert out.usage.total_tokens == 0 and out.prompt_version == "insurance-extract@1"
+    assert srv.chat_requests() == []
+
+
 # --------------------------------------------------------------------------- hybrid
 
 class _StubRules:

@@ -555,8 +555,21 @@ class LLMExtractor:
         return Extraction(profile, usage=usage, prompt_version=self.prompt_version, notes=notes)
 
     # ---- the extractor protocol
+    def without_model(self, prep: Prepared) -> Extraction:
+        """No passage of the document mentions insurance (nor is similar enough to the
+        insurance queries): nothing to ask. Every field is absent, the whole document was
+        searched, and the model is not called (no cost, nothing to hallucinate from)."""
+        from ..chunking import find_sections
+
+        searched = [SearchedSection(page=s.page, section=s.title) for s in find_sections(prep.doc)]
+        profile = InsuranceProfile(searched=searched, decided_by={f: "keyword-scan" for f in prep.fields})
+        notes = prep.notes + ["no passage mentions insurance; the model was not called"]
+        return Extraction(profile, usage=Usage(cost_usd=0.0), prompt_version=self.prompt_version, notes=notes)
+
     def extract(self, doc: Document, chunks: list[Chunk], fields: Sequence[str] = FIELDS) -> Extraction:
         prep = self.prepare(doc, chunks, fields)
+        if not prep.context.spans:
+            return self.without_model(prep)
         return self.finish(prep, self.ask(prep))
 
     def extract_batch(
@@ -569,11 +582,15 @@ class LLMExtractor:
         from langchain_core.runnables import RunnableLambda
 
         preps = [self.prepare(doc, chunks, fields) for doc, chunks in items]
+        asked = [p for p in preps if p.context.spans]
         runner = RunnableLambda(self.ask, afunc=self.aask, name="insurance-extract")
-        answers = _run_abatch(runner, preps, self.settings.llm_concurrency)
+        replies = iter(_run_abatch(runner, asked, self.settings.llm_concurrency) if asked else [])
+        answers = [next(replies) if p.context.spans else None for p in preps]
         out: list[Extraction | ExtractionError] = []
         for prep, ans in zip(preps, answers):
-            if isinstance(ans, ExtractionError):
+            if ans is None:
+                out.append(self.without_model(prep))
+            elif isinstance(ans, ExtractionError):
                 out.append(ans)
             elif isinstance(ans, BaseException):
                 raise ans
