@@ -442,7 +442,10 @@ def limit_below_playbook(profile: InsuranceProfile, playbook: Playbook) -> Itera
         are never converted: a limit in another currency than the minimum's gets an info note.
         Redacted limits cannot be compared (info). Umbrella or excess cover is not stacked on
         the underlying policy, so "$1,000,000 CGL plus $5,000,000 umbrella" does not meet a
-        $2,000,000 CGL minimum. Deductibles, retentions and sub-limits are not read.
+        $2,000,000 CGL minimum. A combined policy ("technology E&O including network security
+        and privacy liability, $5,000,000 per claim") whose limit the extractor attaches to one
+        type only gets an info note ("states no limit") for the other. Deductibles, retentions
+        and sub-limits are not read.
     """
     for req in playbook.required_policies:
         pols = _matching_policies(profile, req)
