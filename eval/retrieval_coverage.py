@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         labels = labels[: args.limit]
 
     rows = []
-    n_spans = n_covered = n_unlocated = n_frags = n_frags_covered = 0
+    n_spans = n_covered = n_unlocated = n_frags = n_frags_covered = n_ev = n_ev_covered = 0
     ctx_tokens = doc_tokens = 0
     shares = []
     t0 = time.perf_counter()
@@ -151,6 +151,19 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 first = next(w for w in where if not ctx.covers(*w))
                 missed.append({"page": doc.page_at(first[0]), "span": doc.text[first[0]:first[1]][:160]})
+        # our own labels' evidence quotes (every field), as a second, field-level measure
+        ev_total = ev_covered = 0
+        for field_name, quotes in (lab.get("evidence") or {}).items():
+            for q in quotes or []:
+                where = locate(doc, q, squashed)
+                if where:
+                    ev_total += 1
+                    if all(ctx.covers(*w) for w in where):
+                        ev_covered += 1
+                    else:
+                        missed.append({"page": doc.page_at(where[0][0]), "span": f"[label {field_name}] {q[:140]}"})
+        n_ev += ev_total
+        n_ev_covered += ev_covered
         located = len(spans) - len(unlocated)
         n_spans += located
         n_covered += covered
@@ -163,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append({"file": name, "spans": len(spans), "located": located, "covered": covered,
                      "tokens": ctx.tokens, "doc_tokens": ctx.doc_tokens, "share": round(ctx.share, 4),
                      "notes": ctx.notes, "missed": missed, "unlocated": unlocated})
-        flag = " MISSED" if missed else ""
+        flag = " MISSED" if missed else ""  # a CUAD span or a label quote outside the context
         print(f"{covered}/{located} spans  {ctx.share:6.1%} of {ctx.doc_tokens:>6} tokens  {name[:70]}{flag}",
               file=sys.stderr)
     elapsed = time.perf_counter() - t0
@@ -176,6 +189,8 @@ def main(argv: list[str] | None = None) -> int:
         "span_coverage": round(n_covered / n_spans, 4) if n_spans else None,
         "fragments_located": n_frags,
         "fragment_coverage": round(n_frags_covered / n_frags, 4) if n_frags else None,
+        "label_evidence_quotes": n_ev,
+        "label_evidence_coverage": round(n_ev_covered / n_ev, 4) if n_ev else None,
         "token_share_aggregate": round(ctx_tokens / doc_tokens, 4) if doc_tokens else None,
         "token_share_mean": round(sum(shares) / len(shares), 4) if shares else None,
         "token_share_p90": round(shares_sorted[int(0.9 * (len(shares) - 1))], 4) if shares else None,

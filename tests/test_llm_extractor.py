@@ -21,7 +21,7 @@ from contract_review.extract.llm import (
 from contract_review.extract.retrieval import retrieve
 from contract_review.loaders import Document, load_document
 from contract_review.pipeline import Reviewer
-from contract_review.schema import Citation, InsuranceProfile, Policy, Term, Usage
+from contract_review.schema import InsuranceProfile, Policy, Term, Usage
 from contract_review.settings import Settings
 
 from llm_replay import RECORDINGS, ReplayServer, write_pdf
