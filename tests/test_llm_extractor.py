@@ -469,3 +469,22 @@ def test_cli_llm_without_an_endpoint_is_a_usage_error(tmp_path):
     proc = _cli(["review", str(pdf), "--extractor", "llm"], {"CONTRACT_REVIEW_HOME": os.environ["CONTRACT_REVIEW_HOME"]}, tmp_path)
     assert proc.returncode == 1
     assert "OPENAI_API_KEY" in proc.stderr and "Traceback" not in proc.stderr
+
+
+# --------------------------------------------------------------------------- the dev set
+
+@pytest.mark.slow
+@pytest.mark.dev_set
+def test_retrieval_keeps_the_cuad_insurance_spans_of_the_dev_set(cuad_dir, tmp_path):
+    """The keyword leg alone (no embeddings, so it is quick) must keep >= 99% of CUAD's
+    insurance spans within 20% of the tokens; eval/retrieval_coverage.py has the full figures."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
+    import retrieval_coverage
+
+    out = tmp_path / "coverage.json"
+    retrieval_coverage.main(["--cuad", str(cuad_dir), "--no-semantic", "--json", str(out)])
+    summary = json.loads(out.read_text())["summary"]
+    assert summary["documents"] == 74 and summary["spans_unlocated"] == 0
+    assert summary["span_coverage"] >= 0.99 and summary["token_share_aggregate"] <= 0.20
