@@ -20,6 +20,7 @@ cross-references, then the weakest lexical chunks) and every cut is recorded in
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -249,6 +250,8 @@ def candidate_spans(
     """All candidates before merging and budgeting (lexical, xref and semantic spans).
     Cuts made here (a long cross-referenced section) are appended to ``notes``."""
     hits = lexical_hits(doc)
+    sections = find_sections(doc)
+    section_starts = [sec.start for sec in sections]
     spans: list[Span] = []
     # 1. lexical: every chunk with a keyword hit, scored by its number of hits, from the start
     #    of its first sentence; plus the lead-in of the list it may belong to ("You must:").
@@ -258,10 +261,10 @@ def candidate_spans(
             start = sentence_start(doc, c.start)
             spans.append(Span(start, c.end, doc.page_at(start), c.section, "lexical", float(n)))
             lead = lead_in(doc, start)
-            if lead is not None:
+            own = sections[max(0, bisect_right(section_starts, c.start) - 1)] if sections else None
+            if lead is not None and (own is None or lead[0] >= own.start):  # a lead-in of this section only
                 spans.append(Span(lead[0], lead[1], doc.page_at(lead[0]), c.section, "lead_in", 0.0))
     # 2. sections cross-referenced next to a hit.
-    sections = find_sections(doc)
     for sec in cross_references(doc, hits, sections):
         end = sec.end
         text = doc.text[sec.start : sec.end]
