@@ -98,7 +98,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="", help="Only files whose name contains this text.")
     args = ap.parse_args(argv)
 
-    os.environ.setdefault("CONTRACT_REVIEW_HOME", tempfile.mkdtemp(prefix="cr-retrieval-"))
+    if not os.environ.get("CONTRACT_REVIEW_HOME"):  # a throw-away store, removed at the end
+        scratch = tempfile.TemporaryDirectory(prefix="cr-retrieval-")
+        os.environ["CONTRACT_REVIEW_HOME"] = scratch.name
     from contract_review.chunking import chunk_document
     from contract_review.extract.retrieval import retrieve
     from contract_review.loaders import load_document
