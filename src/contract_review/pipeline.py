@@ -78,6 +78,7 @@ class Reviewer:
             return result
         result.prompt_version = extraction.prompt_version or result.prompt_version
         result.usage = extraction.usage
+        result.notes = list(extraction.notes)
         result.profile = ground_profile(doc, extraction.profile)
         result.findings = run_checks(result.profile, self.playbook)
         return result

@@ -172,6 +172,10 @@ class ReviewResult(_Model):
     profile: InsuranceProfile | None = None
     findings: list[Finding] = Field(default_factory=list)
     usage: Usage | None = None
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What the extractor wants a reader to know (e.g. context cut by the LLM token budget).",
+    )
 
     def sorted_findings(self) -> list[Finding]:
         return sorted(self.findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule))
