@@ -166,10 +166,14 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=REPO / "eval" / "bench_screen.md")
     ap.add_argument("--repeat", type=int, default=1,
                     help="run floor, w1, w2 and pdfium this many times and keep the fastest (noise on a shared machine)")
+    ap.add_argument("--exclude", action="append", default=[], metavar="TEXT",
+                    help="leave out picked files whose name contains TEXT (e.g. one pathological PDF)")
     ap.add_argument("--note", default="", help="a line for the report (e.g. 'machine shared with 6 other jobs')")
     args = ap.parse_args()
     only = set(args.only.split(","))
     files = pick_files(args.src, args.files)
+    if args.exclude:
+        files = [f for f in files if not any(x in Path(f).name for x in args.exclude)]
     env = dict(os.environ, ANONYMIZED_TELEMETRY="False", HF_HUB_OFFLINE="1", RAY_USAGE_STATS_ENABLED="0")
     env.pop("CHROMA_URL", None)
     m: dict[str, dict] = {}
