@@ -124,6 +124,16 @@ def _currency(written: str | None) -> str | None:
     return lx.CURRENCY_CODES.get(key, lx.CURRENCY_CODES.get(key.rstrip("s"), "USD" if "$" in key else None))
 
 
+
+def _paren_figures(text: str, a_end: int, cur: str | None) -> tuple[str | None, int]:
+    """After an amount in words or a redaction, take in "(US$5,000,000)": its currency, if
+    it names one, wins, and the amount's span runs to the closing parenthesis."""
+    paren = lx.PAREN_FIGURES.match(text, a_end)
+    if not paren:
+        return cur, a_end
+    inner_cur = re.match(r"\s*\(\s*(" + lx._CUR_PREFIX + ")", paren.group(0), re.I)
+    return (_currency(inner_cur.group(1)) if inner_cur else cur), paren.end()
+
 def find_amounts(text: str, start: int = 0, end: int | None = None, dollar: str = "USD") -> list[Amount]:
     """Money amounts in ``text[start:end]``: digits, words, currencies and redactions.
 
@@ -153,21 +163,11 @@ def find_amounts(text: str, start: int = 0, end: int | None = None, dollar: str 
             inner = re.search(r"\(\s*(" + lx._CUR_PREFIX + r")", m.group(0))
             if inner:
                 cur = _currency(inner.group(1))
-            paren = lx.PAREN_FIGURES.match(text, a_end)
-            if paren:
-                inner_cur = re.match(r"\s*\(\s*(" + lx._CUR_PREFIX + ")", paren.group(0), re.I)
-                if inner_cur:
-                    cur = _currency(inner_cur.group(1))
-                a_end = paren.end()
+            cur, a_end = _paren_figures(text, a_end, cur)
         elif m.group("red") is not None:
             redacted = True
             cur = _currency(m.group("rcur"))
-            paren = lx.PAREN_FIGURES.match(text, a_end)
-            if paren:
-                inner_cur = re.match(r"\s*\(\s*(" + lx._CUR_PREFIX + ")", paren.group(0), re.I)
-                if inner_cur:
-                    cur = _currency(inner_cur.group(1))
-                a_end = paren.end()
+            cur, a_end = _paren_figures(text, a_end, cur)
         elif m.group("digs") is not None:
             value = _digits_value(text[m.start("digs") : m.start("dcur")])
             cur = _currency(m.group("dcur"))
