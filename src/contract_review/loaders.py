@@ -31,6 +31,7 @@ _SEARCH_TABLE = str.maketrans({
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
     "\u00ad": "-",
     "\u037e": ";",  # pdfium writes ';' as the Greek question mark
+    "\uff1b": ";", "\uff0c": ",", "\uff1a": ":", "\u2024": ".",  # full-width and leader punctuation
 })
 
 

@@ -305,9 +305,6 @@ class _Mention:
     unit: tuple[int, int]
 
 
-_PUNCT_FOLD = str.maketrans({"\u037e": ";", "\uff1b": ";", "\uff0c": ",", "\uff1a": ":", "\u2024": "."})
-
-
 class RulesExtractor:
     """Offline, deterministic extraction of an :class:`InsuranceProfile` by linguistic
     patterns (see :mod:`contract_review.extract.lexicon`)."""
@@ -321,8 +318,7 @@ class RulesExtractor:
 
     # -- entry point ---------------------------------------------------------------
     def extract(self, doc: Document, chunks: list[Chunk] | None = None) -> Extraction:
-        # pdfium writes ";" as U+037E GREEK QUESTION MARK: fold it (same length, same offsets)
-        norm = doc.norm.translate(_PUNCT_FOLD)
+        norm = doc.norm  # look-alike characters already folded, offsets unchanged (loaders.searchable)
         sections = find_sections(doc)
         lower = norm.lower()
         scan = lx.KEYWORDS_LOWER.finditer(lower) if len(lower) == len(norm) else lx.KEYWORDS.finditer(norm)
