@@ -295,3 +295,101 @@ def test_an_extractor_with_extract_batch_gets_documents_in_batches(tmp_path):
     _BatchProbe.calls.clear()
     again = screen_files(discover([d]), Settings(llm_concurrency=2), extractor="batch-probe", workers=1)
     assert again.stats.cached == 5 and _BatchProbe.calls == [1]
+
+
+# --------------------------------------------------------------------------- large PDFs read in parts
+
+def _long_contract(n: int = 30) -> bytes:
+    pages = pages_with_markers(n)
+    pages[n - 3] += "\n" + CLAUSE  # the insurance clause near the end: its page number must survive assembly
+    return make_pdf(pages)
+
+
+@pytest.fixture
+def shuffling_executor():
+    """An executor that runs in this process but returns outcomes out of order: it takes every
+    task it can get (until the queue says WAIT or is empty), runs them in reverse order and
+    yields them. The parts of a split PDF come back last-first, the way workers of unequal
+    speed return them."""
+    from contract_review import batch
+
+    seen: list = []
+
+    def run(config, tasks, workers, options):
+        while True:
+            taken = []
+            for task in tasks:
+                if task is batch.WAIT:
+                    break
+                taken.append(task)
+            if not taken:
+                return
+            seen.extend(taken)
+            for task in reversed(taken):
+                yield batch.run_task(config, task)
+
+    batch.EXECUTORS["shuffling"] = run
+    yield seen
+    del batch.EXECUTORS["shuffling"]
+
+
+def test_a_long_pdf_read_in_parts_gives_the_same_result(tmp_path, shuffling_executor):
+    path = tmp_path / "long.pdf"
+    path.write_bytes(_long_contract(30))
+    (tmp_path / "short.pdf").write_bytes(make_pdf(["AGREEMENT", CLAUSE]))
+    files = [str(path), str(tmp_path / "short.pdf")]
+    whole = screen_files(files, Settings(), workers=1, force=True)
+    parts = screen_files(files, Settings(split_pdf_pages=4), executor="shuffling", force=True)
+    ranges = [t.part for t in shuffling_executor if t.path == str(path) and t.part]
+    assert ranges == [(0, 4), (4, 8), (8, 12), (12, 16), (16, 20), (20, 24), (24, 28), (28, 30)]
+    assert [t.part for t in shuffling_executor if t.path != str(path)] == [None]  # 2 pages: not split
+    assert parts.stats.computed == 2
+    assert [r.model_dump() for r in parts.results] == [r.model_dump() for r in whole.results]
+    long = parts.results[0]
+    assert long.pages == 30 and long.status == "ok"
+    quotes = [c for t in (long.profile.additional_insured,) for c in t.evidence]
+    assert quotes and all(c.page == 28 for c in quotes)
+
+
+def test_a_part_that_cannot_be_read_is_the_documents_typed_error(tmp_path, shuffling_executor, monkeypatch):
+    from contract_review import loaders
+    from contract_review.errors import UnreadableDocument
+
+    path = tmp_path / "long.pdf"
+    path.write_bytes(_long_contract(12))
+    real = loaders.load_pdf
+
+    def flaky(data, settings, pages=None):
+        if pages is not None and 4 in pages:
+            raise UnreadableDocument("PDF is corrupt or truncated: a damaged page 5")
+        return real(data, settings, pages)
+
+    monkeypatch.setattr(loaders, "load_pdf", flaky)
+    run = screen_files([str(path)], Settings(split_pdf_pages=4), executor="shuffling", force=True)
+    assert len(run.results) == 1 and run.stats.done == 1
+    r = run.results[0]
+    assert r.status == "error" and r.error.code == "unreadable" and "page 5" in r.error.message
+    assert r.sha256 and r.path == str(path)
+    # The verdict is cached like any document error: the next run reads nothing.
+    again = screen_files([str(path)], Settings(split_pdf_pages=4), executor="shuffling")
+    assert again.stats.cached == 1 and again.results[0].error.code == "unreadable"
+
+
+def test_a_scanned_long_pdf_read_in_parts_has_no_text_layer(tmp_path, shuffling_executor):
+    from builders import make_image_only_pdf
+
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(make_image_only_pdf(9))
+    r = screen_files([str(path)], Settings(split_pdf_pages=2), executor="shuffling", force=True).results[0]
+    assert sum(1 for t in shuffling_executor if t.part) == 5
+    assert r.status == "error" and r.error.code == "no_text_layer"
+
+
+@pytest.mark.parametrize("parser", ["pypdf", "pdfium"])
+def test_page_ranges_read_separately_join_to_the_whole_text(tmp_path, parser):
+    from contract_review.loaders import load_pdf
+
+    data = _long_contract(23)
+    s = Settings(pdf_parser=parser)
+    joined = [t for a in range(0, 23, 5) for t in load_pdf(data, s, pages=range(a, min(a + 5, 23)))]
+    assert joined == load_pdf(data, s)

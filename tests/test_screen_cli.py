@@ -212,3 +212,23 @@ def test_force_recomputes_and_a_changed_file_is_redone(batch, tmp_path):
     r = run("screen", str(batch), "-o", str(out), "-w", "1", "--force", home=home)
     assert "6 computed" in r.stderr and len(lines_of(out)) == 6
     assert json.loads(out.read_text().splitlines()[0])["status"] == "ok"
+
+
+@pytest.mark.slow
+def test_two_workers_read_a_long_pdf_in_parts_with_the_same_rows_as_one(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "long.pdf").write_bytes(make_pdf(body(1, 45)))  # > 2 x 10 pages: read in 5 parts
+    for i in range(3):
+        (d / f"short {i}.pdf").write_bytes(make_pdf(body(i, 3)))
+    (d / "scan.pdf").write_bytes(make_image_only_pdf(25))  # split too; no text in any part
+    rows = {}
+    for workers in ("1", "2"):
+        out = tmp_path / f"w{workers}.jsonl"
+        r = run("screen", str(d), "-o", str(out), "--workers", workers, home=tmp_path / f"h{workers}")
+        assert r.returncode == 2, r.stderr
+        rows[workers] = {x.path: x.model_dump() for x in lines_of(out)}
+        assert ("2 long PDF(s) read in 8 parts" in r.stderr) == (workers == "2"), r.stderr
+    assert rows["1"] == rows["2"] and len(rows["2"]) == 5
+    assert rows["2"][str(d / "long.pdf")]["pages"] == 45
+    assert rows["2"][str(d / "scan.pdf")]["error"]["code"] == "no_text_layer"

@@ -11,7 +11,10 @@ How a run goes (:func:`screen_files`):
 3. The rest are :class:`Task` objects run by an *executor* from the :data:`EXECUTORS`
    registry (``local``: worker processes, or in-process with one worker; ``ray``: Ray
    tasks). Every executor runs the same per-document function, :func:`run_task`, whose
-   :class:`~contract_review.pipeline.Reviewer` is built once per worker process.
+   :class:`~contract_review.pipeline.Reviewer` is built once per worker process. With
+   several workers, a long PDF (more than ``2 x split_pdf_pages`` pages) is read in page
+   ranges by all workers at once, then reviewed whole by one of them (:class:`TaskQueue`);
+   the result is the same as reading it in one piece.
 4. Each result is appended to the journal as one complete JSON line, flushed and fsynced,
    and stored in the cache. A ``kill -9`` loses at most the documents in flight; the same
    command run again finishes the rest, without duplicates.
@@ -30,6 +33,7 @@ the exit status 2.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import itertools
 import json
@@ -130,7 +134,11 @@ def _playbook_json(playbook: Any) -> str:
 @dataclass
 class Task:
     """One document to review. ``data`` is the file's bytes when the main process could read
-    them (so a worker on another machine needs no shared file system)."""
+    them (so a worker on another machine needs no shared file system).
+
+    A large PDF with several workers becomes *part* tasks (``part``: a 0-based page range,
+    whose outcome carries those pages' texts) and, once every part is back, one task with
+    ``texts`` (all pages, in order) that reviews the assembled document."""
 
     path: str
     data: bytes | None = None
@@ -138,6 +146,8 @@ class Task:
     key: str | None = None  # cache key
     index: bool = False
     attempts: int = 0
+    part: tuple[int, int] | None = None
+    texts: list[str] | None = None
 
 
 @dataclass
@@ -153,10 +163,14 @@ class IndexPayload:
 
 @dataclass
 class Outcome:
+    """What a worker sends back: the document's ``result``, or for a part task that read
+    its pages, their ``texts`` (and no result; a part that fails has an error result)."""
+
     task: Task
-    result: ReviewResult
+    result: ReviewResult | None
     seconds: float = 0.0
     payload: IndexPayload | None = None
+    texts: list[str] | None = None
 
 
 # --------------------------------------------------------------------------- cache
@@ -362,12 +376,29 @@ class _Worker:
         t0 = time.perf_counter()
         self.reviewer.index = task.index
         try:
-            result = self.reviewer.review(task.path, data=task.data)
+            if task.part is not None:
+                return self._read_part(task, t0)
+            if task.texts is not None:
+                result = self.reviewer.review_pages(task.path, task.sha256, task.texts)
+            else:
+                result = self.reviewer.review(task.path, data=task.data)
         except Exception as e:  # a bug on one document must not stop a batch of thousands
             log.error("internal error on %s:\n%s", task.path, traceback.format_exc())
             result = _error_result(task, self.reviewer, "internal_error", f"{type(e).__name__}: {e}")
         payload = self.collector.take() if self.collector is not None else None
         return Outcome(task=_strip(task), result=result, seconds=time.perf_counter() - t0, payload=payload)
+
+    def _read_part(self, task: Task, t0: float) -> Outcome:
+        """Read one page range of a large PDF; a document error is the whole document's."""
+        from .errors import DocumentError
+        from .loaders import load_pdf
+
+        try:
+            texts = load_pdf(task.data, self.config.settings, pages=range(*task.part))
+        except DocumentError as e:
+            result = _error_result(task, self.reviewer, e.code, e.message)
+            return Outcome(task=_strip(task), result=result, seconds=time.perf_counter() - t0)
+        return Outcome(task=_strip(task), result=None, seconds=time.perf_counter() - t0, texts=texts)
 
 
     @property
@@ -441,8 +472,9 @@ class _Replay:
 
 
 def _strip(task: Task) -> Task:
-    """The task without its bytes (it travels back to the main process)."""
-    return Task(path=task.path, sha256=task.sha256, key=task.key, index=task.index, attempts=task.attempts)
+    """The task without its bytes or texts (it travels back to the main process)."""
+    return Task(path=task.path, sha256=task.sha256, key=task.key, index=task.index, attempts=task.attempts,
+                part=task.part)
 
 
 def _error_result(task: Task, reviewer, code: str, message: str) -> ReviewResult:
@@ -485,6 +517,50 @@ def _worker_for(config: ScreenConfig) -> _Worker:
 
 # --------------------------------------------------------------------------- executors (a registry)
 
+#: What a :class:`TaskQueue` gives when no task is ready yet but some will be (the parts of
+#: a large PDF are still being read): submit nothing more until the next outcome.
+WAIT: Any = type("Wait", (), {"__repr__": lambda self: "WAIT"})()
+
+
+class TaskQueue:
+    """The tasks of a run as an executor reads them: follow-ups first (the review of a large
+    PDF whose parts are all read, pushed while the run goes on), then the planned tasks.
+    ``next()`` gives :data:`WAIT` when the plan is used up but split documents are still
+    being read, and stops when nothing is left. Executors submit in order, at most a few
+    tasks ahead of the workers, and handle :data:`WAIT` by waiting for an outcome (whose
+    recording may push the follow-up)."""
+
+    def __init__(self, planned: Iterable[Task]):
+        from collections import deque
+
+        self._planned: Iterator[Task] | None = iter(planned)
+        self._ready: deque[Task] = deque()
+        self.splits_pending = 0
+
+    def __iter__(self) -> "TaskQueue":
+        return self
+
+    def __next__(self) -> Task:
+        if self._ready:
+            return self._ready.popleft()
+        if self._planned is not None:
+            task = next(self._planned, None)
+            if task is not None:
+                return task
+            self._planned = None
+        if self.splits_pending:
+            return WAIT
+        raise StopIteration
+
+    def push(self, task: Task) -> None:
+        self._ready.append(task)
+
+
+def _check_drained(exhausted: bool) -> None:
+    if not exhausted:  # WAIT with nothing in flight: no outcome can ever bring the follow-up
+        raise RuntimeError("screen: the task queue is waiting for parts but none is being read")
+
+
 Executor = Callable[[ScreenConfig, Iterator[Task], int, dict], Iterator[Outcome]]
 EXECUTORS: dict[str, Executor] = {}
 
@@ -520,6 +596,8 @@ def _local_executor(config: ScreenConfig, tasks: Iterator[Task], workers: int, o
                 yield from worker.run_batch(batch)
         else:
             for task in tasks:
+                if task is WAIT:  # in-process, every outcome is recorded before the next task
+                    _check_drained(False)
                 yield worker.run(task)
         return
 
@@ -541,9 +619,12 @@ def _local_executor(config: ScreenConfig, tasks: Iterator[Task], workers: int, o
                 task = next(tasks, None)
                 if task is None:
                     exhausted = True
+                elif task is WAIT:
                     break
-                inflight[pool.submit(_pool_run, config, task)] = task
+                else:
+                    inflight[pool.submit(_pool_run, config, task)] = task
             if not inflight:
+                _check_drained(exhausted)
                 return
             done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
             crashed: list[Task] = []
@@ -626,9 +707,12 @@ def _ray_executor(config: ScreenConfig, tasks: Iterator[Task], workers: int, opt
                 task = next(tasks, None)
                 if task is None:
                     exhausted = True
+                elif task is WAIT:
                     break
-                inflight[remote.remote(cfg, task)] = task
+                else:
+                    inflight[remote.remote(cfg, task)] = task
             if not inflight:
+                _check_drained(exhausted)
                 return
             done, _ = ray.wait(list(inflight), num_returns=1)
             for ref in done:
@@ -660,6 +744,8 @@ class ScreenStats:
     errors: int = 0
     pages_computed: int = 0
     chunks_indexed: int = 0
+    split: int = 0  # large PDFs read in page ranges by several workers
+    parts: int = 0
     started: float = field(default_factory=time.perf_counter)
 
     @property
@@ -803,17 +889,81 @@ def screen_files(
                     else:
                         record(hit.model_copy(update={"file": Path(path).name, "path": path}), "cached")
                     continue
-            yield Task(path=path, data=data, sha256=sha, key=key, index=index and (not sha or needs_index(sha)))
+            task = Task(path=path, data=data, sha256=sha, key=key, index=index and (not sha or needs_index(sha)))
+            ranges = _page_ranges(task, settings, split_pages)
+            if ranges:
+                splits[path] = _Split(task=_strip(task), count=len(ranges))
+                queue.splits_pending += 1
+                stats.split += 1
+                stats.parts += len(ranges)
+                for r in ranges:
+                    yield dataclasses.replace(task, part=r)
+            else:
+                yield task
 
-    try:
-        for outcome in EXECUTORS[executor](config, plan(), workers, executor_options or {}):
+    def collect(outcome: Outcome) -> None:
+        """A part of a split PDF is back: keep its texts; when all are, queue the review of
+        the whole document. A part that failed is the document's verdict."""
+        split = splits[outcome.task.path]
+        if split.done:  # another part already failed
+            return
+        if outcome.result is not None:
+            split.done = True
+            queue.splits_pending -= 1
             record(outcome.result, "computed", outcome)
+            return
+        split.parts[outcome.task.part[0]] = outcome.texts or []
+        if len(split.parts) == split.count:
+            split.done = True
+            queue.splits_pending -= 1
+            texts = [t for start in sorted(split.parts) for t in split.parts[start]]
+            queue.push(dataclasses.replace(split.task, texts=texts))
+
+    # A large PDF is read in page ranges by all workers at once (one 150-page filing would
+    # otherwise keep one worker busy long after the others have finished).
+    split_pages = settings.split_pdf_pages if remote else 0
+    splits: dict[str, _Split] = {}
+    queue = TaskQueue(plan())
+    try:
+        for outcome in EXECUTORS[executor](config, queue, workers, executor_options or {}):
+            if outcome.task.part is not None:
+                collect(outcome)
+            else:
+                record(outcome.result, "computed", outcome)
         if journal is not None and (superseded or journal.lines != len(by_path)):
             journal.compact(by_path[p] for p in files if p in by_path)
     finally:
         if journal is not None:
             journal.close()
     return ScreenRun(results=[by_path[p] for p in files if p in by_path], stats=stats)
+
+
+@dataclass
+class _Split:
+    """A large PDF being read in parts: the document's task and the texts received so far."""
+
+    task: Task
+    count: int
+    parts: dict[int, list[str]] = field(default_factory=dict)
+    done: bool = False
+
+
+def _page_ranges(task: Task, settings: Settings, size: int) -> list[tuple[int, int]] | None:
+    """Page ranges of ``size`` pages for a PDF of more than ``2 x size`` pages, else None.
+    Counting pages takes milliseconds; a file that cannot be opened is not split (its
+    worker gives the typed error)."""
+    from .errors import DocumentError
+    from .loaders import pdf_page_count
+
+    if size <= 0 or task.data is None or Path(task.path).suffix.lower().rstrip() != ".pdf":
+        return None
+    try:
+        n = pdf_page_count(task.data, settings)
+    except DocumentError:
+        return None
+    if n <= 2 * size:
+        return None
+    return [(start, min(start + size, n)) for start in range(0, n, size)]
 
 
 def _upsert(store, payload: IndexPayload) -> int:

@@ -125,7 +125,8 @@ def screen(
     if not quiet:
         err.print(
             f"{s.total} file(s): {s.total - run.errors} ok, {run.errors} error(s); {s.computed} computed, "
-            f"{s.cached} from cache, {s.resumed} resumed; {s.pages_computed} page(s) in {s.elapsed:.1f}s",
+            f"{s.cached} from cache, {s.resumed} resumed; {s.pages_computed} page(s) in {s.elapsed:.1f}s"
+            + (f"; {s.split} long PDF(s) read in {s.parts} parts by all workers" if s.split else ""),
             soft_wrap=True,
         )
     if run.errors:

@@ -117,12 +117,24 @@ def load_document(path: str | Path, settings: Settings | None = None, data: byte
     Raises one of the :mod:`contract_review.errors` document errors.
     """
     settings = settings or Settings()
-    p = Path(path)
-    ext = p.suffix.lower().rstrip()
+    kind, loader = loader_for(path)
+    data = read_bytes(path, settings, data)
+    return document_from_pages(path, sha256_bytes(data), loader(data, settings), kind, settings)
+
+
+def loader_for(path: str | Path) -> tuple[str, Loader]:
+    """The registered ``(kind, loader)`` for ``path``'s extension, or :class:`UnsupportedType`."""
+    ext = Path(path).suffix.lower().rstrip()
     if ext not in LOADERS:
         raise UnsupportedType(
             f"unsupported file type {ext or '(none)'!r}; supported: {', '.join(supported_extensions())}"
         )
+    return LOADERS[ext]
+
+
+def read_bytes(path: str | Path, settings: Settings, data: bytes | None = None) -> bytes:
+    """``data``, or the file's bytes, checked against ``max_bytes`` and for emptiness."""
+    p = Path(path)
     if data is None:
         try:
             size = p.stat().st_size
@@ -138,13 +150,20 @@ def load_document(path: str | Path, settings: Settings | None = None, data: byte
         raise TooLarge(f"file is {len(data):,} bytes; the limit is {settings.max_bytes:,} (max_bytes)")
     if not data:
         raise UnreadableDocument("file is empty")
-    kind, loader = LOADERS[ext]
-    texts = loader(data, settings)
+    return data
+
+
+def document_from_pages(path: str | Path, sha256: str, texts: list[str], kind: str, settings: Settings) -> Document:
+    """A :class:`Document` from its pages' texts, after the checks every document passes
+    (page limit, some text). Used by :func:`load_document` and for a PDF whose page ranges
+    were read by several workers (:func:`load_pdf` with ``pages``)."""
     if len(texts) > settings.max_pages:  # loaders check early where they can; this is the backstop
         raise TooLarge(f"document has {len(texts)} pages; the limit is {settings.max_pages} (max_pages)")
+    if kind == "pdf":
+        _check_text_layer(texts, settings)
     if not any(t.strip() for t in texts):
         raise NoTextLayer("no extractable text: the document appears to be scanned or empty; run OCR first")
-    return Document.from_page_texts(str(path), sha256_bytes(data), texts, kind)
+    return Document.from_page_texts(str(path), sha256, texts, kind)
 
 
 # --------------------------------------------------------------------------- PDF
@@ -167,58 +186,77 @@ def _check_text_layer(texts: list[str], settings: Settings) -> None:
 
 
 @register_loader(".pdf", kind="pdf")
-def load_pdf(data: bytes, settings: Settings) -> list[str]:
+def load_pdf(data: bytes, settings: Settings, pages: range | None = None) -> list[str]:
+    """The text of every page (or of ``pages``, 0-based, for a part read by one worker),
+    with the configured parser. The text-layer check is :func:`document_from_pages`'s."""
     _check_pdf_magic(data)
     if settings.pdf_parser == "pdfium":
-        return _load_pdf_pdfium(data, settings)
-    from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
-
+        return _load_pdf_pdfium(data, settings, pages)
     try:
-        reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            try:
-                ok = reader.decrypt("")
-            except (NotImplementedError, PdfReadError, FileNotDecryptedError) as e:
-                raise EncryptedDocument(f"PDF is encrypted and cannot be opened without a password ({e})") from e
-            if not ok:
-                raise EncryptedDocument("PDF is password-protected (the empty password does not open it)")
-        n = len(reader.pages)
-        if n > settings.max_pages:
-            raise TooLarge(f"document has {n} pages; the limit is {settings.max_pages} (max_pages)")
-        texts = [(page.extract_text() or "") for page in reader.pages]
+        reader = _open_pypdf(data, settings)
+        selected = reader.pages if pages is None else [reader.pages[i] for i in pages]
+        return [(page.extract_text() or "") for page in selected]
     except (EncryptedDocument, TooLarge):
         raise
     except Exception as e:  # pypdf raises many exception types on damaged files
         raise UnreadableDocument(f"PDF is corrupt or truncated: {type(e).__name__}: {e}") from e
-    _check_text_layer(texts, settings)
-    return texts
 
 
-def _load_pdf_pdfium(data: bytes, settings: Settings) -> list[str]:
+def pdf_page_count(data: bytes, settings: Settings) -> int:
+    """Number of pages, without reading any page's text (milliseconds). Raises the typed
+    errors :func:`load_pdf` would (not a PDF, truncated, encrypted, too many pages)."""
+    _check_pdf_magic(data)
+    try:
+        return len(_open_pypdf(data, settings).pages)
+    except (EncryptedDocument, TooLarge):
+        raise
+    except Exception as e:
+        raise UnreadableDocument(f"PDF is corrupt or truncated: {type(e).__name__}: {e}") from e
+
+
+def _open_pypdf(data: bytes, settings: Settings):
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    reader = PdfReader(io.BytesIO(data))
+    if reader.is_encrypted:
+        try:
+            ok = reader.decrypt("")
+        except (NotImplementedError, PdfReadError, FileNotDecryptedError) as e:
+            raise EncryptedDocument(f"PDF is encrypted and cannot be opened without a password ({e})") from e
+        if not ok:
+            raise EncryptedDocument("PDF is password-protected (the empty password does not open it)")
+    n = len(reader.pages)
+    if n > settings.max_pages:
+        raise TooLarge(f"document has {n} pages; the limit is {settings.max_pages} (max_pages)")
+    return reader
+
+
+def _load_pdf_pdfium(data: bytes, settings: Settings, pages: range | None = None) -> list[str]:
     """PDFium (pypdfium2) text, one string per page like pypdf, about ten times faster.
 
     If PDFium cannot open or read the file (damaged, unusual encryption, a PDFium bug), the
     file is read again with pypdf, which gives the verdict (text or a typed error). A PDF
-    with too many pages or no text layer is a verdict, not a failure, and is not retried.
+    with too many pages is a verdict, not a failure, and is not retried.
     """
+    pypdf_settings = settings.model_copy(update={"pdf_parser": "pypdf"})
     try:
         import pypdfium2 as pdfium
     except ImportError:  # pragma: no cover - pypdfium2 is a dependency; keep the fallback honest
         _log.info("pypdfium2 is not installed; using pypdf")
-        return load_pdf(data, settings.model_copy(update={"pdf_parser": "pypdf"}))
+        return load_pdf(data, pypdf_settings, pages)
 
     try:
         pdf = pdfium.PdfDocument(data)
     except Exception as e:  # PdfiumError for damaged or encrypted files; pypdf decides which
         _log.info("pdfium cannot open the PDF (%s); falling back to pypdf", e)
-        return load_pdf(data, settings.model_copy(update={"pdf_parser": "pypdf"}))
+        return load_pdf(data, pypdf_settings, pages)
     try:
         n = len(pdf)
         if n > settings.max_pages:
             raise TooLarge(f"document has {n} pages; the limit is {settings.max_pages} (max_pages)")
         texts = []
-        for i in range(n):
+        for i in range(n) if pages is None else pages:
             page = pdf[i]
             try:
                 tp = page.get_textpage()
@@ -232,10 +270,9 @@ def _load_pdf_pdfium(data: bytes, settings: Settings) -> list[str]:
         raise
     except Exception as e:  # a page PDFium cannot read: let pypdf try the whole file
         _log.info("pdfium failed on a page (%s: %s); falling back to pypdf", type(e).__name__, e)
-        return load_pdf(data, settings.model_copy(update={"pdf_parser": "pypdf"}))
+        return load_pdf(data, pypdf_settings, pages)
     finally:
         pdf.close()
-    _check_text_layer(texts, settings)
     return texts
 
 

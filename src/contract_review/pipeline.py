@@ -15,7 +15,7 @@ from .chunking import chunk_document
 from .errors import DocumentError, ExtractionError
 from .extract import get_extractor
 from .grounding import ground_profile
-from .loaders import Document, load_document, sha256_bytes
+from .loaders import Document, document_from_pages, load_document, sha256_bytes
 from .playbook import Playbook, load_playbook
 from .schema import ErrorInfo, ReviewResult
 from .settings import Settings
@@ -49,10 +49,7 @@ class Reviewer:
     def review(self, path: str | Path, data: bytes | None = None) -> ReviewResult:
         """Review one file. Document and extraction errors give an error result."""
         path = str(path)
-        result = ReviewResult(
-            file=Path(path).name, path=path, extractor=self.extractor.name,
-            prompt_version=self.extractor.prompt_version, playbook=self.playbook.name,
-        )
+        result = self._new_result(path)
         try:
             doc = self.load(path, data)
         except DocumentError as e:
@@ -62,11 +59,26 @@ class Reviewer:
             return result
         return self.review_document(doc, result)
 
-    def review_document(self, doc: Document, result: ReviewResult | None = None) -> ReviewResult:
-        result = result or ReviewResult(
-            file=doc.name, path=doc.path, extractor=self.extractor.name,
+    def review_pages(self, path: str | Path, sha256: str, texts: list[str], kind: str = "pdf") -> ReviewResult:
+        """Review a document whose pages were read elsewhere (a large PDF parsed in page
+        ranges by several batch workers): the same checks and result as :meth:`review`."""
+        path = str(path)
+        result = self._new_result(path)
+        try:
+            doc = document_from_pages(path, sha256, texts, kind, self.settings)
+        except DocumentError as e:
+            result.status, result.error, result.sha256 = "error", ErrorInfo(code=e.code, message=e.message), sha256
+            return result
+        return self.review_document(doc, result)
+
+    def _new_result(self, path: str) -> ReviewResult:
+        return ReviewResult(
+            file=Path(path).name, path=path, extractor=self.extractor.name,
             prompt_version=self.extractor.prompt_version, playbook=self.playbook.name,
         )
+
+    def review_document(self, doc: Document, result: ReviewResult | None = None) -> ReviewResult:
+        result = result or self._new_result(doc.path)
         result.sha256, result.pages = doc.sha256, len(doc.pages)
         chunks = chunk_document(doc, self.settings.chunk_size, self.settings.chunk_overlap)
         if self.index or self.extractor.needs_store:

@@ -50,6 +50,11 @@ class Settings(BaseSettings):
         25, description="Below this average of extracted characters per page a PDF has no usable text layer."
     )
     pdf_parser: str = Field("pypdf", description="pypdf (default) or pdfium (faster, needs pypdfium2).")
+    split_pdf_pages: int = Field(
+        10, ge=0,
+        description="With several batch workers, a PDF of more than twice this many pages is read in ranges "
+        "of this many pages by all workers at once (0: never split). The result is the same.",
+    )
 
     # Chunking and the store
     chunk_size: int = 1000
