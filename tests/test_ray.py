@@ -29,6 +29,7 @@ def run(*args, home: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("ray")  # with tests/test_ray_cluster.py: one Ray at a time
 def test_ray_executor_gives_the_same_results_as_local_processes(tmp_path):
     d = tmp_path / "in"
     d.mkdir()
