@@ -150,3 +150,19 @@ def test_screen_runs_on_the_ray_cluster_given_by_ray_address(ray_cluster, tmp_pa
     assert len(ray_rows) == 5 and ray_rows == by_path(local_out)
     assert ray_rows[str(d / "scan.pdf")]["error"]["code"] == "no_text_layer"
     assert ray_rows[str(d / "notes.txt")]["status"] == "ok"
+
+
+def test_an_unreachable_ray_address_is_a_clear_error_in_seconds(tmp_path):
+    """Ray itself retries a dead address for about 14 minutes; screen checks it first."""
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "a.pdf").write_bytes(make_pdf(["AGREEMENT"]))
+    (port,) = free_ports(1)  # bound then closed: nothing listens there
+    out = tmp_path / "out.jsonl"
+    t0 = time.monotonic()
+    r = screen(str(d), "--executor", "ray", "--ray-address", f"127.0.0.1:{port}", "-o", str(out),
+               home=tmp_path / "h", env=base_env())
+    assert r.returncode == 1, r.stderr
+    assert time.monotonic() - t0 < 60
+    assert f"cannot reach the Ray cluster at 127.0.0.1:{port}" in " ".join(r.stderr.split())
+    assert not out.exists()  # checked before the output is opened

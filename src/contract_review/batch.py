@@ -112,6 +112,7 @@ class ScreenConfig:
     index: bool = False
     embed_only: bool = False  # workers return embeddings; the main process writes the store
     threads_per_worker: int | None = None
+    prompt_version: str | None = None  # the extractor's, for rows the main process writes itself
 
     @cached_property
     def digest(self) -> str:
@@ -369,8 +370,9 @@ class _Worker:
         if config.embed_only:
             self.collector = _EmbedOnlyStore(config.settings)
             self.reviewer._store = self.collector  # Reviewer.store returns it
-        if config.index:  # load the embedding model while the first document is parsed
-            threading.Thread(target=_warm_model, args=(config.settings.embedding_model,), daemon=True).start()
+        if config.index:  # load the model (and open the store) while the first document is parsed
+            store = None if config.embed_only else self.reviewer.store
+            threading.Thread(target=_warm_up, args=(config.settings.embedding_model, store), daemon=True).start()
 
     def run(self, task: Task) -> Outcome:
         t0 = time.perf_counter()
@@ -485,11 +487,13 @@ def _error_result(task: Task, reviewer, code: str, message: str) -> ReviewResult
     )
 
 
-def _warm_model(name: str) -> None:
+def _warm_up(model: str, store=None) -> None:
     from .store import _load_model
 
     with contextlib.suppress(Exception):  # the real call reports any failure
-        _load_model(name)
+        _load_model(model)
+        if store is not None:
+            store.collection  # noqa: B018 - opens the client (imports chromadb) and the collection
 
 
 def _limit_threads(n: int) -> None:
@@ -663,7 +667,7 @@ def _crash_outcome(config: ScreenConfig, task: Task, message: str) -> Outcome:
     result = ReviewResult(
         file=Path(task.path).name, path=task.path, sha256=task.sha256, status="error",
         error=ErrorInfo(code="worker_crashed", message=message),
-        extractor=config.extractor, playbook=getattr(config.playbook, "name", None),
+        extractor=config.extractor, prompt_version=config.prompt_version, playbook=getattr(config.playbook, "name", None),
     )
     return Outcome(task=_strip(task), result=result)
 
@@ -691,7 +695,11 @@ def _ray_executor(config: ScreenConfig, tasks: Iterator[Task], workers: int, opt
         address = options.get("ray_address")
         common = dict(logging_level=logging.WARNING, log_to_driver=False, configure_logging=True)
         if address:
-            ray.init(address=address, **common)
+            _check_reachable(address)  # screen_files checked it already; a direct caller may not have
+            try:
+                ray.init(address=address, **common)
+            except ConnectionError as e:
+                raise ConfigError(f"cannot join the Ray cluster at {address}: {e}") from None
         else:
             ray.init(num_cpus=max(1, workers), include_dashboard=False, **common)
         started = True
@@ -726,6 +734,31 @@ def _ray_executor(config: ScreenConfig, tasks: Iterator[Task], workers: int, opt
     finally:
         if started:
             ray.shutdown()
+
+
+def _check_reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail in seconds, with a clear message, when a Ray address cannot be reached (Ray itself
+    retries a dead address for about a quarter of an hour before giving up). ``auto`` and
+    addresses without a port are left to Ray."""
+    import socket
+    from urllib.parse import urlparse
+
+    if address == "auto":
+        return
+    u = urlparse(address if "://" in address else f"ray-gcs://{address}")
+    try:
+        host, port = u.hostname, u.port
+    except ValueError:
+        raise ConfigError(f"--ray-address {address!r} is not host:port or ray://host:port") from None
+    if not host or not port:
+        return
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as e:
+        raise ConfigError(
+            f"cannot reach the Ray cluster at {address} ({e.strerror or e}): is `ray start --head` running "
+            "there, and is the port open?"
+        ) from None
 
 
 def available_executors() -> list[str]:
@@ -806,6 +839,8 @@ def screen_files(
 
     if executor not in EXECUTORS:
         raise ConfigError(f"unknown executor {executor!r}; choose one of: {', '.join(available_executors())}")
+    if executor == "ray" and (executor_options or {}).get("ray_address"):
+        _check_reachable(executor_options["ray_address"])  # before the output is opened
     pb = playbook if isinstance(playbook, Playbook) else load_playbook(playbook)
     main = Reviewer(settings, extractor=extractor, playbook=pb, index=False)  # cheap; validates the extractor
     ext = main.extractor
@@ -818,6 +853,7 @@ def screen_files(
     config = ScreenConfig(
         settings=settings, extractor=extractor, playbook=pb, index=index, embed_only=embed_only,
         threads_per_worker=max(1, cpus // workers) if workers > 1 and executor == "local" else None,
+        prompt_version=ext.prompt_version,
     )
     store = main.store if index else None  # the main process's store: is_indexed checks, embed-only writes
     cache = ResultCache(settings.cache_path / "screen")
@@ -889,7 +925,10 @@ def screen_files(
                     else:
                         record(hit.model_copy(update={"file": Path(path).name, "path": path}), "cached")
                     continue
-            task = Task(path=path, data=data, sha256=sha, key=key, index=index and (not sha or needs_index(sha)))
+            # A worker that writes the store checks it before embedding; one that only embeds
+            # (several processes, embedded store) is told here, so nothing is embedded twice.
+            task = Task(path=path, data=data, sha256=sha, key=key,
+                        index=index and (not embed_only or not sha or needs_index(sha)))
             ranges = _page_ranges(task, settings, split_pages)
             if ranges:
                 splits[path] = _Split(task=_strip(task), count=len(ranges))

@@ -140,21 +140,26 @@ class Store:
         self.embeddings = LocalEmbeddings(settings.embedding_model, settings.embedding_batch_size)
         self._client = None
         self._collection = None
+        self._opening = threading.Lock()  # a batch worker opens the store in a warm-up thread
 
     @property
     def client(self):
-        if self._client is None:
-            self._client = make_client(self.settings)
-        return self._client
+        with self._opening:
+            if self._client is None:
+                self._client = make_client(self.settings)
+            return self._client
 
     @property
     def collection(self):
         if self._collection is None:
-            self._collection = self.client.get_or_create_collection(
-                collection_name(self.settings.embedding_model),
-                embedding_function=None,
-                metadata={"hnsw:space": "cosine", "embedding_model": self.settings.embedding_model},
-            )
+            client = self.client
+            with self._opening:
+                if self._collection is None:
+                    self._collection = client.get_or_create_collection(
+                        collection_name(self.settings.embedding_model),
+                        embedding_function=None,
+                        metadata={"hnsw:space": "cosine", "embedding_model": self.settings.embedding_model},
+                    )
         return self._collection
 
     def is_indexed(self, sha256: str) -> bool:
