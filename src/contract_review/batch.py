@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import hashlib
 import itertools
 import json
@@ -370,6 +371,10 @@ class _Worker:
         if config.embed_only:
             self.collector = _EmbedOnlyStore(config.settings)
             self.reviewer._store = self.collector  # Reviewer.store returns it
+        # What is imported now lives as long as the worker: keep it out of the garbage
+        # collector's full passes, which parsing a PDF triggers many times.
+        gc.collect()
+        gc.freeze()
         if config.index:  # load the model (and open the store) while the first document is parsed
             store = None if config.embed_only else self.reviewer.store
             threading.Thread(target=_warm_up, args=(config.settings.embedding_model, store), daemon=True).start()
