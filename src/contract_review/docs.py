@@ -81,7 +81,10 @@ def render() -> str:
         "The checker reads only the extracted `InsuranceProfile` (whichever extractor produced it)",
         "and a playbook. Each rule has a stable code, a slug that names the defect, a default",
         "severity that the playbook may change or switch off, and a suggested clause (its",
-        "*Use instead* text) that comes with every finding. Rules other than INS000 are silent",
+        "*Use instead* text) that comes with every finding, written in the contract's own names",
+        "where they are known (the insured party and, for a two-party contract, the other party",
+        "as its preamble defines them, in place of the roles the clause uses; otherwise as",
+        "written). Rules other than INS000 are silent",
         "when the contract requires no insurance at all. Terms are read per contract, not per",
         "party: where both parties must insure, a term required of either one silences the rule.",
         "Severities, most severe first: "

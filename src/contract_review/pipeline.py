@@ -16,6 +16,7 @@ from .errors import DocumentError, ExtractionError
 from .extract import get_extractor
 from .grounding import ground_profile
 from .loaders import Document, document_from_pages, load_document, sha256_bytes
+from .parties import defined_parties
 from .playbook import Playbook, load_playbook
 from .schema import ErrorInfo, ReviewResult
 from .settings import Settings
@@ -92,6 +93,7 @@ class Reviewer:
         result.usage = extraction.usage
         result.notes = list(extraction.notes)
         result.profile = ground_profile(doc, extraction.profile)
+        result.profile.contract_parties = defined_parties(doc.norm)
         result.findings = run_checks(result.profile, self.playbook)
         return result
 

@@ -105,6 +105,11 @@ class InsuranceProfile(_Model):
 
     insurance_required: bool = False
     obligated_parties: list[str] = Field(default_factory=list)
+    contract_parties: list[str] = Field(
+        default_factory=list,
+        description="The parties by the names the contract defines for them (its preamble), found by "
+        "deterministic code whatever the extractor; suggested clauses are written with them.",
+    )
     policies: list[Policy] = Field(default_factory=list)
     additional_insured: Term = Field(default_factory=Term)
     waiver_of_subrogation: Term = Field(default_factory=Term)

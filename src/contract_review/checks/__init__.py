@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..parties import in_contract_terms
 from ..schema import Finding, InsuranceProfile
 from . import insurance  # noqa: F401  (registers the built-in rules)
 from .registry import RULES, Hit, Rule, rule
@@ -45,6 +46,11 @@ def run_checks(profile: InsuranceProfile, playbook: Playbook | None = None) -> l
 
         playbook = load_playbook(None)
     findings: list[Finding] = []
+    obligated: list[str] = []
+    for name in profile.obligated_parties:
+        name = " ".join(name.split())
+        if name and name.casefold() not in (o.casefold() for o in obligated):
+            obligated.append(name)
     for r in all_rules():
         if not playbook.enabled(r.code):
             continue
@@ -59,7 +65,8 @@ def run_checks(profile: InsuranceProfile, playbook: Playbook | None = None) -> l
                     severity=hit.severity or severity,
                     message=hit.message,
                     evidence=list(hit.evidence),
-                    suggestion=hit.suggestion if hit.suggestion is not None else r.use_instead,
+                    suggestion=hit.suggestion if hit.suggestion is not None else in_contract_terms(
+                        r.use_instead, r.roles, obligated, profile.contract_parties),
                 )
             )
     return findings

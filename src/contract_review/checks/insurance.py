@@ -101,7 +101,7 @@ def _absent(profile: InsuranceProfile, what: str) -> Hit:
     return Hit(f"{who(profile)} must carry insurance, but the contract {what}", insurance_clause(profile))
 
 
-@rule(code="INS000", slug="no-insurance-clause", severity="medium", requires_insurance=False)
+@rule(code="INS000", slug="no-insurance-clause", severity="medium", requires_insurance=False, roles=("Supplier", "Customer"))
 def no_insurance_clause(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
     """The contract requires no party to carry insurance.
 
@@ -135,7 +135,7 @@ def no_insurance_clause(profile: InsuranceProfile, playbook: Playbook) -> Iterat
         yield Hit(f"No party is required to carry insurance{searched}")
 
 
-@rule(code="INS001", slug="missing-additional-insured", severity="medium")
+@rule(code="INS001", slug="missing-additional-insured", severity="medium", roles=("Supplier", "Customer"))
 def missing_additional_insured(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
     """Insurance is required, but no party must be named as an additional insured.
 
@@ -167,7 +167,7 @@ def missing_additional_insured(profile: InsuranceProfile, playbook: Playbook) ->
         yield _absent(profile, "requires no party to be named as an additional insured")
 
 
-@rule(code="INS002", slug="missing-waiver-of-subrogation", severity="low")
+@rule(code="INS002", slug="missing-waiver-of-subrogation", severity="low", roles=("Contractor", "Owner"))
 def missing_waiver_of_subrogation(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
     """Insurance is required, but the insurers' rights of subrogation are not waived.
 
@@ -199,7 +199,7 @@ def missing_waiver_of_subrogation(profile: InsuranceProfile, playbook: Playbook)
         yield _absent(profile, "contains no waiver of subrogation")
 
 
-@rule(code="INS003", slug="vague-insurance-language", severity="medium")
+@rule(code="INS003", slug="vague-insurance-language", severity="medium", roles=("Consultant",))
 def vague_insurance_language(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
     """An insurance obligation states no amount or relies on a qualitative standard.
 
@@ -245,7 +245,7 @@ def _short(text: str, n: int = 70) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-@rule(code="INS004", slug="missing-minimum-limits", severity="medium")
+@rule(code="INS004", slug="missing-minimum-limits", severity="medium", roles=("Distributor", "Manufacturer"))
 def missing_minimum_limits(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
     """Insurance is required, but no monetary limit is stated anywhere.
 
@@ -275,7 +275,7 @@ def missing_minimum_limits(profile: InsuranceProfile, playbook: Playbook) -> Ite
         yield _absent(profile, "states no minimum limit for any policy")
 
 
-@rule(code="INS005", slug="missing-certificate-of-insurance", severity="medium")
+@rule(code="INS005", slug="missing-certificate-of-insurance", severity="medium", roles=("Contractor", "Company"))
 def missing_certificate_of_insurance(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
     """Insurance is required, but no certificate or other evidence of coverage must be delivered.
 
@@ -304,7 +304,7 @@ def missing_certificate_of_insurance(profile: InsuranceProfile, playbook: Playbo
         yield _absent(profile, "does not require a certificate of insurance or other evidence of coverage")
 
 
-@rule(code="INS006", slug="missing-primary-noncontributory", severity="low")
+@rule(code="INS006", slug="missing-primary-noncontributory", severity="low", roles=("Vendor", "Client"))
 def missing_primary_noncontributory(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
     """Insurance is required, but it need not be primary and non-contributory.
 
@@ -332,7 +332,7 @@ def missing_primary_noncontributory(profile: InsuranceProfile, playbook: Playboo
         yield _absent(profile, "does not make that insurance primary and non-contributory")
 
 
-@rule(code="INS007", slug="missing-cancellation-notice", severity="low")
+@rule(code="INS007", slug="missing-cancellation-notice", severity="low", roles=("Vendor", "Client"))
 def missing_cancellation_notice(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
     """Insurance is required, but prior notice of its cancellation is not.
 
@@ -408,7 +408,7 @@ def _compare(pols: list[Policy], req: PolicyRequirement, minimum: MinLimit) -> s
     return f"i:The {label} limit ({other}) {why} {{floors}}; amounts are not converted, so compare them by hand"
 
 
-@rule(code="INS008", slug="limit-below-playbook", severity="high", example_playbook="technology-services")
+@rule(code="INS008", slug="limit-below-playbook", severity="high", example_playbook="technology-services", roles=("Provider",))
 def limit_below_playbook(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
     """A required limit is below the playbook's minimum for that policy type and basis.
 
@@ -469,7 +469,7 @@ def limit_below_playbook(profile: InsuranceProfile, playbook: Playbook) -> Itera
             yield Hit(message, evidence, severity="info", suggestion=clause)
 
 
-@rule(code="INS009", slug="missing-required-policy", severity="high", example_playbook="technology-services")
+@rule(code="INS009", slug="missing-required-policy", severity="high", example_playbook="technology-services", roles=("Provider",))
 def missing_required_policy(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
     """A policy type the playbook requires is not required by the contract.
 

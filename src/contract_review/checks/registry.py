@@ -65,6 +65,7 @@ class Rule:
     sections: dict[str, str]
     requires_insurance: bool = True
     example_playbook: str = "general"
+    roles: tuple[str, ...] = ()
 
     @property
     def example(self) -> str:
@@ -113,11 +114,14 @@ def parse_docstring(doc: str | None, where: str) -> tuple[str, dict[str, str]]:
 
 
 def rule(
-    *, code: str, slug: str, severity: Severity, requires_insurance: bool = True, example_playbook: str = "general"
+    *, code: str, slug: str, severity: Severity, requires_insurance: bool = True, example_playbook: str = "general",
+    roles: tuple[str, ...] = (),
 ) -> Callable[[RuleFunc], RuleFunc]:
     """Register a rule. ``requires_insurance`` (the default) keeps the rule silent when the
     contract requires no insurance at all; ``example_playbook`` is the playbook under which
-    the docstring's Example fires (the test suite and the docs use it)."""
+    the docstring's Example fires (the test suite and the docs use it); ``roles`` are the
+    generic party names its *Use instead* clause uses, the insured party first, then the
+    party it protects: a finding's suggestion puts the contract's own names in their place."""
 
     def deco(fn: RuleFunc) -> RuleFunc:
         where = f"{fn.__module__}.{fn.__name__}"
@@ -131,7 +135,10 @@ def rule(
             if other.func is not fn and (other.code == code or other.slug == slug):
                 raise ValueError(f"{where}: code {code} or slug {slug} is already used by {other.code} {other.slug}")
         summary, sections = parse_docstring(fn.__doc__, where)
-        RULES[code] = Rule(code, slug, severity, fn, summary, sections, requires_insurance, example_playbook)
+        for role in roles:
+            if not re.search(rf"\b{re.escape(role)}\b", sections["Use instead"]):
+                raise ValueError(f"{where}: role {role!r} does not appear in the Use instead clause")
+        RULES[code] = Rule(code, slug, severity, fn, summary, sections, requires_insurance, example_playbook, tuple(roles))
         return fn
 
     return deco

@@ -50,6 +50,7 @@ from dataclasses import dataclass
 from ..chunking import Chunk, Section, find_sections
 from ..grounding import cite
 from ..loaders import Document
+from ..parties import defined_parties
 from ..schema import TERM_FIELDS, Citation, InsuranceProfile, Limit, Policy, SearchedSection, Term
 from ..settings import Settings
 from . import Extraction, register_extractor
@@ -665,11 +666,7 @@ class _Run:
 
     def _each_party(self) -> list[str]:
         """The two parties as the preamble defines them ("Ginkgo" and "BLI"), for "Each Party"."""
-        names: list[str] = []
-        for m in _DEFINED_NAME.finditer(self.norm, 0, min(len(self.norm), 5000)):
-            n = m.group(1).strip()
-            if not _NOT_A_PARTY_TERM.search(n) and n not in names:
-                names.append(n)
+        names = defined_parties(self.norm)
         return names[:2] if len(names) >= 2 else ["Each Party"]
 
     def _defined_you(self, name: str) -> str:
@@ -1014,12 +1011,6 @@ def _policy_mentions_in(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-_DEFINED_NAME = re.compile(r"\([^()\"]{0,40}?\"([A-Z][A-Za-z0-9&.' -]{1,40})\"\s*(?:,[^()]{0,40})?\)")
-_NOT_A_PARTY_TERM = re.compile(
-    r"\b(?:Agreement|Effective|Date|Part(?:y|ies)|Term|Territory|Products?|Services?|Affiliates?|Act|Exhibit|Schedule|Plan|"
-    r"Program|Property|Premises|Equipment|Marks?|Licen[cs]e\w*|Closing|Shares?|Stock|Notes?|Registration|Offering|Prospectus|"
-    r"Contract|Work|Deliverables?|Confidential|Purchase|Order|SOW|Statement|Master|Fees?|Price|Amendment|Addendum|Exhibits?)\b"
-)
 _YOU_DEFINED = re.compile(r"\"you\"[^)\n]{0,40}?\"([A-Z][\w ]{2,30})\"|\"([A-Z][\w ]{2,30})\"[^)\n]{0,40}?\"you\"", re.I)
 _SUBJECT = re.compile(
     r"(?:\b(?:[Ee]ach|[Bb]oth|[Ee]ither)\s+(?:of\s+the\s+)?(?:[Pp]art(?:y|ies))\b"
