@@ -17,21 +17,33 @@ DEFINED_NAME = re.compile(r"\([^()\"]{0,40}?\"([A-Z][A-Za-z0-9&.' -]{1,40})\"\s*
 #: Defined terms that name something other than a party.
 NOT_A_PARTY_TERM = re.compile(
     r"\b(?:Agreement|Effective|Date|Part(?:y|ies)|Term|Territory|Products?|Services?|Affiliates?|Act|Exhibit|Schedule|Plan|"
-    r"Program|Property|Premises|Equipment|Marks?|Licen[cs]e\w*|Closing|Shares?|Stock|Notes?|Registration|Offering|Prospectus|"
+    r"Program|Property|Premises|Equipment|Marks?|Licen[cs]e(?!e)\w*|Closing|Shares?|Stock|Notes?|Registration|Offering|Prospectus|"
     r"Contract|Work|Deliverables?|Confidential|Purchase|Order|SOW|Statement|Master|Fees?|Price|Amendment|Addendum|Exhibits?|"
     r"Materials?|Data|Software|Documentation|System|Platform|Information|Content|Technology|Intellectual|Know-How|Patents?|"
     r"Field|Region|Site|Facility|Project|Specifications?|Requirements?|Policy|Policies|Budget|Plan)\b"
+)
+#: What introduces a party rather than a thing: a legal form, where it is organised or has
+#: its office, or a person ("Acme Corp., a Delaware corporation (\"Supplier\")").
+ENTITY_CUE = re.compile(
+    r"\b(?:Inc|Incorporated|LLC|L\.L\.C|Ltd|Limited|GmbH|AG|B\.V|N\.V|S\.A|SAS|S\.p\.A|plc|PLC|LLP|L\.P|LP|Co|"
+    r"Corp|Corporation|Company|company|corporation|partnership|organi[sz]ed|incorporated|existing|"
+    r"principal (?:place of business|offices?)|registered (?:office|address)|an individual|residing|"
+    r"Bank|Trust|University|Authority|Association|Union|Fund|Group|Holdings?)\b"
 )
 PREAMBLE_CHARS = 5000
 
 
 def defined_parties(text: str, limit: int = PREAMBLE_CHARS) -> list[str]:
     """The defined names of the parties in the first ``limit`` characters of ``text`` (its
-    searchable form: straight quotes), in order, each once. Empty when none is found."""
+    searchable form: straight quotes), in order, each once: a defined term counts when the
+    words just before it introduce an entity (a legal form, a place of organisation...), so
+    the "Lease", the "Discloser" or the "Components" are not parties. Empty when none is found."""
     names: list[str] = []
     for m in DEFINED_NAME.finditer(text, 0, min(len(text), limit)):
         name = m.group(1).strip()
-        if not NOT_A_PARTY_TERM.search(name) and name not in names:
+        before = text[max(0, m.start() - 200) : m.start()]
+        before = re.split(r"\)|;|\n\s*\n|\.\s+(?=[A-Z][a-z])", before)[-1]  # the same party's words
+        if not NOT_A_PARTY_TERM.search(name) and ENTITY_CUE.search(before) and name not in names:
             names.append(name)
     return names
 
