@@ -393,3 +393,17 @@ def test_page_ranges_read_separately_join_to_the_whole_text(tmp_path, parser):
     s = Settings(pdf_parser=parser)
     joined = [t for a in range(0, 23, 5) for t in load_pdf(data, s, pages=range(a, min(a + 5, 23)))]
     assert joined == load_pdf(data, s)
+
+
+def test_an_in_process_run_freezes_the_gc_while_it_runs_and_unfreezes_after(folder):
+    """Parsing is much faster with the long-lived objects frozen out of the collector, but a
+    long-lived caller (the UI) must get a normal collector back after each run."""
+    import gc
+
+    files = discover([folder])
+    during: list[int] = []
+    for _ in range(2):  # the second run reuses the worker built by the first
+        screen_files(files, Settings(), workers=1, force=True,
+                     listener=lambda result, source, stats: during.append(gc.get_freeze_count()))
+        assert gc.get_freeze_count() == 0
+    assert len(during) == 8 and all(n > 0 for n in during)

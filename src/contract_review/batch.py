@@ -372,7 +372,9 @@ class _Worker:
             self.collector = _EmbedOnlyStore(config.settings)
             self.reviewer._store = self.collector  # Reviewer.store returns it
         # What is imported now lives as long as the worker: keep it out of the garbage
-        # collector's full passes, which parsing a PDF triggers many times.
+        # collector's full passes, which parsing a PDF triggers many times. (A run in the
+        # calling process unfreezes at its end: a long-lived caller such as the UI must
+        # not keep today's objects out of the collector for good.)
         gc.collect()
         gc.freeze()
         if config.index:  # load the model (and open the store) while the first document is parsed
@@ -600,14 +602,20 @@ def _local_executor(config: ScreenConfig, tasks: Iterator[Task], workers: int, o
     re-run one at a time in a fresh process to find the one that kills it (``worker_crashed``)."""
     if workers <= 1:
         worker = _worker_for(config)
-        if worker.batch_size > 1:
-            while batch := list(itertools.islice(tasks, worker.batch_size)):
-                yield from worker.run_batch(batch)
-        else:
-            for task in tasks:
-                if task is WAIT:  # in-process, every outcome is recorded before the next task
-                    _check_drained(False)
-                yield worker.run(task)
+        if not gc.get_freeze_count():  # a worker built by an earlier run, which unfroze at its end
+            gc.collect()
+            gc.freeze()
+        try:
+            if worker.batch_size > 1:
+                while batch := list(itertools.islice(tasks, worker.batch_size)):
+                    yield from worker.run_batch(batch)
+            else:
+                for task in tasks:
+                    if task is WAIT:  # in-process, every outcome is recorded before the next task
+                        _check_drained(False)
+                    yield worker.run(task)
+        finally:
+            gc.unfreeze()
         return
 
     import multiprocessing
