@@ -371,12 +371,7 @@ class _Worker:
         if config.embed_only:
             self.collector = _EmbedOnlyStore(config.settings)
             self.reviewer._store = self.collector  # Reviewer.store returns it
-        # What is imported now lives as long as the worker: keep it out of the garbage
-        # collector's full passes, which parsing a PDF triggers many times. (A run in the
-        # calling process unfreezes at its end: a long-lived caller such as the UI must
-        # not keep today's objects out of the collector for good.)
-        gc.collect()
-        gc.freeze()
+        _freeze_long_lived()
         if config.index:  # load the model (and open the store) while the first document is parsed
             store = None if config.embed_only else self.reviewer.store
             threading.Thread(target=_warm_up, args=(config.settings.embedding_model, store), daemon=True).start()
@@ -503,6 +498,15 @@ def _warm_up(model: str, store=None) -> None:
             store.collection  # noqa: B018 - opens the client (imports chromadb) and the collection
 
 
+def _freeze_long_lived() -> None:
+    """What a worker has imported lives as long as it does: keep it out of the garbage
+    collector's full passes, which parsing a PDF triggers many times (they made pypdf ~50%
+    slower once torch was loaded). A run in the calling process unfreezes at its end: a
+    long-lived caller such as the UI must not keep its objects out of the collector for good."""
+    gc.collect()
+    gc.freeze()
+
+
 def _limit_threads(n: int) -> None:
     for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[var] = str(n)
@@ -603,8 +607,7 @@ def _local_executor(config: ScreenConfig, tasks: Iterator[Task], workers: int, o
     if workers <= 1:
         worker = _worker_for(config)
         if not gc.get_freeze_count():  # a worker built by an earlier run, which unfroze at its end
-            gc.collect()
-            gc.freeze()
+            _freeze_long_lived()
         try:
             if worker.batch_size > 1:
                 while batch := list(itertools.islice(tasks, worker.batch_size)):

@@ -13,7 +13,8 @@ import io
 import logging
 import zipfile
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -192,22 +193,25 @@ def load_pdf(data: bytes, settings: Settings, pages: range | None = None) -> lis
     _check_pdf_magic(data)
     if settings.pdf_parser == "pdfium":
         return _load_pdf_pdfium(data, settings, pages)
-    try:
+    with _pypdf_errors():
         reader = _open_pypdf(data, settings)
         selected = reader.pages if pages is None else [reader.pages[i] for i in pages]
         return [(page.extract_text() or "") for page in selected]
-    except (EncryptedDocument, TooLarge):
-        raise
-    except Exception as e:  # pypdf raises many exception types on damaged files
-        raise UnreadableDocument(f"PDF is corrupt or truncated: {type(e).__name__}: {e}") from e
 
 
 def pdf_page_count(data: bytes, settings: Settings) -> int:
     """Number of pages, without reading any page's text (milliseconds). Raises the typed
     errors :func:`load_pdf` would (not a PDF, truncated, encrypted, too many pages)."""
     _check_pdf_magic(data)
-    try:
+    with _pypdf_errors():
         return len(_open_pypdf(data, settings).pages)
+
+
+@contextmanager
+def _pypdf_errors() -> Iterator[None]:
+    """pypdf raises many exception types on damaged files: all of them are unreadable."""
+    try:
+        yield
     except (EncryptedDocument, TooLarge):
         raise
     except Exception as e:

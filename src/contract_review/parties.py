@@ -20,7 +20,7 @@ NOT_A_PARTY_TERM = re.compile(
     r"Program|Property|Premises|Equipment|Marks?|Licen[cs]e(?!e)\w*|Closing|Shares?|Stock|Notes?|Registration|Offering|Prospectus|"
     r"Contract|Work|Deliverables?|Confidential|Purchase|Order|SOW|Statement|Master|Fees?|Price|Amendment|Addendum|Exhibits?|"
     r"Materials?|Data|Software|Documentation|System|Platform|Information|Content|Technology|Intellectual|Know-How|Patents?|"
-    r"Field|Region|Site|Facility|Project|Specifications?|Requirements?|Policy|Policies|Budget|Plan)\b"
+    r"Field|Region|Site|Facility|Project|Specifications?|Requirements?|Policy|Policies|Budget)\b"
 )
 #: What introduces a party rather than a thing: a legal form, where it is organised or has
 #: its office, or a person ("Acme Corp., a Delaware corporation (\"Supplier\")").

@@ -8,6 +8,7 @@ Document errors become ``status: "error"`` results; nothing else is swallowed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .checks import run_checks
@@ -49,26 +50,23 @@ class Reviewer:
 
     def review(self, path: str | Path, data: bytes | None = None) -> ReviewResult:
         """Review one file. Document and extraction errors give an error result."""
-        path = str(path)
-        result = self._new_result(path)
-        try:
-            doc = self.load(path, data)
-        except DocumentError as e:
-            result.status, result.error = "error", ErrorInfo(code=e.code, message=e.message)
-            if data is not None:
-                result.sha256 = sha256_bytes(data)
-            return result
-        return self.review_document(doc, result)
+        return self._review(str(path), lambda: self.load(path, data),
+                            lambda: sha256_bytes(data) if data is not None else None)
 
     def review_pages(self, path: str | Path, sha256: str, texts: list[str], kind: str = "pdf") -> ReviewResult:
         """Review a document whose pages were read elsewhere (a large PDF parsed in page
         ranges by several batch workers): the same checks and result as :meth:`review`."""
-        path = str(path)
+        return self._review(str(path), lambda: document_from_pages(path, sha256, texts, kind, self.settings),
+                            lambda: sha256)
+
+    def _review(self, path: str, load: Callable[[], Document], sha256: Callable[[], str | None]) -> ReviewResult:
+        """``load`` the document and review it; a document error is the result (with the
+        file's SHA-256 when it is known)."""
         result = self._new_result(path)
         try:
-            doc = document_from_pages(path, sha256, texts, kind, self.settings)
+            doc = load()
         except DocumentError as e:
-            result.status, result.error, result.sha256 = "error", ErrorInfo(code=e.code, message=e.message), sha256
+            result.status, result.error, result.sha256 = "error", ErrorInfo(code=e.code, message=e.message), sha256()
             return result
         return self.review_document(doc, result)
 

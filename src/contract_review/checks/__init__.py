@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from ..parties import in_contract_terms
 from ..schema import Finding, InsuranceProfile
-from . import insurance  # noqa: F401  (registers the built-in rules)
+from . import insurance  # registers the built-in rules
 from .registry import RULES, Hit, Rule, rule
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -46,11 +46,7 @@ def run_checks(profile: InsuranceProfile, playbook: Playbook | None = None) -> l
 
         playbook = load_playbook(None)
     findings: list[Finding] = []
-    obligated: list[str] = []
-    for name in profile.obligated_parties:
-        name = " ".join(name.split())
-        if name and name.casefold() not in (o.casefold() for o in obligated):
-            obligated.append(name)
+    obligated = insurance.parties(profile)
     for r in all_rules():
         if not playbook.enabled(r.code):
             continue
