@@ -29,8 +29,9 @@ def workspace() -> ui.Workspace:
         if ctx is not None:
             ui.WORKSPACES.register(ctx.session_id, st.session_state["workspace"])
     if runtime.exists():
-        ui.WORKSPACES.sweep(runtime.get_instance().is_active_session,
-                            grace=float(st.get_option("server.disconnectedSessionTTL")))
+        ui.WORKSPACES.sweep(
+            runtime.get_instance().is_active_session, grace=float(st.get_option("server.disconnectedSessionTTL"))
+        )
     return st.session_state["workspace"]
 
 
@@ -46,8 +47,12 @@ def sidebar(ws: ui.Workspace):
     sb = st.sidebar
     sb.header("Review settings")
     choices = ui.playbook_names() + [UPLOAD_PLAYBOOK]
-    choice = sb.selectbox("Playbook", choices, key="playbook_choice",
-                          help="Which rules run, their severity and the required policies and limits.")
+    choice = sb.selectbox(
+        "Playbook",
+        choices,
+        key="playbook_choice",
+        help="Which rules run, their severity and the required policies and limits.",
+    )
     playbook = None
     if choice == UPLOAD_PLAYBOOK:
         up = sb.file_uploader("Playbook YAML", type=["yaml", "yml"], key="playbook_file")
@@ -69,18 +74,22 @@ def sidebar(ws: ui.Workspace):
 
     options = ui.extractor_options(ws.settings)
     enabled = [o.name for o in options if o.enabled]
-    extractor = sb.radio("Extractor", enabled, key="extractor",
-                         captions=[o.reason for o in options if o.enabled])
+    extractor = sb.radio("Extractor", enabled, key="extractor", captions=[o.reason for o in options if o.enabled])
     endpoint = ui.llm_endpoint(ws.settings)
     if endpoint is None:
-        sb.info("Everything runs on this machine: no LLM endpoint is configured, so no contract text "
-                "leaves it.", icon=":material/lock:")
+        sb.info(
+            "Everything runs on this machine: no LLM endpoint is configured, so no contract text leaves it.",
+            icon=":material/lock:",
+        )
         off = [o for o in options if not o.enabled]
         if off:
             sb.caption("Not available: " + "; ".join(f"{o.name} ({o.reason})" for o in off))
     else:
-        sb.warning(f"LLM endpoint: {ui.md_code(endpoint)}. With a remote extractor the contract "
-                   "text is sent there; rules never send anything.", icon=":material/cloud_upload:")
+        sb.warning(
+            f"LLM endpoint: {ui.md_code(endpoint)}. With a remote extractor the contract "
+            "text is sent there; rules never send anything.",
+            icon=":material/cloud_upload:",
+        )
     return playbook, extractor
 
 
@@ -96,8 +105,10 @@ def show_review(item: ui.Reviewed, n: int) -> None:
     with st.container(border=True, key=f"review-{key}"):
         st.subheader(ui.md_escape(r.file))
         if r.status == "error":
-            st.error(f"Could not review {ui.md_escape(r.file)} ({r.error.code}): {ui.md_escape(r.error.message)}",
-                     icon=":material/error:")
+            st.error(
+                f"Could not review {ui.md_escape(r.file)} ({r.error.code}): {ui.md_escape(r.error.message)}",
+                icon=":material/error:",
+            )
             return
         st.caption(f"{r.pages} page(s) · extractor {r.extractor} · playbook {ui.md_escape(r.playbook or '')}")
 
@@ -114,8 +125,12 @@ def show_review(item: ui.Reviewed, n: int) -> None:
 
         choices = ui.citation_choices(r)
         if choices and item.doc is not None:
-            picked = st.selectbox("Show a quote in its page", range(len(choices)), key=f"cite-{key}",
-                                  format_func=lambda i: choices[i].label)
+            picked = st.selectbox(
+                "Show a quote in its page",
+                range(len(choices)),
+                key=f"cite-{key}",
+                format_func=lambda i: choices[i].label,
+            )
             st.html(ui.highlight_html(item.doc, choices[picked].citation))
 
         st.markdown("#### Policies")
@@ -134,24 +149,42 @@ def show_review(item: ui.Reviewed, n: int) -> None:
 
         d1, d2, _ = st.columns([1, 1, 3])
         stem = ui.safe_filename(r.file).rsplit(".", 1)[0]
-        d1.download_button("Report (Markdown)", lambda: ui.report_markdown(r), f"{stem}-review.md", "text/markdown",
-                           key=f"dl-md-{key}", on_click="ignore")
-        d2.download_button("Result (JSON)", lambda: ui.jsonl_bytes([r]), f"{stem}-review.json", "application/json",
-                           key=f"dl-json-{key}", on_click="ignore")
+        d1.download_button(
+            "Report (Markdown)",
+            lambda: ui.report_markdown(r),
+            f"{stem}-review.md",
+            "text/markdown",
+            key=f"dl-md-{key}",
+            on_click="ignore",
+        )
+        d2.download_button(
+            "Result (JSON)",
+            lambda: ui.jsonl_bytes([r]),
+            f"{stem}-review.json",
+            "application/json",
+            key=f"dl-json-{key}",
+            on_click="ignore",
+        )
 
         dropped = ui.ungrounded_rows(r)
         if dropped:
-            st.warning(f"{len(dropped)} quote(s) proposed by the extractor were not found verbatim in the "
-                       "document and were dropped.", icon=":material/warning:")
+            st.warning(
+                f"{len(dropped)} quote(s) proposed by the extractor were not found verbatim in the "
+                "document and were dropped.",
+                icon=":material/warning:",
+            )
             st.dataframe(dropped, hide_index=True, key=f"ungrounded-{key}")
 
 
 def review_tab(ws: ui.Workspace, playbook, extractor: str, limit_mb: int) -> None:
     files = st.file_uploader(
-        "Contracts to review", type=ui.upload_types(), accept_multiple_files=True, key="review_files",
+        "Contracts to review",
+        type=ui.upload_types(),
+        accept_multiple_files=True,
+        key="review_files",
         max_upload_size=limit_mb,
         help=f"PDF, DOCX, TXT or MD, up to {limit_mb} MB per file. Files stay in this browser "
-             "session's private folder and are deleted when it ends.",
+        "session's private folder and are deleted when it ends.",
     )
     if not files:
         st.info("Upload one or more contracts to see their insurance findings.")
@@ -167,8 +200,10 @@ def review_tab(ws: ui.Workspace, playbook, extractor: str, limit_mb: int) -> Non
                 error_message(f.name, e)
                 continue
             except Exception as e:  # a bug must not hide the other files' reviews
-                st.error(f"Could not review {ui.md_escape(f.name)}: {ui.md_escape(ui.crash_message(e))}",
-                         icon=":material/bug_report:")
+                st.error(
+                    f"Could not review {ui.md_escape(f.name)}: {ui.md_escape(ui.crash_message(e))}",
+                    icon=":material/bug_report:",
+                )
                 continue
         show_review(item, n)
 
@@ -180,19 +215,29 @@ def batch_tab(ws: ui.Workspace, playbook, extractor: str, limit_mb: int) -> None
     source = st.radio("Contracts", ["Upload files", "Folder on the server"], key="batch_source", horizontal=True)
     if source == "Upload files":
         uploads = st.file_uploader(
-            "Contracts to screen", type=ui.upload_types(), accept_multiple_files=True, key="batch_files",
-            max_upload_size=limit_mb, help=f"PDF, DOCX, TXT or MD, up to {limit_mb} MB per file.",
+            "Contracts to screen",
+            type=ui.upload_types(),
+            accept_multiple_files=True,
+            key="batch_files",
+            max_upload_size=limit_mb,
+            help=f"PDF, DOCX, TXT or MD, up to {limit_mb} MB per file.",
         )
         folder = None
     else:
         uploads = None
-        folder = st.text_input("Folder path on the server", key="batch_folder",
-                               help="Searched recursively for PDF, DOCX, TXT and MD files.")
+        folder = st.text_input(
+            "Folder path on the server",
+            key="batch_folder",
+            help="Searched recursively for PDF, DOCX, TXT and MD files.",
+        )
     run = st.button("Screen", key="batch_run", type="primary", disabled=playbook is None)
     if run:
         try:
-            files = ws.folder_files(folder) if folder is not None else ws.batch_files(
-                (u.name, u.getvalue()) for u in uploads or [])
+            files = (
+                ws.folder_files(folder)
+                if folder is not None
+                else ws.batch_files((u.name, u.getvalue()) for u in uploads or [])
+            )
         except ContractReviewError as e:
             error_message("Batch", e)
             files = []
@@ -222,22 +267,41 @@ def batch_tab(ws: ui.Workspace, playbook, extractor: str, limit_mb: int) -> None
     c1, c2, c3, c4 = st.columns(4)
     chosen = c1.multiselect("Has every flag", flags, key="batch_filter_flags")
     status = c2.selectbox("Status", ["any", "ok", "error"], key="batch_filter_status")
-    severity = c3.selectbox("Worst finding at least", ["any", "high", "medium", "low", "info"], key="batch_filter_severity")
+    severity = c3.selectbox(
+        "Worst finding at least", ["any", "high", "medium", "low", "info"], key="batch_filter_severity"
+    )
     name = c4.text_input("File name contains", key="batch_filter_name")
-    shown = ui.filter_rows(rows, flags=chosen, status=None if status == "any" else status, name_contains=name,
-                           min_severity=None if severity == "any" else severity)
+    shown = ui.filter_rows(
+        rows,
+        flags=chosen,
+        status=None if status == "any" else status,
+        name_contains=name,
+        min_severity=None if severity == "any" else severity,
+    )
     st.caption(f"{len(shown)} of {len(rows)} row(s)")
     st.dataframe(shown, hide_index=True, key="batch_table")
 
     # Files are built when a button is clicked; a click does not rerun the page.
     d1, d2, d3 = st.columns(3)
-    d1.download_button("Download CSV", lambda: ui.csv_bytes(results), "screening.csv", "text/csv",
-                       key="dl_csv", on_click="ignore")
-    d2.download_button("Download XLSX", lambda: ui.xlsx_bytes(results), "screening.xlsx",
-                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dl_xlsx",
-                       on_click="ignore")
-    d3.download_button("Download JSONL", lambda: ui.jsonl_bytes(results), "screening.jsonl",
-                       "application/x-ndjson", key="dl_jsonl", on_click="ignore")
+    d1.download_button(
+        "Download CSV", lambda: ui.csv_bytes(results), "screening.csv", "text/csv", key="dl_csv", on_click="ignore"
+    )
+    d2.download_button(
+        "Download XLSX",
+        lambda: ui.xlsx_bytes(results),
+        "screening.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="dl_xlsx",
+        on_click="ignore",
+    )
+    d3.download_button(
+        "Download JSONL",
+        lambda: ui.jsonl_bytes(results),
+        "screening.jsonl",
+        "application/x-ndjson",
+        key="dl_jsonl",
+        on_click="ignore",
+    )
 
 
 # --------------------------------------------------------------------------- search
@@ -245,19 +309,24 @@ def batch_tab(ws: ui.Workspace, playbook, extractor: str, limit_mb: int) -> None
 
 def search_tab(ws: ui.Workspace) -> None:
     with st.form("search_form", border=False):
-        query = st.text_input("Search indexed contracts", key="search_query",
-                              placeholder="e.g. waiver of subrogation in favour of the customer")
+        query = st.text_input(
+            "Search indexed contracts",
+            key="search_query",
+            placeholder="e.g. waiver of subrogation in favour of the customer",
+        )
         top_k = st.number_input("Results", min_value=1, max_value=50, value=5, key="search_top_k")
         go = st.form_submit_button("Search", key="search_run")
     if not (go and query.strip()):
-        st.caption("Searches the contracts reviewed in this session and the shared index "
-                   "(`contract-review index PATH`).")
+        st.caption(
+            "Searches the contracts reviewed in this session and the shared index (`contract-review index PATH`)."
+        )
         return
     with st.spinner("Searching…"):
         rows = ws.search(query, int(top_k))
     if not rows:
-        st.info("No indexed contract matches. Review a contract here, or index a folder with "
-                "`contract-review index PATH`.")
+        st.info(
+            "No indexed contract matches. Review a contract here, or index a folder with `contract-review index PATH`."
+        )
         return
     st.caption(f"{len(rows)} best match(es)")
     for row in rows:

@@ -39,7 +39,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -151,8 +151,10 @@ def screen(files: list[str], extra: list[str], env: dict) -> tuple[float, int, l
     exe = shutil.which("contract-review") or str(Path(sys.executable).with_name("contract-review"))
     with tempfile.TemporaryDirectory(prefix="bench-screen-") as home:
         out = Path(home) / "out.jsonl"
-        wall, peak, r = measured([exe, "screen", *files, "-o", str(out), "--force", "-q", *extra],
-                                 dict(env, CONTRACT_REVIEW_HOME=str(Path(home) / "home")))
+        wall, peak, r = measured(
+            [exe, "screen", *files, "-o", str(out), "--force", "-q", *extra],
+            dict(env, CONTRACT_REVIEW_HOME=str(Path(home) / "home")),
+        )
         if r.returncode not in (0, 2):
             sys.exit(f"screen {' '.join(extra)} failed ({r.returncode}):\n{r.stderr[-3000:]}")
         rows = [json.loads(x) for x in out.read_text().splitlines()]
@@ -167,10 +169,19 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=60)
     ap.add_argument("--only", default=",".join(RUNS), help=f"comma-separated subset of {','.join(RUNS)}")
     ap.add_argument("--out", type=Path, default=REPO / "eval" / "bench_screen.md")
-    ap.add_argument("--repeat", type=int, default=1,
-                    help="run floor, w1, w2 and pdfium this many times and keep the fastest (noise on a shared machine)")
-    ap.add_argument("--exclude", action="append", default=[], metavar="TEXT",
-                    help="leave out picked files whose name contains TEXT (e.g. one pathological PDF)")
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="run floor, w1, w2 and pdfium this many times and keep the fastest (noise on a shared machine)",
+    )
+    ap.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="leave out picked files whose name contains TEXT (e.g. one pathological PDF)",
+    )
     ap.add_argument("--note", default="", help="a line for the report (e.g. 'machine shared with 6 other jobs')")
     args = ap.parse_args()
     only = set(args.only.split(","))
@@ -200,8 +211,12 @@ def main() -> None:
         _, peak, d = run_child(ENCODER, files, env)
         m["encoder"] = dict(d, peak=peak)
         say(f"encoder: {d['chunks']} chunks in {d['seconds']:.1f}s (+{d['load_seconds']:.1f}s model load)")
-    for name, extra in (("w1", ["--workers", "1"]), ("w2", ["--workers", "2"]),
-                        ("pdfium", ["--workers", "1", "--parser", "pdfium"]), ("index", ["--workers", "1", "--index"])):
+    for name, extra in (
+        ("w1", ["--workers", "1"]),
+        ("w2", ["--workers", "2"]),
+        ("pdfium", ["--workers", "1", "--parser", "pdfium"]),
+        ("index", ["--workers", "1", "--index"]),
+    ):
         if name in only:
             for _ in range(args.repeat if name != "index" else 1):
                 wall, peak, got = screen(files, extra, env)
@@ -227,7 +242,7 @@ def render(m: dict, files: list[str], args) -> str:
     lines = [
         "# screen benchmark",
         "",
-        f"{len(files)} PDFs from `{args.src}` · {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · "
+        f"{len(files)} PDFs from `{args.src}` · {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · "
         f"{os.cpu_count()} CPUs · Python {platform.python_version()} · load average at the end "
         f"{os.getloadavg()[0]:.1f}" + (f" · {args.note}" if args.note else ""),
         "",
@@ -239,9 +254,13 @@ def render(m: dict, files: list[str], args) -> str:
         "w2": ("≥ 1.8× faster than w1", lambda r: w1 / r["seconds"] >= 1.8 if w1 else None),
         "pdfium": ("≥ 4× faster than w1", lambda r: w1 / r["seconds"] >= 4 if w1 else None),
     }
-    for name, label in (("floor", "pypdf parse only (1 process)"), ("w1", "screen --workers 1"),
-                        ("w2", "screen --workers 2"), ("pdfium", "screen --workers 1 --parser pdfium"),
-                        ("index", "screen --workers 1 --index")):
+    for name, label in (
+        ("floor", "pypdf parse only (1 process)"),
+        ("w1", "screen --workers 1"),
+        ("w2", "screen --workers 2"),
+        ("pdfium", "screen --workers 1 --parser pdfium"),
+        ("index", "screen --workers 1 --index"),
+    ):
         r = m.get(name)
         if not r:
             continue
@@ -251,32 +270,49 @@ def render(m: dict, files: list[str], args) -> str:
         peak_ok = r["peak"] <= 1.5 * 2**30
         t = targets.get(name)
         ok = t[1](r) if t else None
-        verdict = (f"{t[0]}: {'met' if ok else 'NOT met'}; " if ok is not None else "") + f"RSS {'ok' if peak_ok else 'over 1.5 GB'}"
-        lines.append(f"| {label} | {r['seconds']:.1f} | {pages / r['seconds']:.1f} | {ratio} | {speed} | "
-                     f"{r['peak'] / 2**20:.0f} | {verdict} |")
+        verdict = (
+            f"{t[0]}: {'met' if ok else 'NOT met'}; " if ok is not None else ""
+        ) + f"RSS {'ok' if peak_ok else 'over 1.5 GB'}"
+        lines.append(
+            f"| {label} | {r['seconds']:.1f} | {pages / r['seconds']:.1f} | {ratio} | {speed} | "
+            f"{r['peak'] / 2**20:.0f} | {verdict} |"
+        )
     if "same" in m:
         same = m["same"]
-        lines += ["", f"`--workers 2` results identical to `--workers 1` (long PDFs read in page ranges by both "
-                  f"workers): {same['files'] - len(same['differ'])}/{same['files']} documents"
-                  + (f"; different: {', '.join(Path(p).name for p in same['differ'])}" if same["differ"] else "")]
+        lines += [
+            "",
+            f"`--workers 2` results identical to `--workers 1` (long PDFs read in page ranges by both "
+            f"workers): {same['files'] - len(same['differ'])}/{same['files']} documents"
+            + (f"; different: {', '.join(Path(p).name for p in same['differ'])}" if same["differ"] else ""),
+        ]
     if "index" in m and "w1" in m and "encoder" in m:
         added = m["index"]["seconds"] - m["w1"]["seconds"]
         chunks = m["encoder"]["chunks"]
         bare = chunks / m["encoder"]["seconds"]
         got = chunks / added if added > 0 else float("inf")
-        lines += ["", "Indexing throughput (chunks/s):", "",
-                  "| chunks | bare encoder | screen --index (time added to w1) | share | target | encoder peak RSS MB |",
-                  "|---:|---:|---:|---:|---|---:|",
-                  f"| {chunks} | {bare:.1f} | {got:.1f} | {got / bare:.0%} | ≥ 85%: {'met' if got >= 0.85 * bare else 'NOT met'} "
-                  f"| {m['encoder']['peak'] / 2**20:.0f} |",
-                  "", f"(The bare encoder loads its model in {m['encoder']['load_seconds']:.1f}s, not counted; "
-                  "the screen run pays it, overlapped with parsing the first document.)"]
+        lines += [
+            "",
+            "Indexing throughput (chunks/s):",
+            "",
+            "| chunks | bare encoder | screen --index (time added to w1) | share | target | encoder peak RSS MB |",
+            "|---:|---:|---:|---:|---|---:|",
+            f"| {chunks} | {bare:.1f} | {got:.1f} | {got / bare:.0%} | ≥ 85%: {'met' if got >= 0.85 * bare else 'NOT met'} "
+            f"| {m['encoder']['peak'] / 2**20:.0f} |",
+            "",
+            f"(The bare encoder loads its model in {m['encoder']['load_seconds']:.1f}s, not counted; "
+            "the screen run pays it, overlapped with parsing the first document.)",
+        ]
     if "stages" in m:
         st = m["stages"]["stages"]
         total = sum(st.values()) or 1
-        lines += ["", "Time per stage in one process (rules extractor, pypdf):", "",
-                  "| " + " | ".join(st) + " |", "|" + "---:|" * len(st),
-                  "| " + " | ".join(f"{v:.1f}s ({v / total:.0%})" for v in st.values()) + " |"]
+        lines += [
+            "",
+            "Time per stage in one process (rules extractor, pypdf):",
+            "",
+            "| " + " | ".join(st) + " |",
+            "|" + "---:|" * len(st),
+            "| " + " | ".join(f"{v:.1f}s ({v / total:.0%})" for v in st.values()) + " |",
+        ]
     return "\n".join(lines) + "\n"
 
 

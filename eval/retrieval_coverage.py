@@ -119,8 +119,10 @@ def main(argv: list[str] | None = None) -> int:
         store = Store(settings)
 
     labels = [json.loads(line) for line in open(args.cuad / "dev_labels.jsonl", encoding="utf-8") if line.strip()]
-    spans_by_file = {r["file"]: _spans(r["cuad_insurance_spans"])
-                     for r in csv.DictReader(open(args.cuad / "cuad_insurance.csv", encoding="utf-8"))}
+    spans_by_file = {
+        r["file"]: _spans(r["cuad_insurance_spans"])
+        for r in csv.DictReader(open(args.cuad / "cuad_insurance.csv", encoding="utf-8"))
+    }
     if args.only:
         labels = [lab for lab in labels if args.only.lower() in lab["file"].lower()]
     if args.limit:
@@ -152,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
                 covered += 1
             else:
                 first = next(w for w in where if not ctx.covers(*w))
-                missed.append({"page": doc.page_at(first[0]), "span": doc.text[first[0]:first[1]][:160]})
+                missed.append({"page": doc.page_at(first[0]), "span": doc.text[first[0] : first[1]][:160]})
         # our own labels' evidence quotes (every field), as a second, field-level measure
         ev_total = ev_covered = 0
         for field_name, quotes in (lab.get("evidence") or {}).items():
@@ -175,12 +177,25 @@ def main(argv: list[str] | None = None) -> int:
         ctx_tokens += ctx.tokens
         doc_tokens += ctx.doc_tokens
         shares.append(ctx.share)
-        rows.append({"file": name, "spans": len(spans), "located": located, "covered": covered,
-                     "tokens": ctx.tokens, "doc_tokens": ctx.doc_tokens, "share": round(ctx.share, 4),
-                     "notes": ctx.notes, "missed": missed, "unlocated": unlocated})
+        rows.append(
+            {
+                "file": name,
+                "spans": len(spans),
+                "located": located,
+                "covered": covered,
+                "tokens": ctx.tokens,
+                "doc_tokens": ctx.doc_tokens,
+                "share": round(ctx.share, 4),
+                "notes": ctx.notes,
+                "missed": missed,
+                "unlocated": unlocated,
+            }
+        )
         flag = " MISSED" if missed else ""  # a CUAD span or a label quote outside the context
-        print(f"{covered}/{located} spans  {ctx.share:6.1%} of {ctx.doc_tokens:>6} tokens  {name[:70]}{flag}",
-              file=sys.stderr)
+        print(
+            f"{covered}/{located} spans  {ctx.share:6.1%} of {ctx.doc_tokens:>6} tokens  {name[:70]}{flag}",
+            file=sys.stderr,
+        )
     elapsed = time.perf_counter() - t0
     shares_sorted = sorted(shares)
     summary = {
@@ -208,7 +223,11 @@ def main(argv: list[str] | None = None) -> int:
     print(json.dumps(summary, indent=2))
     if args.json:
         args.json.write_text(json.dumps({"summary": summary, "documents": rows}, indent=2))
-    ok = summary["span_coverage"] is not None and summary["span_coverage"] >= 0.99 and summary["token_share_aggregate"] <= 0.20
+    ok = (
+        summary["span_coverage"] is not None
+        and summary["span_coverage"] >= 0.99
+        and summary["token_share_aggregate"] <= 0.20
+    )
     return 0 if ok else 1
 
 

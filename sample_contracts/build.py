@@ -35,6 +35,7 @@ with a space.
 
 Everything else is a body paragraph. Use plain ASCII quotes and hyphens.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -46,35 +47,46 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
-from reportlab.lib.pagesizes import LETTER, A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import inch
-from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import (KeepTogether, PageBreak, Paragraph, SimpleDocTemplate,
-                                Spacer, Table, TableStyle)
-
 import docx
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, Inches
+from docx.shared import Inches, Pt
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import KeepTogether, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 HERE = Path(__file__).resolve().parent
 SRC = HERE / "src"
 FIXED_DATE = _dt.datetime(2026, 1, 1, 0, 0, 0)
-LABEL_KEYS = ["file", "insurance_required", "obligated_parties", "policy_types",
-              "has_minimum_limits", "limits", "additional_insured", "waiver_of_subrogation",
-              "primary_noncontributory", "coi_required", "cancellation_notice",
-              "vague_language", "uncertain", "evidence", "notes"]
+LABEL_KEYS = [
+    "file",
+    "insurance_required",
+    "obligated_parties",
+    "policy_types",
+    "has_minimum_limits",
+    "limits",
+    "additional_insured",
+    "waiver_of_subrogation",
+    "primary_noncontributory",
+    "coi_required",
+    "cancellation_notice",
+    "vague_language",
+    "uncertain",
+    "evidence",
+    "notes",
+]
 
 
 # --------------------------------------------------------------------------- parsing
 @dataclass
 class Block:
-    kind: str                 # title, subtitle, center, h1, h2, item, para, table, page, sig
+    kind: str  # title, subtitle, center, h1, h2, item, para, table, page, sig
     text: str = ""
     rows: list = field(default_factory=list)
 
@@ -114,10 +126,16 @@ def parse(path: Path) -> Source:
                 else:
                     text += ln + " "
             text = text.strip()
-            for prefix, kind in (("== ", "subtitle"), ("= ", "title"), ("## ", "h2"),
-                                 ("# ", "h1"), ("> ", "item"), ("^ ", "center")):
+            for prefix, kind in (
+                ("== ", "subtitle"),
+                ("= ", "title"),
+                ("## ", "h2"),
+                ("# ", "h1"),
+                ("> ", "item"),
+                ("^ ", "center"),
+            ):
                 if text.startswith(prefix):
-                    blocks.append(Block(kind, text[len(prefix):]))
+                    blocks.append(Block(kind, text[len(prefix) :]))
                     break
             else:
                 if text == "---page---":
@@ -138,8 +156,11 @@ def parse(path: Path) -> Source:
             buf.append(ln)
     flush()
     for b in blocks:
-        bad = [ch for ch in b.text + "".join(sum(b.rows, []) if b.kind == "table" else [])
-               if ch in "\u2018\u2019\u201c\u201d\u00ad\ufb01\ufb02"]
+        bad = [
+            ch
+            for ch in b.text + "".join(sum(b.rows, []) if b.kind == "table" else [])
+            if ch in "\u2018\u2019\u201c\u201d\u00ad\ufb01\ufb02"
+        ]
         if bad:
             raise SystemExit(f"{path.name}: smart quote/soft hyphen/ligature in {b.text[:60]!r}")
     return Source(path.stem, meta, blocks)
@@ -151,12 +172,12 @@ _LEAD_IN = re.compile(r"^((?:\d+\.)+\d+|[A-Z]\.\d+) ([^.]{2,60}\.) ")
 def bold_lead_in(text: str) -> str:
     """Bold a short Title-Case caption after a clause number ("10.4 Waiver of Subrogation.")."""
     m = _LEAD_IN.match(text)
-    if not m or "**" in text[:m.end()]:
+    if not m or "**" in text[: m.end()]:
         return text
     words = m.group(2)[:-1].split()
     if len(words) > 6 or any(len(w) > 3 and not w[0].isupper() for w in words):
         return text
-    return f"{m.group(1)} **{m.group(2)}** {text[m.end():]}"
+    return f"{m.group(1)} **{m.group(2)}** {text[m.end() :]}"
 
 
 def split_bold(text: str):
@@ -188,24 +209,40 @@ def _styles(font: str):
     else:
         reg, bold = "Times-Roman", "Times-Bold"
         size, leading = 11, 14
-    base = ParagraphStyle("body", fontName=reg, fontSize=size, leading=leading,
-                          alignment=TA_JUSTIFY, spaceAfter=6)
+    base = ParagraphStyle("body", fontName=reg, fontSize=size, leading=leading, alignment=TA_JUSTIFY, spaceAfter=6)
     return {
-        "title": ParagraphStyle("title", parent=base, fontName=bold, fontSize=size + 5,
-                                leading=size + 9, alignment=TA_CENTER, spaceAfter=6),
-        "subtitle": ParagraphStyle("subtitle", parent=base, fontName=bold, alignment=TA_CENTER,
-                                   spaceAfter=4),
+        "title": ParagraphStyle(
+            "title", parent=base, fontName=bold, fontSize=size + 5, leading=size + 9, alignment=TA_CENTER, spaceAfter=6
+        ),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontName=bold, alignment=TA_CENTER, spaceAfter=4),
         "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER, spaceAfter=2),
-        "h1": ParagraphStyle("h1", parent=base, fontName=bold, fontSize=size + 1,
-                             spaceBefore=8, spaceAfter=4, alignment=TA_LEFT, keepWithNext=1),
-        "h2": ParagraphStyle("h2", parent=base, fontName=bold, spaceBefore=4, spaceAfter=3,
-                             alignment=TA_LEFT, keepWithNext=1),
+        "h1": ParagraphStyle(
+            "h1",
+            parent=base,
+            fontName=bold,
+            fontSize=size + 1,
+            spaceBefore=8,
+            spaceAfter=4,
+            alignment=TA_LEFT,
+            keepWithNext=1,
+        ),
+        "h2": ParagraphStyle(
+            "h2", parent=base, fontName=bold, spaceBefore=4, spaceAfter=3, alignment=TA_LEFT, keepWithNext=1
+        ),
         "item": ParagraphStyle("item", parent=base, leftIndent=0.35 * inch),
         "para": base,
-        "cell": ParagraphStyle("cell", parent=base, fontSize=size - 1, leading=leading - 2,
-                               alignment=TA_LEFT, spaceAfter=0),
-        "cellhead": ParagraphStyle("cellhead", parent=base, fontName=bold, fontSize=size - 1,
-                                   leading=leading - 2, alignment=TA_LEFT, spaceAfter=0),
+        "cell": ParagraphStyle(
+            "cell", parent=base, fontSize=size - 1, leading=leading - 2, alignment=TA_LEFT, spaceAfter=0
+        ),
+        "cellhead": ParagraphStyle(
+            "cellhead",
+            parent=base,
+            fontName=bold,
+            fontSize=size - 1,
+            leading=leading - 2,
+            alignment=TA_LEFT,
+            spaceAfter=0,
+        ),
         "_fonts": (reg, bold),
     }
 
@@ -239,8 +276,7 @@ def _numbered_canvas(short: str, fonts):
             self.setFont(reg, 8)
             self.setFillColor(colors.HexColor("#444444"))
             self.drawString(0.9 * inch, h - 0.55 * inch, short)
-            self.drawRightString(w - 0.9 * inch, 0.5 * inch,
-                                 f"Page {self._pageNumber} of {total}")
+            self.drawRightString(w - 0.9 * inch, 0.5 * inch, f"Page {self._pageNumber} of {total}")
             self.setStrokeColor(colors.HexColor("#999999"))
             self.line(0.9 * inch, h - 0.62 * inch, w - 0.9 * inch, h - 0.62 * inch)
             self.restoreState()
@@ -252,11 +288,19 @@ def build_pdf(src: Source, out: Path) -> None:
     st = _styles(src.meta.get("font", "serif"))
     page = A4 if src.meta.get("paper") == "a4" else LETTER
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=page, leftMargin=0.9 * inch, rightMargin=0.9 * inch,
-                            topMargin=0.9 * inch, bottomMargin=0.85 * inch,
-                            title=src.meta.get("title", src.stem), author="contract-review sample",
-                            subject="Synthetic sample contract (test fixture)",
-                            creator="sample_contracts/build.py", invariant=1)
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=page,
+        leftMargin=0.9 * inch,
+        rightMargin=0.9 * inch,
+        topMargin=0.9 * inch,
+        bottomMargin=0.85 * inch,
+        title=src.meta.get("title", src.stem),
+        author="contract-review sample",
+        subject="Synthetic sample contract (test fixture)",
+        creator="sample_contracts/build.py",
+        invariant=1,
+    )
     flow = []
     heading: list = []
     for b in src.blocks:
@@ -264,40 +308,49 @@ def build_pdf(src: Source, out: Path) -> None:
         if b.kind == "page":
             flow.append(PageBreak())
         elif b.kind == "table":
-            data = [[Paragraph(_xml(c), st["cellhead" if r == 0 else "cell"]) for c in row]
-                    for r, row in enumerate(b.rows)]
+            data = [
+                [Paragraph(_xml(c), st["cellhead" if r == 0 else "cell"]) for c in row] for r, row in enumerate(b.rows)
+            ]
             ncol = max(len(r) for r in b.rows)
             avail = page[0] - 1.8 * inch
             # Column widths follow the longest cell of each column, within bounds.
-            weights = [min(max(len(r[c]) if c < len(r) else 0 for r in b.rows), 45) + 8
-                       for c in range(ncol)]
+            weights = [min(max(len(r[c]) if c < len(r) else 0 for r in b.rows), 45) + 8 for c in range(ncol)]
             widths = [avail * w / sum(weights) for w in weights]
             t = Table(data, colWidths=widths, repeatRows=1)
-            t.setStyle(TableStyle([
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 3),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-            ]))
+            t.setStyle(
+                TableStyle(
+                    [
+                        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6e6e6")),
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("TOPPADDING", (0, 0), (-1, -1), 3),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                    ]
+                )
+            )
             flow.append(Spacer(1, 4))
             flow.append(t)
             flow.append(Spacer(1, 8))
         elif b.kind == "sig":
             cells = []
             for party in b.rows:
-                cells.append([Paragraph(f"<b>{_xml(party)}</b>", st["cell"]), Spacer(1, 16),
-                              Paragraph("By: ______________________________", st["cell"]),
-                              Paragraph("Name: ____________________________", st["cell"]),
-                              Paragraph("Title: _____________________________", st["cell"]),
-                              Paragraph("Date: _____________________________", st["cell"])])
+                cells.append(
+                    [
+                        Paragraph(f"<b>{_xml(party)}</b>", st["cell"]),
+                        Spacer(1, 16),
+                        Paragraph("By: ______________________________", st["cell"]),
+                        Paragraph("Name: ____________________________", st["cell"]),
+                        Paragraph("Title: _____________________________", st["cell"]),
+                        Paragraph("Date: _____________________________", st["cell"]),
+                    ]
+                )
             t = Table([cells], colWidths=[(page[0] - 1.8 * inch) / len(cells)] * len(cells))
             t.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
             flow.append(KeepTogether([Spacer(1, 10), t]))
         else:
             p = Paragraph(_xml(b.text), st[b.kind])
             if b.kind in ("title", "h1", "h2"):
-                heading.append(p)        # kept with the next block (no orphan headings)
+                heading.append(p)  # kept with the next block (no orphan headings)
                 continue
             # Paragraphs are never split across pages, so every quotation used as
             # label evidence sits on a single page.
@@ -392,8 +445,13 @@ def build_docx(src: Source, out: Path) -> None:
                 cell = t.cell(0, c)
                 cell.paragraphs[0].text = ""
                 cell.paragraphs[0].add_run(party).bold = True
-                for line in ("", "By: ________________________", "Name: ______________________",
-                             "Title: _______________________", "Date: _______________________"):
+                for line in (
+                    "",
+                    "By: ________________________",
+                    "Name: ______________________",
+                    "Title: _______________________",
+                    "Date: _______________________",
+                ):
                     cell.add_paragraph(line)
         else:
             p = d.add_paragraph()

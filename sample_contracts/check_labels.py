@@ -13,6 +13,7 @@ For every line of labels.jsonl this script checks that
 It also checks that every PDF/DOCX in the folder has exactly one label line.
 Exits 1 if anything fails.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,19 +28,51 @@ from pypdf import PdfReader
 
 HERE = Path(__file__).resolve().parent
 
-FIELDS = ["file", "insurance_required", "obligated_parties", "policy_types",
-          "has_minimum_limits", "limits", "additional_insured", "waiver_of_subrogation",
-          "primary_noncontributory", "coi_required", "cancellation_notice",
-          "vague_language", "uncertain", "evidence", "notes"]
-BOOLS = ["insurance_required", "has_minimum_limits", "additional_insured",
-         "waiver_of_subrogation", "primary_noncontributory", "coi_required",
-         "cancellation_notice", "vague_language"]
-POLICY_TYPES = {"general_liability", "product_liability", "professional_liability",
-                "technology_eo", "cyber", "workers_compensation", "employers_liability", "auto",
-                "umbrella_excess", "property", "d_and_o", "clinical_trial", "media_liability",
-                "crime_fidelity", "other"}
-BASES = {"per_occurrence", "aggregate", "per_claim", "combined_single", "each_accident",
-         "per_person", "other"}
+FIELDS = [
+    "file",
+    "insurance_required",
+    "obligated_parties",
+    "policy_types",
+    "has_minimum_limits",
+    "limits",
+    "additional_insured",
+    "waiver_of_subrogation",
+    "primary_noncontributory",
+    "coi_required",
+    "cancellation_notice",
+    "vague_language",
+    "uncertain",
+    "evidence",
+    "notes",
+]
+BOOLS = [
+    "insurance_required",
+    "has_minimum_limits",
+    "additional_insured",
+    "waiver_of_subrogation",
+    "primary_noncontributory",
+    "coi_required",
+    "cancellation_notice",
+    "vague_language",
+]
+POLICY_TYPES = {
+    "general_liability",
+    "product_liability",
+    "professional_liability",
+    "technology_eo",
+    "cyber",
+    "workers_compensation",
+    "employers_liability",
+    "auto",
+    "umbrella_excess",
+    "property",
+    "d_and_o",
+    "clinical_trial",
+    "media_liability",
+    "crime_fidelity",
+    "other",
+}
+BASES = {"per_occurrence", "aggregate", "per_claim", "combined_single", "each_accident", "per_person", "other"}
 LIMIT_KEYS = ["policy_type", "amount", "currency", "basis", "redacted"]
 
 
@@ -95,8 +128,13 @@ def check_record(rec: dict) -> list[str]:
     if rec["has_minimum_limits"] != bool(rec["limits"]):
         errs.append("has_minimum_limits disagrees with limits")
     if not rec["insurance_required"]:
-        if any(rec[k] for k in BOOLS) or rec["obligated_parties"] or rec["policy_types"] \
-                or rec["limits"] or rec["evidence"]:
+        if (
+            any(rec[k] for k in BOOLS)
+            or rec["obligated_parties"]
+            or rec["policy_types"]
+            or rec["limits"]
+            or rec["evidence"]
+        ):
             errs.append("insurance_required is false but other fields are set")
     for k in rec["uncertain"]:
         if k not in FIELDS:
@@ -168,8 +206,7 @@ def main() -> int:
     if len(labelled) != len([ln for ln in lines if ln.strip()]):
         failures += 1
         print("FAIL labels.jsonl has duplicate file entries")
-    print(f"\n{len(labelled)} labelled files, {quotes_ok} evidence quotes found, "
-          f"{failures} file(s) with problems")
+    print(f"\n{len(labelled)} labelled files, {quotes_ok} evidence quotes found, {failures} file(s) with problems")
     return 1 if failures else 0
 
 

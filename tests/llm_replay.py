@@ -44,7 +44,7 @@ class ReplayServer:
         self._thread: threading.Thread | None = None
 
     # ---- lifecycle
-    def __enter__(self) -> "ReplayServer":
+    def __enter__(self) -> ReplayServer:
         self.start()
         return self
 
@@ -64,8 +64,11 @@ class ReplayServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length) if length else b""
                 status, headers, body = server._answer(self.path, dict(self.headers), raw)
-                data = json.dumps(body).encode() if not isinstance(body, (bytes, str)) else (
-                    body.encode() if isinstance(body, str) else body)
+                data = (
+                    json.dumps(body).encode()
+                    if not isinstance(body, (bytes, str))
+                    else (body.encode() if isinstance(body, str) else body)
+                )
                 self.send_response(status)
                 self.send_header("Content-Type", headers.pop("Content-Type", "application/json"))
                 for k, v in headers.items():
@@ -107,10 +110,14 @@ class ReplayServer:
             body = text
         kept = {k: v for k, v in headers.items() if k.lower() not in SECRET_HEADERS}
         with self._lock:
-            self.requests.append({
-                "path": path, "headers": kept, "body": body,
-                "had_authorization": any(k.lower() == "authorization" for k in headers),
-            })
+            self.requests.append(
+                {
+                    "path": path,
+                    "headers": kept,
+                    "body": body,
+                    "had_authorization": any(k.lower() == "authorization" for k in headers),
+                }
+            )
             if not path.rstrip("/").endswith("chat/completions"):
                 return 404, {}, {"error": {"message": f"no route {path}", "type": "invalid_request_error"}}
             for i, ex in enumerate(self.recording["exchanges"]):

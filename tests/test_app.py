@@ -43,8 +43,8 @@ def make_pdf(paragraphs: list[str]) -> bytes:
 
 FLAWED = [
     "MASTER SERVICES AGREEMENT",
-    "This Master Services Agreement is made between Northwind Parcel Co. (\"Customer\") and "
-    "Bluefin Analytics LLC (\"Vendor\").",
+    'This Master Services Agreement is made between Northwind Parcel Co. ("Customer") and '
+    'Bluefin Analytics LLC ("Vendor").',
     "1. Services. Vendor shall provide the data analysis services described in each statement of work.",
     "2. Fees. Customer shall pay each undisputed invoice within thirty (30) days of receipt.",
     "3. Insurance. Vendor shall maintain adequate insurance.",
@@ -154,17 +154,28 @@ def test_highlight_clips_a_quote_that_runs_over_the_page_break():
 
 
 def test_finding_html_escapes_message_and_quotes():
-    f = Finding(rule="INS003", slug="vague-insurance-language", severity="high",
-                message="Uses <img src=x onerror=alert(1)>", suggestion="x",
-                evidence=[Citation(quote='"adequate" <insurance>', page=4, start=0, end=5)])
+    f = Finding(
+        rule="INS003",
+        slug="vague-insurance-language",
+        severity="high",
+        message="Uses <img src=x onerror=alert(1)>",
+        suggestion="x",
+        evidence=[Citation(quote='"adequate" <insurance>', page=4, start=0, end=5)],
+    )
     html = ui.finding_html(f)
     assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "&lt;insurance&gt;" in html and "p.&nbsp;4" in html and "INS003" in html and "HIGH" in html
 
 
 def test_search_hit_html_escapes_and_severity_summary_counts():
-    row = ui.SearchRow(document="<b>x</b>.pdf", page=3, section="9. <i>Insurance</i>", score=0.51234,
-                       text="shall & <script>", source="this session")
+    row = ui.SearchRow(
+        document="<b>x</b>.pdf",
+        page=3,
+        section="9. <i>Insurance</i>",
+        score=0.51234,
+        text="shall & <script>",
+        source="this session",
+    )
     html = ui.search_hit_html(row)
     assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;.pdf" in html
     assert "&lt;i&gt;Insurance" in html and "&amp; &lt;script&gt;" in html and "p.&nbsp;3" in html
@@ -174,14 +185,17 @@ def test_search_hit_html_escapes_and_severity_summary_counts():
     assert ui.severity_summary(_result("b.pdf", [])) == "no findings"
 
 
-@pytest.mark.parametrize("given, expected", [
-    ("../../etc/passwd", "passwd"),
-    ("C:\\Users\\me\\contract.pdf", "contract.pdf"),
-    ("bad\x00name\n.pdf", "badname.pdf"),
-    ("..", "upload"),
-    ("", "upload"),
-    ("Vertrag März.pdf", "Vertrag März.pdf"),
-])
+@pytest.mark.parametrize(
+    "given, expected",
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\me\\contract.pdf", "contract.pdf"),
+        ("bad\x00name\n.pdf", "badname.pdf"),
+        ("..", "upload"),
+        ("", "upload"),
+        ("Vertrag März.pdf", "Vertrag März.pdf"),
+    ],
+)
 def test_safe_filename(given, expected):
     assert ui.safe_filename(given) == expected
 
@@ -213,13 +227,20 @@ def _result(name: str, rules: list[tuple[str, str, str]], status: str = "ok") ->
 
     if status == "error":
         return ReviewResult(file=name, path=name, status="error", error=ErrorInfo(code="encrypted", message="locked"))
-    return ReviewResult(file=name, path=name, profile=InsuranceProfile(),
-                        findings=[Finding(rule=c, slug=s, severity=sev, message="m") for c, s, sev in rules])
+    return ReviewResult(
+        file=name,
+        path=name,
+        profile=InsuranceProfile(),
+        findings=[Finding(rule=c, slug=s, severity=sev, message="m") for c, s, sev in rules],
+    )
 
 
 def test_summary_rows_have_one_column_per_flag_and_filter():
     results = [
-        _result("a.pdf", [("INS001", "missing-additional-insured", "high"), ("INS003", "vague-insurance-language", "medium")]),
+        _result(
+            "a.pdf",
+            [("INS001", "missing-additional-insured", "high"), ("INS003", "vague-insurance-language", "medium")],
+        ),
         _result("b.pdf", [("INS003", "vague-insurance-language", "medium")]),
         _result("c.pdf", []),
         _result("locked.pdf", [], status="error"),
@@ -227,15 +248,22 @@ def test_summary_rows_have_one_column_per_flag_and_filter():
     rows = ui.summary_rows(results)
     assert ui.rule_flag_columns(results) == ["INS001 missing-additional-insured", "INS003 vague-insurance-language"]
     assert [r["INS003 vague-insurance-language"] for r in rows] == [True, True, False, False]
-    assert list(rows[0])[:6] == ["file", "status", "max_severity", "n_findings",
-                                 "INS001 missing-additional-insured", "INS003 vague-insurance-language"]
+    assert list(rows[0])[:6] == [
+        "file",
+        "status",
+        "max_severity",
+        "n_findings",
+        "INS001 missing-additional-insured",
+        "INS003 vague-insurance-language",
+    ]
     assert "path" not in rows[0] and "additional_insured" in rows[0]
     assert rows[3]["status"] == "error" and rows[3]["error_code"] == "encrypted"
 
     files = lambda rs: [r["file"] for r in rs]  # noqa: E731
     assert files(ui.filter_rows(rows, flags=["INS003 vague-insurance-language"])) == ["a.pdf", "b.pdf"]
-    assert files(ui.filter_rows(rows, flags=["INS001 missing-additional-insured",
-                                             "INS003 vague-insurance-language"])) == ["a.pdf"]
+    assert files(
+        ui.filter_rows(rows, flags=["INS001 missing-additional-insured", "INS003 vague-insurance-language"])
+    ) == ["a.pdf"]
     assert files(ui.filter_rows(rows, status="error")) == ["locked.pdf"]
     assert files(ui.filter_rows(rows, min_severity="high")) == ["a.pdf"]
     assert files(ui.filter_rows(rows, min_severity="medium")) == ["a.pdf", "b.pdf"]
@@ -343,11 +371,16 @@ class _Proposer:
         from contract_review.extract import Extraction
         from contract_review.schema import InsuranceProfile, Term
 
-        return Extraction(InsuranceProfile(
-            insurance_required=True,
-            insurance_evidence=[Citation(quote="Vendor shall maintain adequate insurance.", page=1, start=0, end=0)],
-            additional_insured=Term(present=True, evidence=[Citation(quote=self.INVENTED, page=1, start=0, end=0)]),
-        ), prompt_version=self.prompt_version)
+        return Extraction(
+            InsuranceProfile(
+                insurance_required=True,
+                insurance_evidence=[
+                    Citation(quote="Vendor shall maintain adequate insurance.", page=1, start=0, end=0)
+                ],
+                additional_insured=Term(present=True, evidence=[Citation(quote=self.INVENTED, page=1, start=0, end=0)]),
+            ),
+            prompt_version=self.prompt_version,
+        )
 
 
 def test_a_plugin_extractor_needs_an_endpoint_and_its_dropped_quotes_are_listed(monkeypatch):
@@ -402,9 +435,13 @@ def test_a_crash_on_one_file_is_reported_and_the_other_files_go_on(monkeypatch):
 
     at.radio(key="batch_source").set_value("Upload files")
     at.run()
-    at.file_uploader(key="batch_files").set_value([("crash.pdf", crashing, "application/pdf"),
-                                                   ("fine.pdf", fine, "application/pdf"),
-                                                   ("fine2.pdf", fine, "application/pdf")])
+    at.file_uploader(key="batch_files").set_value(
+        [
+            ("crash.pdf", crashing, "application/pdf"),
+            ("fine.pdf", fine, "application/pdf"),
+            ("fine2.pdf", fine, "application/pdf"),
+        ]
+    )
     at.run()
     at.button(key="batch_run").click()
     at.run()
@@ -520,13 +557,16 @@ def test_selecting_a_quote_shows_its_page_with_the_quote_highlighted():
 
 def test_a_bad_file_gets_its_own_message_and_the_others_are_still_reviewed():
     good = make_pdf(FLAWED)
-    at = upload(new_app(), [
-        ("good.pdf", good),
-        ("encrypted.pdf", encrypted_pdf()),
-        ("scanned.pdf", scanned_pdf()),
-        ("corrupt.pdf", b"%PDF-1.7\n" + b"\x00garbage" * 50),
-        ("renamed.docx", b"just text, not a Word file"),
-    ])
+    at = upload(
+        new_app(),
+        [
+            ("good.pdf", good),
+            ("encrypted.pdf", encrypted_pdf()),
+            ("scanned.pdf", scanned_pdf()),
+            ("corrupt.pdf", b"%PDF-1.7\n" + b"\x00garbage" * 50),
+            ("renamed.docx", b"just text, not a Word file"),
+        ],
+    )
     assert not at.exception
     errors = [e.value for e in at.error]
     assert len(errors) == 4
@@ -534,8 +574,13 @@ def test_a_bad_file_gets_its_own_message_and_the_others_are_still_reviewed():
     assert "scanned\\.pdf (no_text_layer)" in errors[1] and "OCR" in errors[1]
     assert "corrupt\\.pdf (unreadable)" in errors[2]
     assert "renamed\\.docx (unreadable)" in errors[3]
-    assert [s.value for s in at.subheader] == ["good\\.pdf", "encrypted\\.pdf", "scanned\\.pdf", "corrupt\\.pdf",
-                                               "renamed\\.docx"]
+    assert [s.value for s in at.subheader] == [
+        "good\\.pdf",
+        "encrypted\\.pdf",
+        "scanned\\.pdf",
+        "corrupt\\.pdf",
+        "renamed\\.docx",
+    ]
     # the good contract was reviewed and displayed
     expected = Reviewer(Settings()).review("good.pdf", data=good)
     assert sum('class="cr-finding"' in b for b in html_bodies(at)) == len(expected.findings)
@@ -556,7 +601,9 @@ def test_an_uploaded_playbook_is_validated_and_errors_are_shown():
     at.selectbox(key="playbook_choice").set_value("Upload a YAML playbook…")
     at.run()
     assert any("Upload a playbook" in i.value for i in at.sidebar.info)
-    at.sidebar.file_uploader(key="playbook_file").set_value(("mine.yaml", b"name: mine\nrules: [unclosed\n", "text/yaml"))
+    at.sidebar.file_uploader(key="playbook_file").set_value(
+        ("mine.yaml", b"name: mine\nrules: [unclosed\n", "text/yaml")
+    )
     at.run()
     assert not at.exception
     err = " ".join(e.value for e in at.sidebar.error)
@@ -580,11 +627,13 @@ def test_batch_of_uploads_gives_a_row_per_contract_filters_and_downloads():
     at = new_app()
     at.radio(key="batch_source").set_value("Upload files")
     at.run()
-    at.file_uploader(key="batch_files").set_value([
-        ("one.pdf", good, "application/pdf"),
-        ("two.txt", "\n\n".join(FLAWED).encode(), "text/plain"),
-        ("locked.pdf", encrypted_pdf(), "application/pdf"),
-    ])
+    at.file_uploader(key="batch_files").set_value(
+        [
+            ("one.pdf", good, "application/pdf"),
+            ("two.txt", "\n\n".join(FLAWED).encode(), "text/plain"),
+            ("locked.pdf", encrypted_pdf(), "application/pdf"),
+        ]
+    )
     at.run()
     at.button(key="batch_run").click()
     at.run()

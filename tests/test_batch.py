@@ -175,7 +175,11 @@ def _reviewed(name: str) -> ReviewResult:
     cite = Citation(quote=quote, page=2, start=10, end=10 + len(quote))
     prof = InsuranceProfile(insurance_required=True, additional_insured=Term(present=True, evidence=[cite]))
     return ReviewResult(
-        file=name, path=f"/in/{name}", sha256="cd" * 32, pages=3, profile=prof,
+        file=name,
+        path=f"/in/{name}",
+        sha256="cd" * 32,
+        pages=3,
+        profile=prof,
         findings=[
             Finding(rule="INS002", slug="missing-waiver-of-subrogation", severity="medium", message="No waiver."),
             Finding(rule="INS001", slug="x", severity="high", message="=cmd|' /C calc'!A0", evidence=[cite]),
@@ -184,8 +188,10 @@ def _reviewed(name: str) -> ReviewResult:
 
 
 def test_write_csv_one_row_per_document_and_no_formulas():
-    results = [_reviewed("=HYPERLINK(\"http://x\").pdf"), _result("/x/bad.pdf", status="error",
-               error=ErrorInfo(code="no_text_layer", message="scanned"))]
+    results = [
+        _reviewed('=HYPERLINK("http://x").pdf'),
+        _result("/x/bad.pdf", status="error", error=ErrorInfo(code="no_text_layer", message="scanned")),
+    ]
     buf = io.StringIO()
     write_csv(results, buf)
     rows = list(csv.DictReader(io.StringIO(buf.getvalue())))
@@ -198,8 +204,11 @@ def test_write_csv_one_row_per_document_and_no_formulas():
 def test_write_xlsx_summary_and_findings_sheets(tmp_path):
     import openpyxl
 
-    results = [_reviewed("a.pdf"), _reviewed("=b.pdf"), _result("/x/bad.pdf", status="error",
-               error=ErrorInfo(code="encrypted", message="password \x07protected"))]
+    results = [
+        _reviewed("a.pdf"),
+        _reviewed("=b.pdf"),
+        _result("/x/bad.pdf", status="error", error=ErrorInfo(code="encrypted", message="password \x07protected")),
+    ]
     out = tmp_path / "r.xlsx"
     write_xlsx(results, out)
     wb = openpyxl.load_workbook(out)
@@ -298,6 +307,7 @@ def test_an_extractor_with_extract_batch_gets_documents_in_batches(tmp_path):
 
 
 # --------------------------------------------------------------------------- large PDFs read in parts
+
 
 def _long_contract(n: int = 30) -> bytes:
     pages = pages_with_markers(n)
@@ -403,7 +413,12 @@ def test_an_in_process_run_freezes_the_gc_while_it_runs_and_unfreezes_after(fold
     files = discover([folder])
     during: list[int] = []
     for _ in range(2):  # the second run reuses the worker built by the first
-        screen_files(files, Settings(), workers=1, force=True,
-                     listener=lambda result, source, stats: during.append(gc.get_freeze_count()))
+        screen_files(
+            files,
+            Settings(),
+            workers=1,
+            force=True,
+            listener=lambda result, source, stats: during.append(gc.get_freeze_count()),
+        )
         assert gc.get_freeze_count() == 0
     assert len(during) == 8 and all(n > 0 for n in during)

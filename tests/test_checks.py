@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from contract_review.checks import RULES, all_rules, get_rule, run_checks
-from contract_review.checks import registry
+from contract_review.checks import RULES, all_rules, get_rule, registry, run_checks
 from contract_review.playbook import load_playbook, playbook_from_dict
 from contract_review.schema import TERM_FIELDS, Citation, InsuranceProfile, Limit, Policy, Term
 
@@ -35,8 +34,13 @@ def profile(**kw) -> InsuranceProfile:
         insurance_required=True,
         obligated_parties=["Vendor"],
         insurance_evidence=[CLAUSE],
-        policies=[Policy(type="general_liability", limits=[Limit(amount=1_000_000, basis="per_occurrence")],
-                         evidence=[cite("commercial general liability insurance of $1,000,000 per occurrence")])],
+        policies=[
+            Policy(
+                type="general_liability",
+                limits=[Limit(amount=1_000_000, basis="per_occurrence")],
+                evidence=[cite("commercial general liability insurance of $1,000,000 per occurrence")],
+            )
+        ],
     )
     for name in TERM_FIELDS:
         base[name] = Term(present=True, evidence=[cite(f"{name} clause")])
@@ -74,11 +78,16 @@ TECH_OK = [
 
 def test_registry_has_the_documented_rules():
     expected = {
-        "INS000": "no-insurance-clause", "INS001": "missing-additional-insured",
-        "INS002": "missing-waiver-of-subrogation", "INS003": "vague-insurance-language",
-        "INS004": "missing-minimum-limits", "INS005": "missing-certificate-of-insurance",
-        "INS006": "missing-primary-noncontributory", "INS007": "missing-cancellation-notice",
-        "INS008": "limit-below-playbook", "INS009": "missing-required-policy",
+        "INS000": "no-insurance-clause",
+        "INS001": "missing-additional-insured",
+        "INS002": "missing-waiver-of-subrogation",
+        "INS003": "vague-insurance-language",
+        "INS004": "missing-minimum-limits",
+        "INS005": "missing-certificate-of-insurance",
+        "INS006": "missing-primary-noncontributory",
+        "INS007": "missing-cancellation-notice",
+        "INS008": "limit-below-playbook",
+        "INS009": "missing-required-policy",
     }
     assert {c: r.slug for c, r in RULES.items() if c in expected} == expected
     assert [r.code for r in all_rules()] == sorted(RULES)
@@ -208,8 +217,12 @@ def test_obligated_parties_are_named_once_on_one_line():
 
 
 def test_ins003_one_finding_citing_every_vague_quote():
-    vague = [cite("adequate insurance", page=3), cite("such amounts as are customary", page=5),
-             cite("insurance as required", page=6), cite("appropriate coverage", page=7)]
+    vague = [
+        cite("adequate insurance", page=3),
+        cite("such amounts as are customary", page=5),
+        cite("insurance as required", page=6),
+        cite("appropriate coverage", page=7),
+    ]
     f = only(run_checks(profile(vague_language=vague), GENERAL), "INS003")
     assert f.evidence == vague
     assert f.message.startswith("4 insurance obligations state no amount")
@@ -250,15 +263,22 @@ def test_ins004_no_policies_at_all():
 
 
 def test_ins008_limit_below_minimum_names_amounts():
-    p = tech_profile(TECH_OK[0], TECH_OK[1], gl(Limit(amount=500_000, basis="per_occurrence"),
-                                                Limit(amount=2_000_000, basis="aggregate")))
+    p = tech_profile(
+        TECH_OK[0],
+        TECH_OK[1],
+        gl(Limit(amount=500_000, basis="per_occurrence"), Limit(amount=2_000_000, basis="aggregate")),
+    )
     f = only(run_checks(p, TECH), "INS008")
     assert f.severity == "high"
-    assert f.message == ("General liability limit USD 500,000 per occurrence is below the playbook "
-                         "minimum of USD 1,000,000 per occurrence")
+    assert f.message == (
+        "General liability limit USD 500,000 per occurrence is below the playbook "
+        "minimum of USD 1,000,000 per occurrence"
+    )
     assert f.evidence == p.policies[2].evidence
-    assert f.suggestion.startswith("Vendor shall maintain general liability insurance with limits of not less than "
-                                   "USD 1,000,000 per occurrence and USD 2,000,000 in the aggregate")
+    assert f.suggestion.startswith(
+        "Vendor shall maintain general liability insurance with limits of not less than "
+        "USD 1,000,000 per occurrence and USD 2,000,000 in the aggregate"
+    )
 
 
 def test_ins008_silent_when_every_minimum_is_met():
@@ -267,8 +287,9 @@ def test_ins008_silent_when_every_minimum_is_met():
 
 @pytest.mark.parametrize("basis", ["per_occurrence", "per_claim", "each_accident", "combined_single", "other"])
 def test_ins008_per_event_minimum_met_by_any_per_event_basis(basis):
-    p = tech_profile(TECH_OK[0], TECH_OK[1],
-                     gl(Limit(amount=1_000_000, basis=basis), Limit(amount=2_000_000, basis="aggregate")))
+    p = tech_profile(
+        TECH_OK[0], TECH_OK[1], gl(Limit(amount=1_000_000, basis=basis), Limit(amount=2_000_000, basis="aggregate"))
+    )
     assert [f for f in run_checks(p, TECH) if f.rule == "INS008"] == []
 
 
@@ -293,22 +314,33 @@ def test_ins008_per_occurrence_does_not_meet_an_aggregate_minimum():
 
 
 def test_ins008_aggregate_below_aggregate_minimum():
-    p = tech_profile(TECH_OK[0], TECH_OK[1], gl(Limit(amount=1_000_000, basis="per_occurrence"),
-                                                Limit(amount=1_000_000, basis="aggregate")))
+    p = tech_profile(
+        TECH_OK[0],
+        TECH_OK[1],
+        gl(Limit(amount=1_000_000, basis="per_occurrence"), Limit(amount=1_000_000, basis="aggregate")),
+    )
     f = only(run_checks(p, TECH), "INS008")
     assert f.severity == "high"
     assert "USD 1,000,000 aggregate is below the playbook minimum of USD 2,000,000 aggregate" in f.message
 
 
 def test_ins008_highest_comparable_limit_counts():
-    p = tech_profile(gl(Limit(amount=1_000_000, basis="per_claim"), Limit(amount=5_000_000, basis="per_occurrence"),
-                        type="technology_eo"), TECH_OK[1], TECH_OK[2])
+    p = tech_profile(
+        gl(
+            Limit(amount=1_000_000, basis="per_claim"),
+            Limit(amount=5_000_000, basis="per_occurrence"),
+            type="technology_eo",
+        ),
+        TECH_OK[1],
+        TECH_OK[2],
+    )
     assert "INS008" not in codes(run_checks(p, TECH))
 
 
 def test_ins008_other_currency_is_an_info_note_not_an_alarm():
-    p = tech_profile(gl(Limit(amount=100_000, currency="GBP", basis="per_claim"), type="technology_eo"),
-                     TECH_OK[1], TECH_OK[2])
+    p = tech_profile(
+        gl(Limit(amount=100_000, currency="GBP", basis="per_claim"), type="technology_eo"), TECH_OK[1], TECH_OK[2]
+    )
     f = only(run_checks(p, TECH), "INS008")
     assert f.severity == "info"
     assert "GBP 100,000 per claim" in f.message and "not converted" in f.message
@@ -319,30 +351,43 @@ def test_ins008_one_note_per_policy_for_all_its_minimums():
     p = tech_profile(TECH_OK[0], TECH_OK[1], gl(*redacted))
     f = only(run_checks(p, TECH), "INS008")
     assert f.severity == "info"
-    assert f.message == ("The general liability limit is redacted and cannot be compared with the playbook minimums "
-                         "of USD 1,000,000 per occurrence and USD 2,000,000 aggregate")
+    assert f.message == (
+        "The general liability limit is redacted and cannot be compared with the playbook minimums "
+        "of USD 1,000,000 per occurrence and USD 2,000,000 aggregate"
+    )
     p = tech_profile(TECH_OK[0], TECH_OK[1], gl())
     assert only(run_checks(p, TECH), "INS008").message.startswith(
-        "The general liability requirement states no limit to compare with the playbook minimums of")
+        "The general liability requirement states no limit to compare with the playbook minimums of"
+    )
 
 
 def test_ins008_limit_without_currency_is_an_info_note():
-    p = tech_profile(gl(Limit(amount=100, currency=None, basis="per_claim"), type="technology_eo"),
-                     TECH_OK[1], TECH_OK[2])
+    p = tech_profile(
+        gl(Limit(amount=100, currency=None, basis="per_claim"), type="technology_eo"), TECH_OK[1], TECH_OK[2]
+    )
     f = only(run_checks(p, TECH), "INS008")
     assert f.severity == "info" and "states no currency" in f.message
 
 
 def test_ins008_same_currency_decides_even_beside_another_currency():
-    p = tech_profile(gl(Limit(amount=9_000_000, currency="EUR", basis="per_claim"),
-                        Limit(amount=1_000_000, currency="USD", basis="per_claim"), type="technology_eo"),
-                     TECH_OK[1], TECH_OK[2])
+    p = tech_profile(
+        gl(
+            Limit(amount=9_000_000, currency="EUR", basis="per_claim"),
+            Limit(amount=1_000_000, currency="USD", basis="per_claim"),
+            type="technology_eo",
+        ),
+        TECH_OK[1],
+        TECH_OK[2],
+    )
     assert only(run_checks(p, TECH), "INS008").severity == "high"
 
 
 def test_ins008_redacted_limit_cannot_be_compared():
-    p = tech_profile(gl(Limit(amount=None, currency=None, basis="per_claim", redacted=True), type="technology_eo"),
-                     TECH_OK[1], TECH_OK[2])
+    p = tech_profile(
+        gl(Limit(amount=None, currency=None, basis="per_claim", redacted=True), type="technology_eo"),
+        TECH_OK[1],
+        TECH_OK[2],
+    )
     f = only(run_checks(p, TECH), "INS008")
     assert f.severity == "info" and "redacted" in f.message
 
@@ -350,15 +395,17 @@ def test_ins008_redacted_limit_cannot_be_compared():
 def test_ins008_info_notes_keep_info_under_a_severity_override():
     pb = playbook_from_dict({**TECH.model_dump(), "name": "x", "rules": {"INS008": {"severity": "low"}}})
     below = tech_profile(gl(Limit(amount=1, basis="per_claim"), type="technology_eo"), TECH_OK[1], TECH_OK[2])
-    other = tech_profile(gl(Limit(amount=1, currency="GBP", basis="per_claim"), type="technology_eo"),
-                         TECH_OK[1], TECH_OK[2])
+    other = tech_profile(
+        gl(Limit(amount=1, currency="GBP", basis="per_claim"), type="technology_eo"), TECH_OK[1], TECH_OK[2]
+    )
     assert only(run_checks(below, pb), "INS008").severity == "low"
     assert only(run_checks(other, pb), "INS008").severity == "info"
 
 
 def test_ins008_accepts_a_substitute_type_and_compares_its_limits():
-    p = tech_profile(gl(Limit(amount=3_000_000, basis="per_claim"), type="professional_liability"),
-                     TECH_OK[1], TECH_OK[2])
+    p = tech_profile(
+        gl(Limit(amount=3_000_000, basis="per_claim"), type="professional_liability"), TECH_OK[1], TECH_OK[2]
+    )
     findings = run_checks(p, TECH)
     assert "INS009" not in codes(findings)
     f = only(findings, "INS008")
@@ -389,8 +436,10 @@ def test_ins009_one_finding_per_missing_type_with_a_clause():
         "The contract does not require cyber liability insurance, which the playbook requires",
     ]
     assert all(f.severity == "high" and f.evidence == [CLAUSE] for f in findings)
-    assert findings[1].suggestion == ("Vendor shall maintain cyber liability insurance with limits of not less than "
-                                      "USD 5,000,000 per claim throughout the term of this Agreement.")
+    assert findings[1].suggestion == (
+        "Vendor shall maintain cyber liability insurance with limits of not less than "
+        "USD 5,000,000 per claim throughout the term of this Agreement."
+    )
 
 
 def test_ins009_silent_without_required_policies_or_insurance():
@@ -402,8 +451,9 @@ def test_ins009_silent_without_required_policies_or_insurance():
 
 
 def test_disabled_rules_do_not_run_and_severities_follow_the_playbook():
-    pb = playbook_from_dict({"rules": {"INS006": {"enabled": False}, "missing-additional-insured": {"severity": "high"},
-                                       "INS007": False}})
+    pb = playbook_from_dict(
+        {"rules": {"INS006": {"enabled": False}, "missing-additional-insured": {"severity": "high"}, "INS007": False}}
+    )
     p = profile(additional_insured=Term(), primary_noncontributory=Term(), cancellation_notice=Term())
     findings = run_checks(p, pb)
     assert codes(findings) == ["INS001"]

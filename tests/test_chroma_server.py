@@ -42,7 +42,10 @@ def chroma_server(tmp_path):
     env = dict(os.environ, ANONYMIZED_TELEMETRY="False")
     proc = subprocess.Popen(
         [exe, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -73,8 +76,13 @@ def test_screen_indexes_into_a_chroma_server_and_search_reads_it(tmp_path, chrom
     (d / "sow two.pdf").write_bytes(make_pdf([OTHER, OTHER, CLAUSE]))
     exe = shutil.which("contract-review") or str(Path(sys.executable).with_name("contract-review"))
     env = dict(os.environ, CONTRACT_REVIEW_HOME=str(tmp_path / "home"))
-    r = subprocess.run([exe, "screen", str(d), "--index", "--chroma-url", chroma_server, "--workers", "2"],
-                       capture_output=True, text=True, env=env, timeout=900)
+    r = subprocess.run(
+        [exe, "screen", str(d), "--index", "--chroma-url", chroma_server, "--workers", "2"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
     assert r.returncode == 0, r.stderr
     results = [ReviewResult.model_validate_json(x) for x in r.stdout.splitlines()]
     shas = {x.sha256 for x in results}
@@ -89,6 +97,11 @@ def test_screen_indexes_into_a_chroma_server_and_search_reads_it(tmp_path, chrom
     assert hits[0].page == page_of_clause[hits[0].file]
     # The same command again indexes nothing twice.
     before = store.collection.count()
-    again = subprocess.run([exe, "screen", str(d), "--index", "--chroma-url", chroma_server, "--force", "-q"],
-                           capture_output=True, text=True, env=env, timeout=900)
+    again = subprocess.run(
+        [exe, "screen", str(d), "--index", "--chroma-url", chroma_server, "--force", "-q"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
     assert again.returncode == 0 and store.collection.count() == before

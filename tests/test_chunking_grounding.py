@@ -9,7 +9,8 @@ from contract_review.schema import Citation, InsuranceProfile, Policy, Term
 
 PAGES = [
     "MASTER SERVICES AGREEMENT\n\n1. DEFINITIONS\n" + "Defined terms have the meanings given. " * 40,
-    "11. INDEMNIFICATION\n" + "Provider shall indemnify Client against third-party claims. " * 20
+    "11. INDEMNIFICATION\n"
+    + "Provider shall indemnify Client against third-party claims. " * 20
     + "\n12. INSURANCE\nProvider\xa0shall\xa0maintain, at its own expense, Technology Errors and Omissions "
     "insurance with limits of not less than $5,000,000 per claim, and shall name Client as an "
     "\u201cadditional insured\u201d on its commercial general liability policy.",
@@ -43,7 +44,7 @@ def test_chunks_are_verbatim_and_stay_in_their_section():
 
 def test_find_quote_tolerates_whitespace_quotes_and_nbsp():
     d = doc()
-    c = find_quote(d, 'Provider shall maintain, at its own expense, Technology Errors and Omissions insurance')
+    c = find_quote(d, "Provider shall maintain, at its own expense, Technology Errors and Omissions insurance")
     assert c is not None and c.page == 2 and is_verbatim(d, c)
     assert "\xa0" in c.quote  # the document's own characters come back
     c2 = find_quote(d, 'name Client as an "additional   insured" on its')
@@ -54,7 +55,7 @@ def test_find_quote_tolerates_whitespace_quotes_and_nbsp():
 def test_ground_profile_drops_and_reports_invented_quotes():
     d = doc()
     invented = Citation(quote="Provider waives all rights of subrogation against Client.", page=2, start=0, end=10)
-    real = Citation(quote="shall name Client as an \"additional insured\"", page=1, start=0, end=1)
+    real = Citation(quote='shall name Client as an "additional insured"', page=1, start=0, end=1)
     profile = InsuranceProfile(
         insurance_required=True,
         insurance_evidence=[real],

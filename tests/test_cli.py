@@ -55,8 +55,18 @@ def test_screen_writes_one_contract_line_per_document(contracts):
     assert set(by_file) == {"Acme, Inc. & Co MSA .pdf", "sow.docx", "notes.md", "locked.pdf", "scan.pdf"}
     for row in rows:
         ReviewResult.model_validate(row)  # exactly the schema
-        assert set(row) >= {"file", "path", "sha256", "status", "error", "pages", "extractor", "prompt_version",
-                            "profile", "findings"}
+        assert set(row) >= {
+            "file",
+            "path",
+            "sha256",
+            "status",
+            "error",
+            "pages",
+            "extractor",
+            "prompt_version",
+            "profile",
+            "findings",
+        }
     assert by_file["locked.pdf"]["status"] == "error" and by_file["locked.pdf"]["error"]["code"] == "encrypted"
     assert by_file["scan.pdf"]["error"]["code"] == "no_text_layer"
     ok = by_file["Acme, Inc. & Co MSA .pdf"]
@@ -114,7 +124,9 @@ def test_whole_screen_runs_with_every_non_loopback_connection_refused(contracts,
         "NETGUARD_LOG": str(log),
         "CONTRACT_REVIEW_HOME": str(tmp_path / "home"),
         # Undo the offline hints: the product itself must not need them to stay offline.
-        "HF_HUB_OFFLINE": None, "TRANSFORMERS_OFFLINE": None, "ANONYMIZED_TELEMETRY": None,
+        "HF_HUB_OFFLINE": None,
+        "TRANSFORMERS_OFFLINE": None,
+        "ANONYMIZED_TELEMETRY": None,
     }
     r = run("screen", "--index", str(contracts), env_extra=env)
     assert r.returncode == 2, r.stderr  # the encrypted and scanned files, as always
@@ -134,7 +146,12 @@ def test_whole_screen_inside_a_network_namespace_with_no_route(contracts, tmp_pa
         pytest.skip(f"cannot create a network namespace here: {probe.stderr.decode().strip()}")
     exe = shutil.which("contract-review") or str(Path(sys.executable).with_name("contract-review"))
     env = dict(os.environ, CONTRACT_REVIEW_HOME=str(tmp_path / "home"))
-    r = subprocess.run(["unshare", "-rn", exe, "screen", "--index", str(contracts)],
-                       capture_output=True, text=True, env=env, timeout=600)
+    r = subprocess.run(
+        ["unshare", "-rn", exe, "screen", "--index", str(contracts)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     rows = [json.loads(line) for line in r.stdout.splitlines()]
     assert r.returncode == 2 and sum(row["status"] == "ok" for row in rows) == 3, r.stderr

@@ -28,8 +28,16 @@ from contract_review.settings import Settings
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_contracts"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 FLAWED = "02_engagement_letter_vague_insurance.pdf"  # labelled: vague language, nothing else required
 SLOW = 180_000  # ms: the first review loads the embedding model on a shared 2-core machine
 
@@ -66,17 +74,44 @@ def server(tmp_path_factory):
     home = tmp_path_factory.mktemp("app-home")
     tmp = tmp_path_factory.mktemp("app-tmp")  # where the app's per-session folders go
     port = free_port()
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_URL", "CONTRACT_REVIEW_CONFIG")}
-    env.update(CONTRACT_REVIEW_HOME=str(home), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
-               ANONYMIZED_TELEMETRY="False", STREAMLIT_BROWSER_GATHER_USAGE_STATS="false", TMPDIR=str(tmp))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_URL", "CONTRACT_REVIEW_CONFIG")
+    }
+    env.update(
+        CONTRACT_REVIEW_HOME=str(home),
+        HF_HUB_OFFLINE="1",
+        TRANSFORMERS_OFFLINE="1",
+        ANONYMIZED_TELEMETRY="False",
+        STREAMLIT_BROWSER_GATHER_USAGE_STATS="false",
+        TMPDIR=str(tmp),
+    )
     log = open(home / "streamlit.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-         "--server.disconnectedSessionTTL", "2"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.address",
+            "127.0.0.1",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+            "--server.disconnectedSessionTTL",
+            "2",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -130,8 +165,7 @@ def upload(page, files: list[Path]) -> None:
 
 def wait_for_reviews(page, n: int) -> None:
     """Until every uploaded file has its review box and nothing is running."""
-    page.wait_for_function(
-        f"document.querySelectorAll('[class*=\"st-key-review-\"] h3').length >= {n}", timeout=SLOW)
+    page.wait_for_function(f"document.querySelectorAll('[class*=\"st-key-review-\"] h3').length >= {n}", timeout=SLOW)
     page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=SLOW)
 
 
@@ -188,7 +222,8 @@ def test_review_of_a_flawed_contract_shows_its_findings_and_quotes(server, brows
         marks = page.locator(".cr-page mark")
         assert marks.count() == 1
         assert norm(marks.inner_text()) in {norm(c.quote) for f in expected for c in f.evidence} | {
-            norm(q) for q in label["evidence"]["vague_language"]}
+            norm(q) for q in label["evidence"]["vague_language"]
+        }
         page.locator(".cr-page").first.screenshot(path=str(tmp_path / "page-highlight.png"))
 
         # nothing on the page was fetched from anywhere but the app itself

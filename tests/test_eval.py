@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from builders import make_pdf
+from conftest import ROOT, SAMPLES
 
 from contract_review.errors import ConfigError
 from contract_review.evaluation.cuad import cuad_rows, parse_spans, read_exclusions
@@ -26,16 +28,23 @@ from contract_review.evaluation.runner import Reviewed
 from contract_review.evaluation.scoring import score
 from contract_review.evaluation.thresholds import Thresholds, check, load_thresholds
 from contract_review.schema import (
-    Citation, ErrorInfo, Finding, InsuranceProfile, Limit, Policy, ReviewResult, Term, UngroundedQuote,
+    Citation,
+    ErrorInfo,
+    Finding,
+    InsuranceProfile,
+    Limit,
+    Policy,
+    ReviewResult,
+    Term,
+    UngroundedQuote,
 )
-
-from builders import make_pdf
-from conftest import ROOT, SAMPLES
 
 THRESHOLDS = ROOT / "eval" / "thresholds.yaml"
 CLI = [sys.executable, "-c", "from contract_review.cli import main; main()"]
 # Captured at import, before the autouse fixture strips them: the opt-in live LLM run uses them.
-LLM_ENV = {k: os.environ[k] for k in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CONTRACT_REVIEW_LLM_MODEL") if k in os.environ}
+LLM_ENV = {
+    k: os.environ[k] for k in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CONTRACT_REVIEW_LLM_MODEL") if k in os.environ
+}
 
 
 # --------------------------------------------------------------------------- metrics
@@ -88,8 +97,14 @@ def _write(path: Path, rows: list) -> Path:
 
 
 def test_load_labels_reads_rows_skips_blank_lines(tmp_path):
-    p = _write(tmp_path / "l.jsonl", [{"file": "a.pdf", "insurance_required": True, "uncertain": ["coi_required"]}, "",
-                                      {"file": "b.pdf", "insurance_required": False}])
+    p = _write(
+        tmp_path / "l.jsonl",
+        [
+            {"file": "a.pdf", "insurance_required": True, "uncertain": ["coi_required"]},
+            "",
+            {"file": "b.pdf", "insurance_required": False},
+        ],
+    )
     rows = load_labels(p)
     assert [r.file for r in rows] == ["a.pdf", "b.pdf"]
     assert rows[0].line == 1 and rows[1].line == 3
@@ -126,8 +141,16 @@ def test_load_labels_rejects_duplicates_empty_and_missing(tmp_path):
 
 
 def test_label_row_scores_only_present_and_certain_fields():
-    row = LabelRow("a.pdf", {"file": "a.pdf", "insurance_required": True, "coi_required": False,
-                             "evidence": {"insurance_required": "one quote"}}, uncertain=frozenset({"coi_required"}))
+    row = LabelRow(
+        "a.pdf",
+        {
+            "file": "a.pdf",
+            "insurance_required": True,
+            "coi_required": False,
+            "evidence": {"insurance_required": "one quote"},
+        },
+        uncertain=frozenset({"coi_required"}),
+    )
     assert row.gold("insurance_required") is True
     assert row.gold("coi_required") is None  # uncertain
     assert row.gold("additional_insured") is None  # not labelled
@@ -169,15 +192,27 @@ def _result(file: str, profile: InsuranceProfile | None = None, findings=(), sta
 
 def _profile(**kw) -> InsuranceProfile:
     terms = {k: Term(present=True, evidence=[_cite(f"{k} quote")]) for k in kw.pop("terms", [])}
-    return InsuranceProfile(insurance_required=kw.pop("insurance", True),
-                            insurance_evidence=[_cite("shall maintain insurance")], **terms, **kw)
+    return InsuranceProfile(
+        insurance_required=kw.pop("insurance", True),
+        insurance_evidence=[_cite("shall maintain insurance")],
+        **terms,
+        **kw,
+    )
 
 
 def test_score_counts_fields_excludes_uncertain_and_missing():
-    full = LabelRow("a.pdf", {"file": "a.pdf", "insurance_required": True, "additional_insured": True,
-                              "coi_required": True, "waiver_of_subrogation": False,
-                              "evidence": {"coi_required": ["Vendor shall deliver a certificate"]}},
-                    uncertain=frozenset({"additional_insured"}))
+    full = LabelRow(
+        "a.pdf",
+        {
+            "file": "a.pdf",
+            "insurance_required": True,
+            "additional_insured": True,
+            "coi_required": True,
+            "waiver_of_subrogation": False,
+            "evidence": {"coi_required": ["Vendor shall deliver a certificate"]},
+        },
+        uncertain=frozenset({"additional_insured"}),
+    )
     coarse = LabelRow("b.pdf", {"file": "b.pdf", "insurance_required": False})
     pred_a = _profile(terms=["waiver_of_subrogation"])  # FP waiver, FN coi, AI uncertain
     pred_b = _profile()  # FP insurance_required
@@ -204,30 +239,48 @@ def test_vague_language_is_predicted_by_the_checker_rule_firing():
     # The profile holds a vague quote but the checker did not fire: not predicted.
     m = score([(row, _result("a.pdf", vague_profile))])
     assert m["fields"]["vague_language"]["fn"] == 1
-    fired = Finding(rule=VAGUE_RULE, slug="vague-insurance-language", severity="medium", message="m",
-                    evidence=[_cite("adequate insurance")])
+    fired = Finding(
+        rule=VAGUE_RULE,
+        slug="vague-insurance-language",
+        severity="medium",
+        message="m",
+        evidence=[_cite("adequate insurance")],
+    )
     other = Finding(rule="INS001", slug="missing-additional-insured", severity="high", message="m")
     m = score([(row, _result("a.pdf", vague_profile, [other, fired]))])
     assert m["fields"]["vague_language"]["tp"] == 1
 
 
 def test_policy_types_and_limits():
-    row = LabelRow("a.pdf", {
-        "file": "a.pdf", "policy_types": ["general_liability", "auto"], "has_minimum_limits": True,
-        "limits": [
-            {"policy_type": "general_liability", "amount": 1000000, "currency": "USD", "basis": "per_occurrence"},
-            {"policy_type": "general_liability", "amount": 2000000, "currency": "USD", "basis": "aggregate"},
-            {"policy_type": "auto", "amount": None, "currency": None, "basis": "combined_single", "redacted": True},
+    row = LabelRow(
+        "a.pdf",
+        {
+            "file": "a.pdf",
+            "policy_types": ["general_liability", "auto"],
+            "has_minimum_limits": True,
+            "limits": [
+                {"policy_type": "general_liability", "amount": 1000000, "currency": "USD", "basis": "per_occurrence"},
+                {"policy_type": "general_liability", "amount": 2000000, "currency": "USD", "basis": "aggregate"},
+                {"policy_type": "auto", "amount": None, "currency": None, "basis": "combined_single", "redacted": True},
+            ],
+        },
+    )
+    gl = Policy(
+        type="general_liability",
+        evidence=[_cite("CGL")],
+        limits=[
+            Limit(amount=1_000_000, basis="per_occurrence"),
+            Limit(amount=2_000_000, basis="per_occurrence"),  # right amount, wrong basis
         ],
-    })
-    gl = Policy(type="general_liability", evidence=[_cite("CGL")], limits=[
-        Limit(amount=1_000_000, basis="per_occurrence"),
-        Limit(amount=2_000_000, basis="per_occurrence"),  # right amount, wrong basis
-    ])
-    prop = Policy(type="property", evidence=[_cite("all risk")], limits=[
-        Limit(amount=None, currency=None, redacted=True, basis="other"),  # redacted amount, wrong type
-        Limit(amount=5_000_000, basis="other"),  # not labelled
-    ])
+    )
+    prop = Policy(
+        type="property",
+        evidence=[_cite("all risk")],
+        limits=[
+            Limit(amount=None, currency=None, redacted=True, basis="other"),  # redacted amount, wrong type
+            Limit(amount=5_000_000, basis="other"),  # not labelled
+        ],
+    )
     m = score([(row, _result("a.pdf", _profile(policies=[gl, prop])))])
     pt = m["fields"]["policy_types"]
     assert (pt["tp"], pt["fp"], pt["fn"]) == (1, 1, 1)
@@ -240,15 +293,23 @@ def test_policy_types_and_limits():
     extra = [d for d in m["disagreements"] if d["field"] == "limits"]
     assert sorted(d["kind"] for d in extra) == ["FP", "MISMATCH", "MISMATCH"]
     assert "5,000,000" in next(d["item"] for d in extra if d["kind"] == "FP")
-    assert "labelled general_liability USD 2,000,000 aggregate; predicted general_liability USD 2,000,000 per_occurrence" in [
-        d["item"] for d in extra]
+    assert (
+        "labelled general_liability USD 2,000,000 aggregate; predicted general_liability USD 2,000,000 per_occurrence"
+        in [d["item"] for d in extra]
+    )
     assert "- **MISMATCH** limits" in render_markdown(m)
 
 
 def test_limits_left_out_when_uncertain():
-    row = LabelRow("a.pdf", {"file": "a.pdf", "has_minimum_limits": True,
-                             "limits": [{"policy_type": "other", "amount": None, "basis": "other", "redacted": True}]},
-                   uncertain=frozenset({"has_minimum_limits"}))
+    row = LabelRow(
+        "a.pdf",
+        {
+            "file": "a.pdf",
+            "has_minimum_limits": True,
+            "limits": [{"policy_type": "other", "amount": None, "basis": "other", "redacted": True}],
+        },
+        uncertain=frozenset({"has_minimum_limits"}),
+    )
     m = score([(row, _result("a.pdf", _profile()))])
     assert m["limits"]["labelled"] == 0 and m["fields"]["has_minimum_limits"]["n"] == 0
 
@@ -257,12 +318,14 @@ def test_errored_documents_are_reported_not_scored_and_grounding_is_summed():
     row_a = LabelRow("a.pdf", {"file": "a.pdf", "insurance_required": True})
     row_b = LabelRow("b.pdf", {"file": "b.pdf", "insurance_required": True})
     row_c = LabelRow("c.pdf", {"file": "c.pdf", "insurance_required": True})
-    bad = ReviewResult(file="b.pdf", path="b.pdf", status="error",
-                       error=ErrorInfo(code="no_text_layer", message="scanned"))
+    bad = ReviewResult(
+        file="b.pdf", path="b.pdf", status="error", error=ErrorInfo(code="no_text_layer", message="scanned")
+    )
     p = _profile()
     p.ungrounded = [UngroundedQuote(field="additional_insured", quote="invented text")]
-    ok = Reviewed(ReviewResult(file="a.pdf", path="a.pdf", profile=p), citations=4, verbatim=3,
-                  not_verbatim=["drifted quote"])
+    ok = Reviewed(
+        ReviewResult(file="a.pdf", path="a.pdf", profile=p), citations=4, verbatim=3, not_verbatim=["drifted quote"]
+    )
     m = score([(row_a, ok), (row_b, Reviewed(bad)), (row_c, _result("c.pdf", _profile()))])
     assert m["documents"] == {"labelled": 3, "scored": 2, "errored": 1}
     assert m["errors"]["by_code"] == {"no_text_layer": 1}
@@ -284,10 +347,19 @@ def test_repository_thresholds_load_and_name_real_fields():
 
 
 def test_gate_checks_floors_and_passes_unscorable_fields():
-    m = score([(LabelRow("a.pdf", {"file": "a.pdf", "insurance_required": True, "coi_required": False}),
-                _result("a.pdf", _profile(terms=["certificate_of_insurance"])))])
-    t = Thresholds(f1={"insurance_required": 0.95, "coi_required": 0.95, "additional_insured": 0.95},
-                   verbatim_rate=1.0, max_errors=0)
+    m = score(
+        [
+            (
+                LabelRow("a.pdf", {"file": "a.pdf", "insurance_required": True, "coi_required": False}),
+                _result("a.pdf", _profile(terms=["certificate_of_insurance"])),
+            )
+        ]
+    )
+    t = Thresholds(
+        f1={"insurance_required": 0.95, "coi_required": 0.95, "additional_insured": 0.95},
+        verbatim_rate=1.0,
+        max_errors=0,
+    )
     failures = check(m, t)
     assert len(failures) == 1 and failures[0].startswith("coi_required: F1 0.000 < 0.95")
     assert check(m, Thresholds(f1={"insurance_required": 0.95})) == []
@@ -296,8 +368,13 @@ def test_gate_checks_floors_and_passes_unscorable_fields():
 
 @pytest.mark.parametrize(
     "text, message",
-    [("f1:\n  not_a_field: 0.9\n", "not a scored field"), ("f1:\n  coi_required: 1.5\n", "between 0 and 1"),
-     ("min_f1: 0.9\n", "unknown key"), ("max_errors: -1\n", "max_errors"), ("f1: [\n", "not valid YAML")],
+    [
+        ("f1:\n  not_a_field: 0.9\n", "not a scored field"),
+        ("f1:\n  coi_required: 1.5\n", "between 0 and 1"),
+        ("min_f1: 0.9\n", "unknown key"),
+        ("max_errors: -1\n", "max_errors"),
+        ("f1: [\n", "not valid YAML"),
+    ],
 )
 def test_bad_thresholds_files(tmp_path, text, message):
     p = tmp_path / "t.yaml"
@@ -322,7 +399,9 @@ def test_cuad_rows_from_master_clauses_and_project_csv(tmp_path):
     master.write_text(
         "Filename,Document Name,Insurance,Insurance-Answer\n"
         '"X.Corp_EX-10.7-AGREEMENT.pdf",x,"[\'Licensee shall maintain insurance.\']",Yes\n'
-        "Y.pdf,y,[],No\n", encoding="utf-8")
+        "Y.pdf,y,[],No\n",
+        encoding="utf-8",
+    )
     rows = list(cuad_rows(master))
     assert rows[0]["file"] == "X.Corp_EX-10.7-AGREEMENT.pdf" and rows[0]["insurance_required"] is True
     assert rows[0]["evidence"] == {"insurance_required": ["Licensee shall maintain insurance."]}
@@ -361,12 +440,20 @@ def test_cuad_script_runs(tmp_path):
     csv_path.write_text("file,cuad_insurance,cuad_insurance_spans\na.pdf,Yes,\"['x']\"\nb.pdf,No,[]\n")
     excl = tmp_path / "ex.txt"
     excl.write_text("b\n")
-    proc = subprocess.run([sys.executable, str(ROOT / "eval" / "cuad_to_labels.py"), str(csv_path), "--exclude", str(excl)],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "eval" / "cuad_to_labels.py"), str(csv_path), "--exclude", str(excl)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     assert [json.loads(x)["file"] for x in proc.stdout.splitlines()] == ["a.pdf"]
-    proc = subprocess.run([sys.executable, str(ROOT / "eval" / "cuad_to_labels.py"), str(tmp_path / "none.csv")],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "eval" / "cuad_to_labels.py"), str(tmp_path / "none.csv")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 1 and "not found" in proc.stderr
 
 
@@ -374,10 +461,21 @@ def test_cuad_script_runs(tmp_path):
 
 
 def test_report_renders_and_writes_plots(tmp_path):
-    row = LabelRow("a.pdf", {"file": "a.pdf", "insurance_required": True, "coi_required": True,
-                             "evidence": {"coi_required": ["deliver a certificate | on request"]}})
+    row = LabelRow(
+        "a.pdf",
+        {
+            "file": "a.pdf",
+            "insurance_required": True,
+            "coi_required": True,
+            "evidence": {"coi_required": ["deliver a certificate | on request"]},
+        },
+    )
     m = score([(row, _result("a.pdf", _profile()))], run={"extractor": "rules", "date": "today"})
-    m["gate"] = {"source": "t.yaml", "f1": {"coi_required": 0.95}, "failures": check(m, Thresholds(f1={"coi_required": 0.95}))}
+    m["gate"] = {
+        "source": "t.yaml",
+        "f1": {"coi_required": 0.95},
+        "failures": check(m, Thresholds(f1={"coi_required": 0.95})),
+    }
     text = render_text(m)
     assert "coi_required" in text and "FAIL (>= 0.95)" in text and "Gate: FAILED" in text
     paths = write_outputs(m, tmp_path / "out", ["{}"])
@@ -411,15 +509,22 @@ def _cli(*args: str, timeout: int = 900, env: dict | None = None) -> subprocess.
 def test_cli_eval_on_real_pdfs_reports_missing_files_and_gates(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
-    (docs / "widgets.pdf").write_bytes(make_pdf([
-        "SUPPLY AGREEMENT\n1. Delivery. Seller shall deliver the widgets to Buyer's dock.\n"
-        "2. Price. Buyer shall pay the invoice within thirty days.",
-        "3. Governing law. This Agreement is governed by the laws of Delaware.",
-    ]))
-    labels = _write(tmp_path / "labels.jsonl", [
-        {"file": "widgets.pdf", "insurance_required": False, "additional_insured": False, "coi_required": False},
-        {"file": "absent.pdf", "insurance_required": True},
-    ])
+    (docs / "widgets.pdf").write_bytes(
+        make_pdf(
+            [
+                "SUPPLY AGREEMENT\n1. Delivery. Seller shall deliver the widgets to Buyer's dock.\n"
+                "2. Price. Buyer shall pay the invoice within thirty days.",
+                "3. Governing law. This Agreement is governed by the laws of Delaware.",
+            ]
+        )
+    )
+    labels = _write(
+        tmp_path / "labels.jsonl",
+        [
+            {"file": "widgets.pdf", "insurance_required": False, "additional_insured": False, "coi_required": False},
+            {"file": "absent.pdf", "insurance_required": True},
+        ],
+    )
     out = tmp_path / "out"
     proc = _cli("--labels", str(labels), "--docs", str(docs), "--output", str(out), "--format", "json")
     assert proc.returncode == 2, proc.stderr  # a labelled file is missing: reported, exit 2
@@ -428,8 +533,12 @@ def test_cli_eval_on_real_pdfs_reports_missing_files_and_gates(tmp_path):
     assert m["documents"] == {"labelled": 2, "scored": 1, "errored": 1}
     assert m["fields"]["insurance_required"]["tn"] == 1, m["disagreements"]
     assert m["run"]["extractor"] == "rules" and m["run"]["n_docs"] == 2 and m["run"]["package_version"]
-    assert {p.name for p in out.iterdir()} >= {"report.md", "metrics.json", "results.jsonl",
-                                               "confusion_insurance_required.png"}
+    assert {p.name for p in out.iterdir()} >= {
+        "report.md",
+        "metrics.json",
+        "results.jsonl",
+        "confusion_insurance_required.png",
+    }
     assert json.loads((out / "results.jsonl").read_text().splitlines()[0])["file"] == "widgets.pdf"
 
     proc = _cli("--labels", str(labels), "--docs", str(docs), "--thresholds", str(THRESHOLDS))
@@ -461,8 +570,10 @@ class _QuotingExtractor:
         profile = InsuranceProfile(
             insurance_required=True,
             insurance_evidence=[Citation(quote=real, page=1, start=0, end=len(real))],
-            certificate_of_insurance=Term(present=True, evidence=[
-                Citation(quote="Seller shall deliver a certificate of insurance", page=1, start=0, end=10)]),
+            certificate_of_insurance=Term(
+                present=True,
+                evidence=[Citation(quote="Seller shall deliver a certificate of insurance", page=1, start=0, end=10)],
+            ),
         )
         return Extraction(profile, prompt_version=self.prompt_version)
 
@@ -475,14 +586,24 @@ def test_run_eval_grounds_quotes_on_real_pdfs(tmp_path):
     try:
         docs = tmp_path / "docs"
         docs.mkdir()
-        (docs / "supply.pdf").write_bytes(make_pdf([
-            "SUPPLY AGREEMENT\n1. Delivery. Seller shall deliver the goods.",
-            "7. Insurance. Seller shall maintain product liability insurance with limits of $2,000,000.",
-        ]))
-        labels = _write(tmp_path / "l.jsonl", [
-            {"file": "supply.pdf", "insurance_required": True, "coi_required": False, "additional_insured": False}])
-        m, reviews = run_eval(labels, docs, extractor=_QuotingExtractor.name,
-                              thresholds=Thresholds(f1={"coi_required": 0.95}, verbatim_rate=1.0, max_errors=0))
+        (docs / "supply.pdf").write_bytes(
+            make_pdf(
+                [
+                    "SUPPLY AGREEMENT\n1. Delivery. Seller shall deliver the goods.",
+                    "7. Insurance. Seller shall maintain product liability insurance with limits of $2,000,000.",
+                ]
+            )
+        )
+        labels = _write(
+            tmp_path / "l.jsonl",
+            [{"file": "supply.pdf", "insurance_required": True, "coi_required": False, "additional_insured": False}],
+        )
+        m, reviews = run_eval(
+            labels,
+            docs,
+            extractor=_QuotingExtractor.name,
+            thresholds=Thresholds(f1={"coi_required": 0.95}, verbatim_rate=1.0, max_errors=0),
+        )
     finally:
         EXTRACTORS.pop(_QuotingExtractor.name, None)
     g = m["grounding"]
@@ -524,15 +645,29 @@ def test_a_bug_on_one_document_is_reported_and_fails_the_gate(tmp_path):
         m, reviews = run_eval(labels, docs, extractor=_BrokenExtractor.name, thresholds=Thresholds(max_errors=0))
     finally:
         EXTRACTORS.pop(_BrokenExtractor.name, None)
-    assert m["errors"]["files"] == [{"file": "a.pdf", "code": "internal_error",
-                                     "message": "RuntimeError: bug in an extractor"}]
+    assert m["errors"]["files"] == [
+        {"file": "a.pdf", "code": "internal_error", "message": "RuntimeError: bug in an extractor"}
+    ]
     assert m["fields"]["insurance_required"]["n"] == 0
     assert m["gate"]["failures"] == ["errors: 1 document(s) could not be reviewed (internal_error: 1) > 0"]
 
 
 def _gate(labels: Path, docs: Path, out: Path, workers: int, *extra: str, env: dict | None = None) -> dict:
-    proc = _cli("--labels", str(labels), "--docs", str(docs), "--thresholds", str(THRESHOLDS),
-                "--workers", str(workers), "--output", str(out), *extra, timeout=1800, env=env)
+    proc = _cli(
+        "--labels",
+        str(labels),
+        "--docs",
+        str(docs),
+        "--thresholds",
+        str(THRESHOLDS),
+        "--workers",
+        str(workers),
+        "--output",
+        str(out),
+        *extra,
+        timeout=1800,
+        env=env,
+    )
     metrics_file = out / "metrics.json"
     assert metrics_file.exists(), proc.stderr
     m = json.loads(metrics_file.read_text())

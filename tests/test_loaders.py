@@ -117,13 +117,15 @@ def test_docx_paragraphs_and_tables_in_order_with_page_breaks(tmp_path):
 
 
 def test_text_and_markdown(tmp_path):
-    doc = load_document(write(tmp_path, "note.md", "# Insurance\r\nVendor shall carry insurance.\fPage two".encode()))
+    doc = load_document(write(tmp_path, "note.md", b"# Insurance\r\nVendor shall carry insurance.\fPage two"))
     assert [p.number for p in doc.pages] == [1, 2]
     assert "\r" not in doc.text
 
 
 def test_nbsp_text_is_searchable_at_the_same_offsets(tmp_path):
-    doc = load_document(write(tmp_path, "nbsp.txt", "Vendor\xa0shall\xa0name Client as \u201cadditional insured\u201d".encode()))
+    doc = load_document(
+        write(tmp_path, "nbsp.txt", "Vendor\xa0shall\xa0name Client as \u201cadditional insured\u201d".encode())
+    )
     i = doc.norm.index('Vendor shall name Client as "additional insured"')
     assert i == 0 and doc.text[i : i + 6] == "Vendor"
 

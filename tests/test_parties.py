@@ -45,7 +45,10 @@ def test_in_contract_terms_renames_every_role_or_none():
     assert in_contract_terms(clause, ("Supplier", "Customer"), ["Provider", "Globex"], ["Globex", "Provider"]) == clause
     assert in_contract_terms(clause, ("Supplier", "Customer"), [], ["Globex", "Provider"]) == clause
     # A one-role clause needs only the obligated party.
-    assert in_contract_terms("Consultant shall maintain ...", ("Consultant",), ["Initech"], []) == "Initech shall maintain ..."
+    assert (
+        in_contract_terms("Consultant shall maintain ...", ("Consultant",), ["Initech"], [])
+        == "Initech shall maintain ..."
+    )
     # Whole words only.
     assert in_contract_terms("Suppliers and Supplier", ("Supplier",), ["Acme"], []) == "Suppliers and Acme"
 
@@ -58,8 +61,9 @@ def test_every_rule_names_the_roles_its_clause_uses():
 
 
 def test_run_checks_writes_the_suggestion_in_the_contracts_names():
-    profile = InsuranceProfile(insurance_required=True, obligated_parties=["Provider"],
-                               contract_parties=["Globex", "Provider"])
+    profile = InsuranceProfile(
+        insurance_required=True, obligated_parties=["Provider"], contract_parties=["Globex", "Provider"]
+    )
     by_rule = {f.rule: f for f in run_checks(profile)}
     ai = by_rule["INS001"].suggestion
     assert ai.startswith("Insurance. Provider shall maintain") and "name Globex, its affiliates" in ai

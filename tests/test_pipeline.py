@@ -27,12 +27,17 @@ class _Proposer:
         real = Citation(quote="shall deliver a certificate of insurance", page=0, start=0, end=0)
         fake = Citation(quote="Supplier shall name Buyer as an additional insured", page=0, start=0, end=0)
         profile = InsuranceProfile(
-            insurance_required=True, insurance_evidence=[real],
+            insurance_required=True,
+            insurance_evidence=[real],
             certificate_of_insurance=Term(present=True, evidence=[real]),
             additional_insured=Term(present=True, evidence=[fake]),
         )
-        return Extraction(profile, usage=Usage(prompt_tokens=10, completion_tokens=5, total_tokens=15),
-                          prompt_version="test@1", notes=["context cut at the token budget"])
+        return Extraction(
+            profile,
+            usage=Usage(prompt_tokens=10, completion_tokens=5, total_tokens=15),
+            prompt_version="test@1",
+            notes=["context cut at the token budget"],
+        )
 
 
 def test_any_extractor_is_grounded_and_checked():
@@ -44,7 +49,9 @@ def test_any_extractor_is_grounded_and_checked():
     assert r.status == "ok" and r.extractor == "test-proposer" and r.prompt_version == "test@1"
     assert r.usage.total_tokens == 15 and r.notes == ["context cut at the token budget"]
     p = r.profile
-    assert p.certificate_of_insurance.present and p.certificate_of_insurance.evidence[0].start == TEXT.index("shall deliver")
+    assert p.certificate_of_insurance.present and p.certificate_of_insurance.evidence[0].start == TEXT.index(
+        "shall deliver"
+    )
     assert not p.additional_insured.present  # the invented quote was dropped...
     assert [u.field for u in p.ungrounded] == ["additional_insured"]  # ...and reported
     assert "INS001" in {f.rule for f in r.findings}  # so the checker flags the missing term

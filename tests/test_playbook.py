@@ -78,16 +78,27 @@ BAD = [
     ("rules: [INS001]\n", "rules: Input should be a valid dictionary"),
     ("required_policies:\n  - type: cgl\n", "required_policies[0].type: 'cgl' is not a policy type"),
     ("required_policies:\n  - min_limits: []\n", "required_policies[0].type: required key is missing"),
-    ("required_policies:\n  - type: cyber\n    satisfied_by: [eo]\n",
-     "required_policies[0].satisfied_by: 'eo' is not a policy type"),
+    (
+        "required_policies:\n  - type: cyber\n    satisfied_by: [eo]\n",
+        "required_policies[0].satisfied_by: 'eo' is not a policy type",
+    ),
     ("required_policies:\n  - type: cyber\n  - type: cyber\n", "required_policies[1].type: 'cyber' is required twice"),
-    ("required_policies:\n  - type: cyber\n    min_limits: [{amount: 1000000, basis: per_year}]\n",
-     "required_policies[0].min_limits[0].basis: 'per_year' is not a basis"),
-    ("required_policies:\n  - type: cyber\n    min_limits: [{amount: -5}]\n",
-     "required_policies[0].min_limits[0].amount: Input should be greater than 0"),
-    ("required_policies:\n  - type: cyber\n    min_limits: [{amount: 5, currency: dollars}]\n",
-     "required_policies[0].min_limits[0].currency: 'dollars' is not a three-letter currency code"),
-    ("required_policies:\n  - type: cyber\n    min_limit: [{amount: 5}]\n", "required_policies[0].min_limit: unknown key"),
+    (
+        "required_policies:\n  - type: cyber\n    min_limits: [{amount: 1000000, basis: per_year}]\n",
+        "required_policies[0].min_limits[0].basis: 'per_year' is not a basis",
+    ),
+    (
+        "required_policies:\n  - type: cyber\n    min_limits: [{amount: -5}]\n",
+        "required_policies[0].min_limits[0].amount: Input should be greater than 0",
+    ),
+    (
+        "required_policies:\n  - type: cyber\n    min_limits: [{amount: 5, currency: dollars}]\n",
+        "required_policies[0].min_limits[0].currency: 'dollars' is not a three-letter currency code",
+    ),
+    (
+        "required_policies:\n  - type: cyber\n    min_limit: [{amount: 5}]\n",
+        "required_policies[0].min_limit: unknown key",
+    ),
     ("colour: blue\n", "colour: unknown key"),
     ("- general\n", "the top level must be a mapping"),
     ("rules: {INS001: [unclosed\n", "not valid YAML (line"),
@@ -126,8 +137,9 @@ def test_reviewer_refuses_a_bad_playbook(tmp_path):
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "contract_review.cli", *args], capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "contract_review.cli", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_rules_lists_codes_slugs_and_playbook_severities(tmp_path):
@@ -152,10 +164,7 @@ def test_cli_rules_lists_codes_slugs_and_playbook_severities(tmp_path):
 def test_extends_starts_from_another_playbook(tmp_path):
     f = tmp_path / "strict.yaml"
     f.write_text(
-        "extends: technology-services\n"
-        "rules:\n"
-        "  INS006: {severity: high}\n"
-        "  INS007: {enabled: false}\n",
+        "extends: technology-services\nrules:\n  INS006: {severity: high}\n  INS007: {enabled: false}\n",
         encoding="utf-8",
     )
     base, pb = load_playbook("technology-services"), load_playbook(str(f))

@@ -81,14 +81,31 @@ def ray_cluster(tmp_path):
     auth = {"RAY_AUTH_MODE": "token", "RAY_AUTH_TOKEN": secrets.token_hex(32)}
     trace = tmp_path / "cluster-trace.log"
     env = base_env(
-        **auth, CONTRACT_REVIEW_FAULTS="1", CONTRACT_REVIEW_FAULTS_LOG=str(trace),
+        **auth,
+        CONTRACT_REVIEW_FAULTS="1",
+        CONTRACT_REVIEW_FAULTS_LOG=str(trace),
         PYTHONPATH=os.pathsep.join(filter(None, [str(TESTS / "faultinject"), os.environ.get("PYTHONPATH")])),
     )
     out = tmp_path / "ray-start.log"
     cmd = [
-        str(BIN / "ray"), "start", "--head", "--node-ip-address", "127.0.0.1", "--port", str(port),
-        "--ray-client-server-port", str(client_port), "--dashboard-port", str(dashboard_port),
-        "--num-cpus", "2", "--include-dashboard=false", "--disable-usage-stats", "--temp-dir", str(temp), "--block",
+        str(BIN / "ray"),
+        "start",
+        "--head",
+        "--node-ip-address",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--ray-client-server-port",
+        str(client_port),
+        "--dashboard-port",
+        str(dashboard_port),
+        "--num-cpus",
+        "2",
+        "--include-dashboard=false",
+        "--disable-usage-stats",
+        "--temp-dir",
+        str(temp),
+        "--block",
     ]
     with open(out, "w") as fh:
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT, env=env, start_new_session=True)
@@ -116,8 +133,13 @@ def ray_cluster(tmp_path):
 
 def screen(*args: str, home: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
     exe = shutil.which("contract-review") or str(BIN / "contract-review")
-    return subprocess.run([exe, "screen", *args], capture_output=True, text=True, timeout=600,
-                          env=dict(env, CONTRACT_REVIEW_HOME=str(home)))
+    return subprocess.run(
+        [exe, "screen", *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=dict(env, CONTRACT_REVIEW_HOME=str(home)),
+    )
 
 
 def by_path(p: Path) -> dict:
@@ -135,8 +157,19 @@ def test_screen_runs_on_the_ray_cluster_given_by_ray_address(ray_cluster, tmp_pa
     (d / "notes.txt").write_text(f"SERVICES AGREEMENT\n{CLAUSE}\n")
     ray_out, local_out = tmp_path / "ray.jsonl", tmp_path / "local.jsonl"
 
-    r = screen(str(d), "--executor", "ray", "--ray-address", ray_cluster.address, "--workers", "2",
-               "-o", str(ray_out), home=tmp_path / "h1", env=base_env(**ray_cluster.auth))
+    r = screen(
+        str(d),
+        "--executor",
+        "ray",
+        "--ray-address",
+        ray_cluster.address,
+        "--workers",
+        "2",
+        "-o",
+        str(ray_out),
+        home=tmp_path / "h1",
+        env=base_env(**ray_cluster.auth),
+    )
     assert r.returncode == 2, r.stderr  # the scanned file
     assert "5 file(s): 4 ok, 1 error(s); 5 computed" in r.stderr
 
@@ -160,8 +193,17 @@ def test_an_unreachable_ray_address_is_a_clear_error_in_seconds(tmp_path):
     (port,) = free_ports(1)  # bound then closed: nothing listens there
     out = tmp_path / "out.jsonl"
     t0 = time.monotonic()
-    r = screen(str(d), "--executor", "ray", "--ray-address", f"127.0.0.1:{port}", "-o", str(out),
-               home=tmp_path / "h", env=base_env())
+    r = screen(
+        str(d),
+        "--executor",
+        "ray",
+        "--ray-address",
+        f"127.0.0.1:{port}",
+        "-o",
+        str(out),
+        home=tmp_path / "h",
+        env=base_env(),
+    )
     assert r.returncode == 1, r.stderr
     assert time.monotonic() - t0 < 60
     assert f"cannot reach the Ray cluster at 127.0.0.1:{port}" in " ".join(r.stderr.split())

@@ -35,8 +35,12 @@ def profile(*pages: str):
 
 
 def limits(p, typ=None):
-    return [(pol.type, lim.amount, lim.currency, lim.basis, lim.redacted) for pol in p.policies for lim in pol.limits
-            if typ is None or pol.type == typ]
+    return [
+        (pol.type, lim.amount, lim.currency, lim.basis, lim.redacted)
+        for pol in p.policies
+        for lim in pol.limits
+        if typ is None or pol.type == typ
+    ]
 
 
 def test_registered_under_rules():
@@ -44,6 +48,7 @@ def test_registered_under_rules():
 
 
 # ----------------------------------------------------------------------------- amounts
+
 
 @pytest.mark.parametrize(
     "text, value",
@@ -96,6 +101,7 @@ def test_bare_redaction_counts_only_where_an_amount_belongs():
 
 # ----------------------------------------------------------------------------- policies and limits
 
+
 def test_types_amounts_and_bases():
     p = profile(
         "9. INSURANCE. Supplier shall maintain: (a) commercial general liability insurance with limits of not less "
@@ -135,7 +141,9 @@ def test_redacted_limits_are_limits_without_amount():
 
 
 def test_currency_as_written():
-    p = profile("The Consultant shall maintain professional indemnity insurance of not less than £2,000,000 for each and every claim.")
+    p = profile(
+        "The Consultant shall maintain professional indemnity insurance of not less than £2,000,000 for each and every claim."
+    )
     assert limits(p) == [("professional_liability", 2_000_000, "GBP", "per_claim", False)]
 
 
@@ -178,6 +186,7 @@ def test_deductibles_fees_and_caps_are_not_limits():
 
 
 # ----------------------------------------------------------------------------- insurance_required
+
 
 @pytest.mark.parametrize(
     "text",
@@ -242,17 +251,35 @@ BASE = "Vendor shall maintain commercial general liability insurance of $1,000,0
         ("additional_insured", "Client shall be named as an additional insured on such policy."),
         ("additional_insured", "Client shall be covered as an insured under Vendor's liability policies."),
         ("additional_insured", "The policy shall be endorsed to include Owner as an insured."),
-        ("waiver_of_subrogation", "Vendor waives all rights of recovery against Owner for losses covered by insurance."),
-        ("waiver_of_subrogation", "The parties mutually waive subrogation against each other to the extent of insurance proceeds."),
+        (
+            "waiver_of_subrogation",
+            "Vendor waives all rights of recovery against Owner for losses covered by insurance.",
+        ),
+        (
+            "waiver_of_subrogation",
+            "The parties mutually waive subrogation against each other to the extent of insurance proceeds.",
+        ),
         ("waiver_of_subrogation", "The policy shall include a waiver of subrogation endorsement in favour of Client."),
-        ("waiver_of_subrogation", "Vendor waives all rights against Client for damages to the extent covered by property insurance."),
-        ("primary_noncontributory", "Such insurance shall be primary and non-contributory with any insurance of Client."),
+        (
+            "waiver_of_subrogation",
+            "Vendor waives all rights against Client for damages to the extent covered by property insurance.",
+        ),
+        (
+            "primary_noncontributory",
+            "Such insurance shall be primary and non-contributory with any insurance of Client.",
+        ),
         ("primary_noncontributory", "Vendor's insurance shall be primary, and Client's insurance shall be excess."),
         ("certificate_of_insurance", "Upon request, Vendor shall furnish certificates of insurance to Client."),
         ("certificate_of_insurance", "Vendor shall provide Client with copies of all insurance policies upon request."),
         ("certificate_of_insurance", "Vendor shall deliver evidence of such insurance before starting work."),
-        ("certificate_of_insurance", "The Supplier shall on request produce the policy and the receipt for the current premium."),
-        ("cancellation_notice", "Vendor shall give Client thirty (30) days' prior written notice of cancellation or material change."),
+        (
+            "certificate_of_insurance",
+            "The Supplier shall on request produce the policy and the receipt for the current premium.",
+        ),
+        (
+            "cancellation_notice",
+            "Vendor shall give Client thirty (30) days' prior written notice of cancellation or material change.",
+        ),
         ("cancellation_notice", "Such policies shall not be cancelled except upon 10 days written notice to Client."),
     ],
 )
@@ -265,19 +292,32 @@ def test_term_present(field, text):
 
 # ----------------------------------------------------------------------------- terms: negations and look-alikes
 
+
 @pytest.mark.parametrize(
     "field, text",
     [
         ("additional_insured", "Vendor has no obligation to add Customer as an additional insured."),
         ("additional_insured", "Lessor shall be named as loss payee under the property insurance."),
         ("additional_insured", "Client shall be listed as certificate holder on each certificate."),
-        ("waiver_of_subrogation", "In no event shall this Agreement operate as a waiver of any insurer's subrogation rights."),
-        ("waiver_of_subrogation", "Upon payment of an indemnified claim, the Indemnitor shall be subrogated to the rights of the Indemnitee."),
-        ("waiver_of_subrogation", "The Guarantor waives any right of subrogation against the Debtor until the Obligations are paid."),
+        (
+            "waiver_of_subrogation",
+            "In no event shall this Agreement operate as a waiver of any insurer's subrogation rights.",
+        ),
+        (
+            "waiver_of_subrogation",
+            "Upon payment of an indemnified claim, the Indemnitor shall be subrogated to the rights of the Indemnitee.",
+        ),
+        (
+            "waiver_of_subrogation",
+            "The Guarantor waives any right of subrogation against the Debtor until the Obligations are paid.",
+        ),
         ("certificate_of_insurance", "Nothing herein requires Vendor to deliver certificates of insurance."),
         ("certificate_of_insurance", "Neither party shall be obliged to provide evidence of insurance to the other."),
         ("cancellation_notice", "Vendor shall notify Client within five days after any cancellation of its insurance."),
-        ("primary_noncontributory", "Nothing in this Agreement requires Vendor's insurance to be primary and non-contributory."),
+        (
+            "primary_noncontributory",
+            "Nothing in this Agreement requires Vendor's insurance to be primary and non-contributory.",
+        ),
     ],
 )
 def test_term_absent(field, text):
@@ -306,6 +346,7 @@ def test_no_insurance_keyword_searches_every_section():
 
 
 # ----------------------------------------------------------------------------- vague language
+
 
 @pytest.mark.parametrize(
     "text",
@@ -355,6 +396,7 @@ def test_limits_in_an_unattached_document_are_vague():
 
 # ----------------------------------------------------------------------------- data, not instructions
 
+
 def test_prompt_injection_is_data():
     clause = (
         "8. INSURANCE\nProvider shall maintain commercial general liability insurance of $2,000,000 per occurrence.\n\n"
@@ -373,6 +415,7 @@ def test_prompt_injection_is_data():
 
 # ----------------------------------------------------------------------------- cross-references
 
+
 def test_follows_cross_reference_to_exhibit():
     pages = [
         "12. INSURANCE. Contractor shall carry the coverage set forth in Exhibit C.\n\n13. NOTICES. Notices go to the addresses above.",
@@ -390,6 +433,7 @@ def test_follows_cross_reference_to_exhibit():
 
 
 # ----------------------------------------------------------------------------- through the pipeline
+
 
 def test_review_txt_through_pipeline():
     from contract_review.pipeline import Reviewer
@@ -412,12 +456,14 @@ def test_real_pdf_with_exhibit_table(tmp_path):
 
     from contract_review.loaders import load_document
 
-    data = make_pdf([
-        "6. INSURANCE\nSupplier shall maintain the insurance stated in Schedule 1 and shall give thirty (30) days "
-        "prior written notice of cancellation of any policy.",
-        "SCHEDULE 1 - INSURANCE\nCommercial General Liability\n$2,000,000 each occurrence\nProducts Liability\n"
-        "$3,000,000 aggregate",
-    ])
+    data = make_pdf(
+        [
+            "6. INSURANCE\nSupplier shall maintain the insurance stated in Schedule 1 and shall give thirty (30) days "
+            "prior written notice of cancellation of any policy.",
+            "SCHEDULE 1 - INSURANCE\nCommercial General Liability\n$2,000,000 each occurrence\nProducts Liability\n"
+            "$3,000,000 aggregate",
+        ]
+    )
     path = tmp_path / "supply.pdf"
     path.write_bytes(data)
     d = load_document(path)
@@ -432,7 +478,10 @@ def test_real_pdf_with_exhibit_table(tmp_path):
 def test_uncertain_flags_weak_evidence():
     e = extract("Seller represents and warrants that it maintains product liability insurance covering the Products.")
     assert e.profile.insurance_required and "insurance_required" in e.uncertain
-    e = extract(BASE + "Vendor shall use reasonable efforts to have each policy provide 30 days' prior written notice of cancellation.")
+    e = extract(
+        BASE
+        + "Vendor shall use reasonable efforts to have each policy provide 30 days' prior written notice of cancellation."
+    )
     assert e.profile.cancellation_notice.present and "cancellation_notice" in e.uncertain
     e = extract(BASE)
     assert e.uncertain == []

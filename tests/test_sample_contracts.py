@@ -16,7 +16,9 @@ def test_labels_quotes_are_found_in_the_rendered_files():
 
 
 def test_committed_files_are_what_build_py_renders(tmp_path):
-    r = subprocess.run([sys.executable, str(SAMPLES / "build.py"), "--out", str(tmp_path)], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, str(SAMPLES / "build.py"), "--out", str(tmp_path)], capture_output=True, text=True
+    )
     assert r.returncode == 0, r.stderr
     built = sorted(p.name for p in tmp_path.iterdir())
     assert len([b for b in built if b.endswith((".pdf", ".docx"))]) >= 10

@@ -28,7 +28,9 @@ CLAUSE = (
 )
 
 
-def run(*args, home: Path, faults_log: Path | None = None, crash_after_slow: bool = False) -> subprocess.CompletedProcess:
+def run(
+    *args, home: Path, faults_log: Path | None = None, crash_after_slow: bool = False
+) -> subprocess.CompletedProcess:
     exe = shutil.which("contract-review") or str(Path(sys.executable).with_name("contract-review"))
     env = dict(os.environ, CONTRACT_REVIEW_HOME=str(home))
     for var in ("CONTRACT_REVIEW_FAULTS", "CONTRACT_REVIEW_FAULTS_LOG", "CONTRACT_REVIEW_FAULTS_CRASH_AFTER_SLOW"):

@@ -63,14 +63,23 @@ CACHEABLE_ERRORS = frozenset({"encrypted", "no_text_layer", "unreadable", "unsup
 
 #: Settings that change a result, hence part of the cache key. (Not: home, URLs, keys, timeouts.)
 RESULT_SETTINGS = (
-    "max_bytes", "max_pages", "min_chars_per_page", "pdf_parser", "chunk_size", "chunk_overlap",
-    "embedding_model", "llm_model", "llm_token_budget", "llm_top_k",
+    "max_bytes",
+    "max_pages",
+    "min_chars_per_page",
+    "pdf_parser",
+    "chunk_size",
+    "chunk_overlap",
+    "embedding_model",
+    "llm_model",
+    "llm_token_budget",
+    "llm_top_k",
 )
 
 CACHE_FORMAT = 1
 
 
 # --------------------------------------------------------------------------- discovery
+
 
 def discover(paths: Iterable[str | Path]) -> list[str]:
     """Files named directly are kept whatever their type (an unsupported one gets its typed
@@ -103,6 +112,7 @@ def discover(paths: Iterable[str | Path]) -> list[str]:
 
 # --------------------------------------------------------------------------- run configuration
 
+
 @dataclass(frozen=True)
 class ScreenConfig:
     """What every worker needs to build its :class:`Reviewer` (picklable, sent once per worker)."""
@@ -119,9 +129,16 @@ class ScreenConfig:
     def digest(self) -> str:
         return hashlib.sha256(
             json.dumps(
-                [self.settings.model_dump(mode="json", exclude={"openai_api_key"}), self.extractor,
-                 _playbook_json(self.playbook), self.index, self.embed_only, self.threads_per_worker],
-                sort_keys=True, default=str,
+                [
+                    self.settings.model_dump(mode="json", exclude={"openai_api_key"}),
+                    self.extractor,
+                    _playbook_json(self.playbook),
+                    self.index,
+                    self.embed_only,
+                    self.threads_per_worker,
+                ],
+                sort_keys=True,
+                default=str,
             ).encode()
         ).hexdigest()[:16]
 
@@ -176,6 +193,7 @@ class Outcome:
 
 
 # --------------------------------------------------------------------------- cache
+
 
 @lru_cache(maxsize=1)
 def package_fingerprint() -> str:
@@ -235,6 +253,7 @@ class ResultCache:
 
 
 # --------------------------------------------------------------------------- journal (the JSONL output)
+
 
 class JournalBusy(ConfigError):
     """Another ``screen`` is writing the same output file."""
@@ -332,6 +351,7 @@ class Journal:
 
 # --------------------------------------------------------------------------- the per-document function
 
+
 class _EmbedOnlyStore:
     """Stands in for :class:`~contract_review.store.Store` in a worker: embeds the chunks and
     keeps them for the main process, which writes them to the embedded store."""
@@ -346,7 +366,9 @@ class _EmbedOnlyStore:
         if not chunks:
             return 0
         self.pending = IndexPayload(
-            sha256=doc.sha256, ids=[c.id for c in chunks], documents=[c.text for c in chunks],
+            sha256=doc.sha256,
+            ids=[c.id for c in chunks],
+            documents=[c.text for c in chunks],
             metadatas=[c.metadata(doc) for c in chunks],
             embeddings=self.embeddings.embed_documents([c.text for c in chunks]),
         )
@@ -366,7 +388,9 @@ class _Worker:
         if config.threads_per_worker:
             _limit_threads(config.threads_per_worker)
         self.config = config
-        self.reviewer = Reviewer(config.settings, extractor=config.extractor, playbook=config.playbook, index=config.index)
+        self.reviewer = Reviewer(
+            config.settings, extractor=config.extractor, playbook=config.playbook, index=config.index
+        )
         self.collector = None
         if config.embed_only:
             self.collector = _EmbedOnlyStore(config.settings)
@@ -403,7 +427,6 @@ class _Worker:
             result = _error_result(task, self.reviewer, e.code, e.message)
             return Outcome(task=_strip(task), result=result, seconds=time.perf_counter() - t0)
         return Outcome(task=_strip(task), result=None, seconds=time.perf_counter() - t0, texts=texts)
-
 
     @property
     def batch_size(self) -> int:
@@ -477,15 +500,21 @@ class _Replay:
 
 def _strip(task: Task) -> Task:
     """The task without its bytes or texts (it travels back to the main process)."""
-    return Task(path=task.path, sha256=task.sha256, key=task.key, index=task.index, attempts=task.attempts,
-                part=task.part)
+    return Task(
+        path=task.path, sha256=task.sha256, key=task.key, index=task.index, attempts=task.attempts, part=task.part
+    )
 
 
 def _error_result(task: Task, reviewer, code: str, message: str) -> ReviewResult:
     return ReviewResult(
-        file=Path(task.path).name, path=task.path, sha256=task.sha256, status="error",
-        error=ErrorInfo(code=code, message=message), extractor=reviewer.extractor.name,
-        prompt_version=reviewer.extractor.prompt_version, playbook=reviewer.playbook.name,
+        file=Path(task.path).name,
+        path=task.path,
+        sha256=task.sha256,
+        status="error",
+        error=ErrorInfo(code=code, message=message),
+        extractor=reviewer.extractor.name,
+        prompt_version=reviewer.extractor.prompt_version,
+        playbook=reviewer.playbook.name,
     )
 
 
@@ -552,7 +581,7 @@ class TaskQueue:
         self._ready: deque[Task] = deque()
         self.splits_pending = 0
 
-    def __iter__(self) -> "TaskQueue":
+    def __iter__(self) -> TaskQueue:
         return self
 
     def __next__(self) -> Task:
@@ -681,9 +710,14 @@ def _run_isolated(new_pool, config: ScreenConfig, task: Task) -> Outcome:
 
 def _crash_outcome(config: ScreenConfig, task: Task, message: str) -> Outcome:
     result = ReviewResult(
-        file=Path(task.path).name, path=task.path, sha256=task.sha256, status="error",
+        file=Path(task.path).name,
+        path=task.path,
+        sha256=task.sha256,
+        status="error",
         error=ErrorInfo(code="worker_crashed", message=message),
-        extractor=config.extractor, prompt_version=config.prompt_version, playbook=getattr(config.playbook, "name", None),
+        extractor=config.extractor,
+        prompt_version=config.prompt_version,
+        playbook=getattr(config.playbook, "name", None),
     )
     return Outcome(task=_strip(task), result=result)
 
@@ -702,9 +736,7 @@ def _ray_executor(config: ScreenConfig, tasks: Iterator[Task], workers: int, opt
     try:
         import ray
     except ImportError:
-        raise ConfigError(
-            "--executor ray needs Ray: pip install 'contract-review[ray]' (ray[default])"
-        ) from None
+        raise ConfigError("--executor ray needs Ray: pip install 'contract-review[ray]' (ray[default])") from None
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
     started = False
     if not ray.is_initialized():
@@ -743,10 +775,15 @@ def _ray_executor(config: ScreenConfig, tasks: Iterator[Task], workers: int, opt
                 task = inflight.pop(ref)
                 try:
                     yield ray.get(ref)
-                except (ray.exceptions.WorkerCrashedError, ray.exceptions.NodeDiedError,
-                        ray.exceptions.OutOfMemoryError) as e:
+                except (
+                    ray.exceptions.WorkerCrashedError,
+                    ray.exceptions.NodeDiedError,
+                    ray.exceptions.OutOfMemoryError,
+                ) as e:
                     log.error("Ray worker died on %s: %s", task.path, e)
-                    yield _crash_outcome(config, task, f"the Ray worker died while reading this document ({type(e).__name__})")
+                    yield _crash_outcome(
+                        config, task, f"the Ray worker died while reading this document ({type(e).__name__})"
+                    )
     finally:
         if started:
             ray.shutdown()
@@ -782,6 +819,7 @@ def available_executors() -> list[str]:
 
 
 # --------------------------------------------------------------------------- the run
+
 
 @dataclass
 class ScreenStats:
@@ -867,7 +905,11 @@ def screen_files(
     embed_only = index and remote and not settings.chroma_url
     cpus = default_workers()
     config = ScreenConfig(
-        settings=settings, extractor=extractor, playbook=pb, index=index, embed_only=embed_only,
+        settings=settings,
+        extractor=extractor,
+        playbook=pb,
+        index=index,
+        embed_only=embed_only,
         threads_per_worker=max(1, cpus // workers) if workers > 1 and executor == "local" else None,
         prompt_version=ext.prompt_version,
     )
@@ -943,8 +985,13 @@ def screen_files(
                     continue
             # A worker that writes the store checks it before embedding; one that only embeds
             # (several processes, embedded store) is told here, so nothing is embedded twice.
-            task = Task(path=path, data=data, sha256=sha, key=key,
-                        index=index and (not embed_only or not sha or needs_index(sha)))
+            task = Task(
+                path=path,
+                data=data,
+                sha256=sha,
+                key=key,
+                index=index and (not embed_only or not sha or needs_index(sha)),
+            )
             ranges = _page_ranges(task, settings, split_pages)
             if ranges:
                 splits[path] = _Split(task=_strip(task), count=len(ranges))
@@ -1027,8 +1074,10 @@ def _upsert(store, payload: IndexPayload) -> int:
     step = max(1, min(5000, store.client.get_max_batch_size()))
     for i in range(0, len(payload.ids), step):
         store.collection.upsert(
-            ids=payload.ids[i : i + step], embeddings=payload.embeddings[i : i + step],
-            documents=payload.documents[i : i + step], metadatas=payload.metadatas[i : i + step],
+            ids=payload.ids[i : i + step],
+            embeddings=payload.embeddings[i : i + step],
+            documents=payload.documents[i : i + step],
+            metadatas=payload.metadatas[i : i + step],
         )
     return len(payload.ids)
 
@@ -1043,6 +1092,7 @@ def screen_iter(files: list[str], reviewer_kwargs: dict, workers: int = 1) -> It
 
 # --------------------------------------------------------------------------- progress
 
+
 class Progress:
     """What the user sees while a batch runs: a rich bar on a terminal (documents, pages/s,
     ETA, errors so far), one plain line per document on a non-terminal stderr, or nothing."""
@@ -1056,18 +1106,24 @@ class Progress:
         self._bar = None
         if mode == "bar":
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+            from rich.progress import Progress as RichProgress
 
             self._bar = RichProgress(
-                TextColumn("screening"), BarColumn(), MofNCompleteColumn(),
-                TextColumn("{task.fields[rate]} pages/s"), TextColumn("ETA {task.fields[eta]}"),
+                TextColumn("screening"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[rate]} pages/s"),
+                TextColumn("ETA {task.fields[eta]}"),
                 TextColumn("[red]{task.fields[errors]} error(s)"),
-                console=Console(file=self.stream), transient=False,
-                redirect_stdout=False, redirect_stderr=False,  # JSON lines go to the real stdout
+                console=Console(file=self.stream),
+                transient=False,
+                redirect_stdout=False,
+                redirect_stderr=False,  # JSON lines go to the real stdout
             )
             self._task = self._bar.add_task("screen", total=total, rate="-", eta="-", errors=0)
 
-    def __enter__(self) -> "Progress":
+    def __enter__(self) -> Progress:
         if self._bar:
             self._bar.start()
         return self
@@ -1087,7 +1143,9 @@ class Progress:
     def __call__(self, result: ReviewResult, source: str, stats: ScreenStats) -> None:
         rate = stats.pages_computed / stats.elapsed if stats.elapsed > 0 else 0.0
         if self._bar:
-            self._bar.update(self._task, completed=stats.done, rate=f"{rate:.1f}", eta=self._eta(stats), errors=stats.errors)
+            self._bar.update(
+                self._task, completed=stats.done, rate=f"{rate:.1f}", eta=self._eta(stats), errors=stats.errors
+            )
         elif self.mode == "lines":
             what = f"error {result.error.code}" if result.status == "error" else "ok"
             extra = f" ({source})" if source != "computed" else ""
@@ -1095,11 +1153,13 @@ class Progress:
             print(
                 f"screen [{stats.done}/{stats.total}] {what}{extra}{pages} {result.path}"
                 + (f": {result.error.message}" if result.status == "error" else ""),
-                file=self.stream, flush=True,
+                file=self.stream,
+                flush=True,
             )
 
 
 # --------------------------------------------------------------------------- outputs
+
 
 class ScreenOutput:
     """Where results go, per format:

@@ -17,9 +17,15 @@ from .loaders import Document
 _ROMAN = r"[IVXLC]+"
 HEADING_PATTERNS = [
     # ARTICLE 12 / Section 9.2 Insurance / ARTICLE XII - INSURANCE
-    re.compile(rf"^[ \t]*((?:ARTICLE|Article|SECTION|Section)[ \t]+(?:\d+(?:\.\d+)*|{_ROMAN})\.?(?:[ \t]*[-:.\u2013\u2014]?[ \t]*[A-Z][^\n]{{0,80}})?)[ \t]*$", re.M),
+    re.compile(
+        rf"^[ \t]*((?:ARTICLE|Article|SECTION|Section)[ \t]+(?:\d+(?:\.\d+)*|{_ROMAN})\.?(?:[ \t]*[-:.\u2013\u2014]?[ \t]*[A-Z][^\n]{{0,80}})?)[ \t]*$",
+        re.M,
+    ),
     # EXHIBIT C / Schedule 2 - Insurance Requirements / APPENDIX A
-    re.compile(r"^[ \t]*((?:EXHIBIT|Exhibit|SCHEDULE|Schedule|APPENDIX|Appendix|ANNEX|Annex|ATTACHMENT|Attachment)[ \t]+[A-Z0-9][-A-Z0-9.]{0,6}\b[^\n]{0,80})[ \t]*$", re.M),
+    re.compile(
+        r"^[ \t]*((?:EXHIBIT|Exhibit|SCHEDULE|Schedule|APPENDIX|Appendix|ANNEX|Annex|ATTACHMENT|Attachment)[ \t]+[A-Z0-9][-A-Z0-9.]{0,6}\b[^\n]{0,80})[ \t]*$",
+        re.M,
+    ),
     # 12. INSURANCE / 12.3 Insurance Requirements (a short line)
     re.compile(r"^[ \t]*(\d{1,2}(?:\.\d{1,2}){0,3}\.?[ \t]+[A-Z][A-Za-z&,'/()\- \t]{2,70}?)\.?[ \t]*$", re.M),
     # 12. Insurance. Vendor shall ... (inline heading ending in a period)
@@ -109,7 +115,9 @@ def find_sections(doc: Document) -> list[Section]:
 
 def chunk_document(doc: Document, chunk_size: int = 1000, chunk_overlap: int = 150) -> list[Chunk]:
     splitter = RecursiveCharacterTextSplitter(
-        chunk_size=chunk_size, chunk_overlap=chunk_overlap, add_start_index=True,
+        chunk_size=chunk_size,
+        chunk_overlap=chunk_overlap,
+        add_start_index=True,
         separators=["\n\n", "\n", ". ", "; ", " ", ""],
     )
     chunks: list[Chunk] = []

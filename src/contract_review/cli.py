@@ -4,11 +4,10 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import click
 import typer
@@ -36,7 +35,9 @@ class ReviewFormat(str, Enum):
 
 
 ExtractorOpt = Annotated[str, typer.Option("--extractor", "-e", help="rules (offline, default), llm or hybrid.")]
-PlaybookOpt = Annotated[Optional[str], typer.Option("--playbook", "-p", help="Built-in name (general, technology-services) or a YAML file.")]
+PlaybookOpt = Annotated[
+    str | None, typer.Option("--playbook", "-p", help="Built-in name (general, technology-services) or a YAML file.")
+]
 
 
 def _fail(msg: str, code: int = EXIT_USAGE) -> None:
@@ -80,19 +81,36 @@ class PdfParser(str, Enum):
 @app.command()
 def screen(
     paths: Annotated[list[str], typer.Argument(help="Files and folders (searched recursively).")],
-    fmt: Annotated[OutFormat, typer.Option("--format", "-f", help="jsonl (the contract), csv or xlsx.")] = OutFormat.jsonl,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of standard output.")] = None,
-    workers: Annotated[Optional[int], typer.Option("--workers", "-w", help="Parallel worker processes (default: the number of CPUs).")] = None,
+    fmt: Annotated[
+        OutFormat, typer.Option("--format", "-f", help="jsonl (the contract), csv or xlsx.")
+    ] = OutFormat.jsonl,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option("--workers", "-w", help="Parallel worker processes (default: the number of CPUs).")
+    ] = None,
     index: Annotated[bool, typer.Option("--index", help="Also embed and index each contract (slower).")] = False,
     extractor: ExtractorOpt = "rules",
     playbook: PlaybookOpt = None,
-    parser: Annotated[Optional[PdfParser], typer.Option("--parser", help="PDF parser: pypdf (default) or pdfium (faster; falls back to pypdf).")] = None,
-    chroma_url: Annotated[Optional[str], typer.Option("--chroma-url", help="Chroma server URL (else the embedded store).")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Recompute everything: ignore the cache and an interrupted run's output.")] = False,
+    parser: Annotated[
+        PdfParser | None,
+        typer.Option("--parser", help="PDF parser: pypdf (default) or pdfium (faster; falls back to pypdf)."),
+    ] = None,
+    chroma_url: Annotated[
+        str | None, typer.Option("--chroma-url", help="Chroma server URL (else the embedded store).")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Recompute everything: ignore the cache and an interrupted run's output.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary on stderr.")] = False,
-    fail_on: Annotated[Optional[FailOn], typer.Option("--fail-on", help="Exit 3 when a finding at or above this severity is found.")] = None,
+    fail_on: Annotated[
+        FailOn | None, typer.Option("--fail-on", help="Exit 3 when a finding at or above this severity is found.")
+    ] = None,
     executor: Annotated[str, typer.Option("--executor", help="local (worker processes) or ray.")] = "local",
-    ray_address: Annotated[Optional[str], typer.Option("--ray-address", help="Ray cluster to join (else a local Ray for the run).")] = None,
+    ray_address: Annotated[
+        str | None, typer.Option("--ray-address", help="Ray cluster to join (else a local Ray for the run).")
+    ] = None,
 ) -> None:
     """Screen many contracts: one JSON object (or CSV/XLSX row) per document.
 
@@ -115,9 +133,16 @@ def screen(
     out = ScreenOutput(fmt.value, output)
     with Progress(len(files), mode="off" if quiet else "auto") as progress:
         run = screen_files(
-            files, settings, extractor=extractor, playbook=playbook, index=index,
-            workers=workers or default_workers(), executor=executor,
-            executor_options={"ray_address": ray_address}, journal=out.journal, force=force,
+            files,
+            settings,
+            extractor=extractor,
+            playbook=playbook,
+            index=index,
+            workers=workers or default_workers(),
+            executor=executor,
+            executor_options={"ray_address": ray_address},
+            journal=out.journal,
+            force=force,
             listener=out.listener(progress),
         )
     out.finish(run.results)

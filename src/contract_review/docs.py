@@ -63,8 +63,11 @@ def _playbook_section(pb: Playbook) -> list[str]:
         out += ["No policy type is required.", ""]
     changed = [(code, s) for code, s in sorted(pb.rules.items()) if not s.enabled or s.severity]
     if changed:
-        out.append("Rule settings: " + ", ".join(
-            f"{code} {'off' if not s.enabled else s.severity}" for code, s in changed) + ".")
+        out.append(
+            "Rule settings: "
+            + ", ".join(f"{code} {'off' if not s.enabled else s.severity}" for code, s in changed)
+            + "."
+        )
         out.append("")
     return out
 
@@ -87,8 +90,7 @@ def render() -> str:
         "written). Rules other than INS000 are silent",
         "when the contract requires no insurance at all. Terms are read per contract, not per",
         "party: where both parties must insure, a term required of either one silences the rule.",
-        "Severities, most severe first: "
-        + ", ".join(SEVERITY_ORDER) + ".",
+        "Severities, most severe first: " + ", ".join(SEVERITY_ORDER) + ".",
         "",
         "| code | slug | default | " + " | ".join(pb.name for pb in playbooks) + " |",
         "|---|---|---|" + "---|" * len(playbooks),

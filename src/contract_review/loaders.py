@@ -25,21 +25,46 @@ PAGE_SEPARATOR = "\n\n"
 
 # One-for-one character substitutions that make text searchable without moving any offset:
 # pypdf writes many CUAD filings with a no-break space between every word.
-_SEARCH_TABLE = str.maketrans({
-    "\xa0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ", "\t": " ", "\f": "\n", "\r": "\n",
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-",
-    "\u00ad": "-",
-    "\u037e": ";",  # pdfium writes ';' as the Greek question mark
-    "\uff1b": ";", "\uff0c": ",", "\uff1a": ":", "\u2024": ".",  # full-width and leader punctuation
-})
+_SEARCH_TABLE = str.maketrans(
+    {
+        "\xa0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u200a": " ",
+        "\t": " ",
+        "\f": "\n",
+        "\r": "\n",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u00ad": "-",
+        "\u037e": ";",  # pdfium writes ';' as the Greek question mark
+        "\uff1b": ";",
+        "\uff0c": ",",
+        "\uff1a": ":",
+        "\u2024": ".",  # full-width and leader punctuation
+    }
+)
 
 
 def searchable(text: str) -> str:
     """``text`` with look-alike characters folded (NBSP to space, curly to straight quotes,
     dashes to '-'), character for character: offsets into the result are offsets into ``text``."""
     return text.translate(_SEARCH_TABLE)
+
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 
@@ -74,7 +99,7 @@ class Document:
         self._starts = [p.start for p in self.pages]
 
     @classmethod
-    def from_page_texts(cls, path: str, sha256: str, texts: list[str], kind: str) -> "Document":
+    def from_page_texts(cls, path: str, sha256: str, texts: list[str], kind: str) -> Document:
         pages, offset = [], 0
         for i, t in enumerate(texts, start=1):
             pages.append(Page(i, t, offset))
@@ -168,6 +193,7 @@ def document_from_pages(path: str | Path, sha256: str, texts: list[str], kind: s
 
 
 # --------------------------------------------------------------------------- PDF
+
 
 def _check_pdf_magic(data: bytes) -> None:
     if b"%PDF-" not in data[:1024]:
@@ -336,6 +362,7 @@ def load_docx(data: bytes, settings: Settings) -> list[str]:
 
 
 # --------------------------------------------------------------------------- text
+
 
 @register_loader(".txt", ".md", kind="text")
 def load_text(data: bytes, settings: Settings) -> list[str]:

@@ -50,14 +50,16 @@ class Reviewer:
 
     def review(self, path: str | Path, data: bytes | None = None) -> ReviewResult:
         """Review one file. Document and extraction errors give an error result."""
-        return self._review(str(path), lambda: self.load(path, data),
-                            lambda: sha256_bytes(data) if data is not None else None)
+        return self._review(
+            str(path), lambda: self.load(path, data), lambda: sha256_bytes(data) if data is not None else None
+        )
 
     def review_pages(self, path: str | Path, sha256: str, texts: list[str], kind: str = "pdf") -> ReviewResult:
         """Review a document whose pages were read elsewhere (a large PDF parsed in page
         ranges by several batch workers): the same checks and result as :meth:`review`."""
-        return self._review(str(path), lambda: document_from_pages(path, sha256, texts, kind, self.settings),
-                            lambda: sha256)
+        return self._review(
+            str(path), lambda: document_from_pages(path, sha256, texts, kind, self.settings), lambda: sha256
+        )
 
     def _review(self, path: str, load: Callable[[], Document], sha256: Callable[[], str | None]) -> ReviewResult:
         """``load`` the document and review it; a document error is the result (with the
@@ -72,8 +74,11 @@ class Reviewer:
 
     def _new_result(self, path: str) -> ReviewResult:
         return ReviewResult(
-            file=Path(path).name, path=path, extractor=self.extractor.name,
-            prompt_version=self.extractor.prompt_version, playbook=self.playbook.name,
+            file=Path(path).name,
+            path=path,
+            extractor=self.extractor.name,
+            prompt_version=self.extractor.prompt_version,
+            playbook=self.playbook.name,
         )
 
     def review_document(self, doc: Document, result: ReviewResult | None = None) -> ReviewResult:

@@ -198,7 +198,10 @@ def _message(err: dict) -> str:
 
 
 def playbook_from_dict(
-    data: Any, source: str = "playbook", default_name: str | None = None, base_dir: Path | None = None,
+    data: Any,
+    source: str = "playbook",
+    default_name: str | None = None,
+    base_dir: Path | None = None,
     _chain: tuple[str, ...] = (),
 ) -> Playbook:
     """Validate a parsed playbook; raise :class:`PlaybookError` naming each bad key.
@@ -280,16 +283,20 @@ def _load(name: str, chain: tuple[str, ...]) -> Playbook:
     builtins = builtin_playbooks()
     if name in builtins:
         text = (_builtin_dir() / f"{name}.yaml").read_text(encoding="utf-8")
-        return playbook_from_dict(_parse_yaml(text, f"playbook {name}"), f"playbook {name}", default_name=name,
-                                  _chain=chain)
+        return playbook_from_dict(
+            _parse_yaml(text, f"playbook {name}"), f"playbook {name}", default_name=name, _chain=chain
+        )
     path = Path(name).expanduser()
     if not path.is_file():
-        raise PlaybookError(
-            f"unknown playbook {name!r}: not a built-in ({', '.join(builtins)}) and no such file"
-        )
+        raise PlaybookError(f"unknown playbook {name!r}: not a built-in ({', '.join(builtins)}) and no such file")
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise PlaybookError(f"playbook {path}: cannot be read: {e}") from None
-    return playbook_from_dict(_parse_yaml(text, f"playbook {path}"), f"playbook {path}", default_name=path.stem,
-                              base_dir=path.parent, _chain=chain)
+    return playbook_from_dict(
+        _parse_yaml(text, f"playbook {path}"),
+        f"playbook {path}",
+        default_name=path.stem,
+        base_dir=path.parent,
+        _chain=chain,
+    )

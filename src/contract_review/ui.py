@@ -97,7 +97,9 @@ def extractor_options(settings: Settings, names: Iterable[str] | None = None) ->
         if remote and endpoint is None:
             out.append(ExtractorOption(name, True, False, "needs an LLM endpoint (OPENAI_BASE_URL or OPENAI_API_KEY)"))
         else:
-            out.append(ExtractorOption(name, remote, True, f"sends contract text to {endpoint}" if remote else "runs locally"))
+            out.append(
+                ExtractorOption(name, remote, True, f"sends contract text to {endpoint}" if remote else "runs locally")
+            )
     return sorted(out, key=lambda o: (o.remote, o.name))
 
 
@@ -165,13 +167,13 @@ def highlight_html(doc: Document, c: Citation) -> str:
     )
 
 
-def search_hit_html(row: "SearchRow") -> str:
+def search_hit_html(row: SearchRow) -> str:
     """One search result as escaped HTML: document, page, section, score, where it is
     indexed, and the matching passage."""
     where = f"p.&nbsp;{row.page}" + (f" · {_esc(row.section)}" if row.section else "")
     return (
         '<div class="cr-hit" style="border:1px solid #d0d5dd;border-radius:6px;padding:8px 10px;margin-bottom:6px">'
-        f'<div><b>{_esc(row.document)}</b> · {where} '
+        f"<div><b>{_esc(row.document)}</b> · {where} "
         f'<span style="color:#475467">· score {row.score:.3f} · {_esc(row.source)}</span></div>'
         f'<div style="margin-top:4px">{_esc(_short(row.text, 600))}</div></div>'
     )
@@ -209,14 +211,16 @@ def policy_rows(result: ReviewResult) -> list[dict]:
         page = pol.evidence[0].page if pol.evidence else None
         quote = _short(pol.evidence[0].quote) if pol.evidence else ""
         for lim in pol.limits or [None]:
-            rows.append({
-                "type": pol.type,
-                "limit": format_amount(lim.amount, lim.currency, lim.redacted) if lim else "none stated",
-                "basis": lim.basis if lim else "",
-                "obligated party": obligated,
-                "page": page,
-                "quote": quote,
-            })
+            rows.append(
+                {
+                    "type": pol.type,
+                    "limit": format_amount(lim.amount, lim.currency, lim.redacted) if lim else "none stated",
+                    "basis": lim.basis if lim else "",
+                    "obligated party": obligated,
+                    "page": page,
+                    "quote": quote,
+                }
+            )
     return rows
 
 
@@ -229,12 +233,14 @@ def term_rows(result: ReviewResult) -> list[dict]:
     rows = []
     for name in TERM_FIELDS:
         term = getattr(p, name)
-        rows.append({
-            "term": TERM_LABELS[name],
-            "status": "present" if term.present else "absent",
-            "page": term.evidence[0].page if term.evidence else None,
-            "quote": _short(term.evidence[0].quote) if term.evidence else "",
-        })
+        rows.append(
+            {
+                "term": TERM_LABELS[name],
+                "status": "present" if term.present else "absent",
+                "page": term.evidence[0].page if term.evidence else None,
+                "quote": _short(term.evidence[0].quote) if term.evidence else "",
+            }
+        )
     return rows
 
 
@@ -301,8 +307,11 @@ def summary_rows(results: list[ReviewResult]) -> list[dict]:
     rows = []
     for r in results:
         # "" stands for "not applicable" in CSV; a table column of numbers needs None
-        base = {k: (None if v == "" else v) for k, v in csv_row(r).items()
-                if k not in ("path", "sha256", "prompt_version", "findings")}
+        base = {
+            k: (None if v == "" else v)
+            for k, v in csv_row(r).items()
+            if k not in ("path", "sha256", "prompt_version", "findings")
+        }
         row = {k: base.pop(k) for k in SUMMARY_LEADING}
         fired = {f"{f.rule} {f.slug}" for f in r.findings}
         row.update({flag: flag in fired for flag in flags})
@@ -311,8 +320,14 @@ def summary_rows(results: list[ReviewResult]) -> list[dict]:
     return rows
 
 
-def filter_rows(rows: list[dict], *, flags: Iterable[str] = (), status: str | None = None,
-                name_contains: str = "", min_severity: str | None = None) -> list[dict]:
+def filter_rows(
+    rows: list[dict],
+    *,
+    flags: Iterable[str] = (),
+    status: str | None = None,
+    name_contains: str = "",
+    min_severity: str | None = None,
+) -> list[dict]:
     """Rows where every selected flag fired, the status matches, the file name contains the
     text (case-insensitive) and the most severe finding is at least ``min_severity``."""
     from .schema import SEVERITY_ORDER
@@ -534,7 +549,9 @@ class Workspace:
                 if (h.sha256, h.start) in seen:
                     continue
                 seen.add((h.sha256, h.start))
-                rows.append(SearchRow(h.file, h.page, h.section or "", round(h.score, 3), " ".join(h.text.split()), source))
+                rows.append(
+                    SearchRow(h.file, h.page, h.section or "", round(h.score, 3), " ".join(h.text.split()), source)
+                )
         rows.sort(key=lambda r: -r.score)
         return rows[:top_k]
 

@@ -61,8 +61,9 @@ def run_checks(profile: InsuranceProfile, playbook: Playbook | None = None) -> l
                     severity=hit.severity or severity,
                     message=hit.message,
                     evidence=list(hit.evidence),
-                    suggestion=hit.suggestion if hit.suggestion is not None else in_contract_terms(
-                        r.use_instead, r.roles, obligated, profile.contract_parties),
+                    suggestion=hit.suggestion
+                    if hit.suggestion is not None
+                    else in_contract_terms(r.use_instead, r.roles, obligated, profile.contract_parties),
                 )
             )
     return findings

@@ -101,7 +101,13 @@ def _absent(profile: InsuranceProfile, what: str) -> Hit:
     return Hit(f"{who(profile)} must carry insurance, but the contract {what}", insurance_clause(profile))
 
 
-@rule(code="INS000", slug="no-insurance-clause", severity="medium", requires_insurance=False, roles=("Supplier", "Customer"))
+@rule(
+    code="INS000",
+    slug="no-insurance-clause",
+    severity="medium",
+    requires_insurance=False,
+    roles=("Supplier", "Customer"),
+)
 def no_insurance_clause(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
     """The contract requires no party to carry insurance.
 
@@ -391,8 +397,11 @@ def _compare(pols: list[Policy], req: PolicyRequirement, minimum: MinLimit) -> s
     if not candidates:
         what = "no limit" if not stated else f"no {BASIS_LABELS[minimum.basis]} limit"
         return f"i:The {label} requirement states {what} to compare with {{floors}}"
-    same = [lim for lim in candidates if not lim.redacted and lim.amount is not None
-            and (lim.currency or "").upper() == minimum.currency]
+    same = [
+        lim
+        for lim in candidates
+        if not lim.redacted and lim.amount is not None and (lim.currency or "").upper() == minimum.currency
+    ]
     if same:
         best = max(same, key=lambda lim: lim.amount or 0)
         if (best.amount or 0) >= minimum.amount:
@@ -408,7 +417,13 @@ def _compare(pols: list[Policy], req: PolicyRequirement, minimum: MinLimit) -> s
     return f"i:The {label} limit ({other}) {why} {{floors}}; amounts are not converted, so compare them by hand"
 
 
-@rule(code="INS008", slug="limit-below-playbook", severity="high", example_playbook="technology-services", roles=("Provider",))
+@rule(
+    code="INS008",
+    slug="limit-below-playbook",
+    severity="high",
+    example_playbook="technology-services",
+    roles=("Provider",),
+)
 def limit_below_playbook(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
     """A required limit is below the playbook's minimum for that policy type and basis.
 
@@ -462,14 +477,21 @@ def limit_below_playbook(profile: InsuranceProfile, playbook: Playbook) -> Itera
                 yield Hit(outcome, evidence, suggestion=clause)
                 continue
             notes.setdefault(outcome[2:], []).append(
-                f"{money(minimum.amount, minimum.currency)} {BASIS_LABELS[minimum.basis]}")
+                f"{money(minimum.amount, minimum.currency)} {BASIS_LABELS[minimum.basis]}"
+            )
         for template, floors in notes.items():
             plural = "s" if len(floors) > 1 else ""
             message = template.format(floors=f"the playbook minimum{plural} of {' and '.join(floors)}")
             yield Hit(message, evidence, severity="info", suggestion=clause)
 
 
-@rule(code="INS009", slug="missing-required-policy", severity="high", example_playbook="technology-services", roles=("Provider",))
+@rule(
+    code="INS009",
+    slug="missing-required-policy",
+    severity="high",
+    example_playbook="technology-services",
+    roles=("Provider",),
+)
 def missing_required_policy(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
     """A policy type the playbook requires is not required by the contract.
 

@@ -75,7 +75,7 @@ class Rule:
     def use_instead(self) -> str:
         return self.sections["Use instead"]
 
-    def __call__(self, profile: InsuranceProfile, playbook: "Playbook") -> list[Hit]:
+    def __call__(self, profile: InsuranceProfile, playbook: Playbook) -> list[Hit]:
         return list(self.func(profile, playbook) or ())
 
 
@@ -114,7 +114,12 @@ def parse_docstring(doc: str | None, where: str) -> tuple[str, dict[str, str]]:
 
 
 def rule(
-    *, code: str, slug: str, severity: Severity, requires_insurance: bool = True, example_playbook: str = "general",
+    *,
+    code: str,
+    slug: str,
+    severity: Severity,
+    requires_insurance: bool = True,
+    example_playbook: str = "general",
     roles: tuple[str, ...] = (),
 ) -> Callable[[RuleFunc], RuleFunc]:
     """Register a rule. ``requires_insurance`` (the default) keeps the rule silent when the
@@ -138,7 +143,9 @@ def rule(
         for role in roles:
             if not re.search(rf"\b{re.escape(role)}\b", sections["Use instead"]):
                 raise ValueError(f"{where}: role {role!r} does not appear in the Use instead clause")
-        RULES[code] = Rule(code, slug, severity, fn, summary, sections, requires_insurance, example_playbook, tuple(roles))
+        RULES[code] = Rule(
+            code, slug, severity, fn, summary, sections, requires_insurance, example_playbook, tuple(roles)
+        )
         return fn
 
     return deco

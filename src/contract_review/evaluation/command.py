@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -21,14 +21,26 @@ class EvalFormat(str, Enum):
 def eval_command(
     labels: Annotated[Path, typer.Option("--labels", "-l", help="Labels file (JSONL, format in LABELS.md).")],
     docs: Annotated[Path, typer.Option("--docs", "-d", help="Folder holding the labelled files.")],
-    extractor: Annotated[str, typer.Option("--extractor", "-e", help="rules (offline, default), llm or hybrid.")] = "rules",
-    playbook: Annotated[Optional[str], typer.Option("--playbook", "-p", help="Built-in name or a YAML file.")] = None,
-    fmt: Annotated[EvalFormat, typer.Option("--format", "-f", help="What to print: text, md or json.")] = EvalFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write report.md, metrics.json, plots and results.jsonl here.")] = None,
+    extractor: Annotated[
+        str, typer.Option("--extractor", "-e", help="rules (offline, default), llm or hybrid.")
+    ] = "rules",
+    playbook: Annotated[str | None, typer.Option("--playbook", "-p", help="Built-in name or a YAML file.")] = None,
+    fmt: Annotated[
+        EvalFormat, typer.Option("--format", "-f", help="What to print: text, md or json.")
+    ] = EvalFormat.text,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write report.md, metrics.json, plots and results.jsonl here."),
+    ] = None,
     workers: Annotated[int, typer.Option("--workers", "-w", help="Parallel worker processes.")] = 1,
-    thresholds: Annotated[Optional[Path], typer.Option("--thresholds", "-t", help="Gate: YAML of minimum F1 per field (eval/thresholds.yaml).")] = None,
-    min_f1: Annotated[Optional[float], typer.Option("--min-f1", help="Gate: minimum F1 for every scored field.")] = None,
-    parser: Annotated[Optional[str], typer.Option("--parser", help="PDF parser: pypdf (default) or pdfium.")] = None,
+    thresholds: Annotated[
+        Path | None,
+        typer.Option("--thresholds", "-t", help="Gate: YAML of minimum F1 per field (eval/thresholds.yaml)."),
+    ] = None,
+    min_f1: Annotated[
+        float | None, typer.Option("--min-f1", help="Gate: minimum F1 for every scored field.")
+    ] = None,
+    parser: Annotated[str | None, typer.Option("--parser", help="PDF parser: pypdf (default) or pdfium.")] = None,
 ) -> None:
     """Score the pipeline on labelled contracts: per-field precision/recall/F1, limits,
     grounding, errors and disagreements. Exit 0, 2 when a document errored, 4 when a
@@ -50,15 +62,24 @@ def eval_command(
     gate = load_thresholds(thresholds) if thresholds else None
     if min_f1 is not None:
         gate = (gate or Thresholds()).with_min_f1(min_f1)
-    source = " + ".join(s for s in (str(thresholds) if thresholds else "", f"--min-f1 {min_f1}" if min_f1 is not None else "") if s)
+    source = " + ".join(
+        s for s in (str(thresholds) if thresholds else "", f"--min-f1 {min_f1}" if min_f1 is not None else "") if s
+    )
 
     def progress(done: int, total: int) -> None:
         if err.is_terminal or done == total:
             err.print(f"reviewed {done}/{total}", end="\r" if done < total else "\n")
 
     metrics, reviews = run_eval(
-        labels, docs, settings=get_settings(pdf_parser=parser), extractor=extractor, playbook=playbook,
-        workers=workers, thresholds=gate, thresholds_source=source or None, progress=progress,
+        labels,
+        docs,
+        settings=get_settings(pdf_parser=parser),
+        extractor=extractor,
+        playbook=playbook,
+        workers=workers,
+        thresholds=gate,
+        thresholds_source=source or None,
+        progress=progress,
     )
     if output:
         from ..report import to_json_line

@@ -115,8 +115,13 @@ def main(argv: list[str] | None = None) -> int:
         "(insurance_required only) for `contract-review eval`.",
     )
     ap.add_argument("csv", help="master_clauses.csv or cuad_insurance.csv")
-    ap.add_argument("--exclude", action="append", default=[], metavar="FILE",
-                    help="leave out the files named in FILE (a labels JSONL or one name/stem a line); repeatable")
+    ap.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="leave out the files named in FILE (a labels JSONL or one name/stem a line); repeatable",
+    )
     args = ap.parse_args(argv)
     try:
         exclude: set[str] = set()

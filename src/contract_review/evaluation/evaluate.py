@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import __version__
@@ -59,7 +59,7 @@ def run_eval(
         "labels_sha256": _sha256(labels),
         "docs": str(docs),
         "n_docs": len(rows),
-        "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "workers": workers,
         "seconds": round(elapsed, 1),
     }
@@ -75,7 +75,10 @@ def run_eval(
     metrics = score(pairs, run)
     if thresholds is not None:
         metrics["gate"] = {
-            "source": thresholds_source, "f1": thresholds.f1, "verbatim_rate": thresholds.verbatim_rate,
-            "max_errors": thresholds.max_errors, "failures": check(metrics, thresholds),
+            "source": thresholds_source,
+            "f1": thresholds.f1,
+            "verbatim_rate": thresholds.verbatim_rate,
+            "max_errors": thresholds.max_errors,
+            "failures": check(metrics, thresholds),
         }
     return metrics, [r for _, r in pairs]

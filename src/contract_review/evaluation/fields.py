@@ -40,8 +40,14 @@ class ScoredField:
 FIELDS: dict[str, ScoredField] = {}
 
 
-def register_field(name: str, description: str, *, kind: Literal["binary", "set"] = "binary",
-                   label_key: str | None = None, universe: tuple[str, ...] = ()):
+def register_field(
+    name: str,
+    description: str,
+    *,
+    kind: Literal["binary", "set"] = "binary",
+    label_key: str | None = None,
+    universe: tuple[str, ...] = (),
+):
     """Register ``predict(result) -> Prediction`` as the scored field ``name``, compared
     with the label key ``label_key`` (default: the same name)."""
 
@@ -73,11 +79,14 @@ def _term(name: str) -> Callable[[ReviewResult], Prediction]:
 register_field("additional_insured", "some party must be named an additional insured")(_term("additional_insured"))
 register_field("waiver_of_subrogation", "insurers' subrogation rights must be waived")(_term("waiver_of_subrogation"))
 register_field("primary_noncontributory", "coverage must be primary and/or non-contributory")(
-    _term("primary_noncontributory"))
-register_field("coi_required", "a certificate of insurance or other evidence must be delivered",
-               label_key="coi_required")(_term("certificate_of_insurance"))
+    _term("primary_noncontributory")
+)
+register_field(
+    "coi_required", "a certificate of insurance or other evidence must be delivered", label_key="coi_required"
+)(_term("certificate_of_insurance"))
 register_field("cancellation_notice", "prior notice of cancellation or change is required")(
-    _term("cancellation_notice"))
+    _term("cancellation_notice")
+)
 
 
 @register_field("has_minimum_limits", "at least one monetary limit is required")
@@ -92,8 +101,7 @@ def _vague_language(result: ReviewResult) -> Prediction:
     return Prediction(bool(fired), [c for f in fired for c in f.evidence])
 
 
-@register_field("policy_types", "required policy types (micro-averaged over types)", kind="set",
-                universe=POLICY_TYPES)
+@register_field("policy_types", "required policy types (micro-averaged over types)", kind="set", universe=POLICY_TYPES)
 def _policy_types(result: ReviewResult) -> Prediction:
     ev: dict[str, list[Citation]] = {}
     for pol in result.profile.policies:

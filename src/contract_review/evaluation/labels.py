@@ -17,8 +17,14 @@ from ..errors import ContractReviewError
 from ..schema import BASES, POLICY_TYPES
 
 BOOL_KEYS = (
-    "insurance_required", "has_minimum_limits", "additional_insured", "waiver_of_subrogation",
-    "primary_noncontributory", "coi_required", "cancellation_notice", "vague_language",
+    "insurance_required",
+    "has_minimum_limits",
+    "additional_insured",
+    "waiver_of_subrogation",
+    "primary_noncontributory",
+    "coi_required",
+    "cancellation_notice",
+    "vague_language",
 )
 
 

@@ -62,7 +62,7 @@ class Confusion:
     def f1(self) -> float | None:
         return ratio(2 * self.tp, 2 * self.tp + self.fp + self.fn)
 
-    def __iadd__(self, other: "Confusion") -> "Confusion":
+    def __iadd__(self, other: Confusion) -> Confusion:
         self.tp += other.tp
         self.fp += other.fp
         self.fn += other.fn
@@ -71,6 +71,13 @@ class Confusion:
 
     def to_dict(self) -> dict:
         return {
-            "tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn, "n": self.n,
-            "support": self.support, "precision": self.precision, "recall": self.recall, "f1": self.f1,
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "tn": self.tn,
+            "n": self.n,
+            "support": self.support,
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
         }

@@ -33,11 +33,30 @@ def field_rows(metrics: dict) -> list[list[str]]:
         if name in skip:
             continue
         floor = gate.get(name)
-        verdict = "" if floor is None else (
-            "n/a" if m["f1"] is None or m["n"] == 0 else ("pass" if m["f1"] >= floor else "FAIL") + f" (>= {floor:.2f})"
+        verdict = (
+            ""
+            if floor is None
+            else (
+                "n/a"
+                if m["f1"] is None or m["n"] == 0
+                else ("pass" if m["f1"] >= floor else "FAIL") + f" (>= {floor:.2f})"
+            )
         )
-        rows.append([name, str(m["n"]), str(m["support"]), str(m["tp"]), str(m["fp"]), str(m["fn"]), str(m["tn"]),
-                     _num(m["precision"]), _num(m["recall"]), _num(m["f1"]), verdict])
+        rows.append(
+            [
+                name,
+                str(m["n"]),
+                str(m["support"]),
+                str(m["tp"]),
+                str(m["fp"]),
+                str(m["fn"]),
+                str(m["tn"]),
+                _num(m["precision"]),
+                _num(m["recall"]),
+                _num(m["f1"]),
+                verdict,
+            ]
+        )
     return rows
 
 
@@ -97,25 +116,50 @@ def render_markdown(metrics: dict, plots: dict[str, str] | None = None) -> str:
     out += _md_table(["", ""], [[k, str(v)] for k, v in run.items()])
     out += ["", "## Fields", ""]
     out += _md_table(FIELD_COLUMNS, field_rows(metrics))
-    out += ["", "Uncertain labels left out: " + (
-        ", ".join(f"{k} {m['uncertain_excluded']}" for k, m in metrics["fields"].items() if m["uncertain_excluded"])
-        or "none"), ""]
-    out += ["F1 = 2·TP/(2·TP+FP+FN); n/a when nothing is positive in labels or predictions. "
-            "`vague_language` is predicted by the checker's rule firing; `policy_types` is "
-            "micro-averaged over (document, type) pairs.", ""]
+    out += [
+        "",
+        "Uncertain labels left out: "
+        + (
+            ", ".join(f"{k} {m['uncertain_excluded']}" for k, m in metrics["fields"].items() if m["uncertain_excluded"])
+            or "none"
+        ),
+        "",
+    ]
+    out += [
+        "F1 = 2·TP/(2·TP+FP+FN); n/a when nothing is positive in labels or predictions. "
+        "`vague_language` is predicted by the checker's rule firing; `policy_types` is "
+        "micro-averaged over (document, type) pairs.",
+        "",
+    ]
     out += [f"- {line}" for line in _summary_lines(metrics)]
     gate = metrics.get("gate")
     if gate is not None:
-        out += ["", "## Gate", "", f"Thresholds: `{gate.get('source')}`. "
-                + ("**Passed.**" if not gate["failures"] else "**Failed:**")]
+        out += [
+            "",
+            "## Gate",
+            "",
+            f"Thresholds: `{gate.get('source')}`. " + ("**Passed.**" if not gate["failures"] else "**Failed:**"),
+        ]
         out += [f"- {f}" for f in gate["failures"]]
     by_type = metrics["policy_types_by_type"]
     if by_type:
         out += ["", "## Policy types", ""]
-        out += _md_table(["type", "support", "TP", "FP", "FN", "precision", "recall", "F1"], [
-            [t, str(m["support"]), str(m["tp"]), str(m["fp"]), str(m["fn"]), _num(m["precision"]),
-             _num(m["recall"]), _num(m["f1"])] for t, m in by_type.items()
-        ])
+        out += _md_table(
+            ["type", "support", "TP", "FP", "FN", "precision", "recall", "F1"],
+            [
+                [
+                    t,
+                    str(m["support"]),
+                    str(m["tp"]),
+                    str(m["fp"]),
+                    str(m["fn"]),
+                    _num(m["precision"]),
+                    _num(m["recall"]),
+                    _num(m["f1"]),
+                ]
+                for t, m in by_type.items()
+            ],
+        )
     e = metrics["errors"]
     if e["count"]:
         out += ["", "## Documents that errored", ""]
@@ -123,10 +167,10 @@ def render_markdown(metrics: dict, plots: dict[str, str] | None = None) -> str:
     g = metrics["grounding"]
     if g["not_verbatim_quotes"]:
         out += ["", "## Citations that are not verbatim", ""]
-        out += [f"- {q['file']}: \"{q['quote']}\"" for q in g["not_verbatim_quotes"]]
+        out += [f'- {q["file"]}: "{q["quote"]}"' for q in g["not_verbatim_quotes"]]
     if g["ungrounded_quotes"]:
         out += ["", "## Quotes dropped by grounding", ""]
-        out += [f"- {q['file']} ({q['field']}): \"{q['quote']}\"" for q in g["ungrounded_quotes"]]
+        out += [f'- {q["file"]} ({q["field"]}): "{q["quote"]}"' for q in g["ungrounded_quotes"]]
     if plots:
         out += ["", "## Confusion matrices", ""]
         out += [f"![{name}]({png})" for name, png in plots.items()]
@@ -140,12 +184,15 @@ def render_markdown(metrics: dict, plots: dict[str, str] | None = None) -> str:
         out += [f"### {file}", ""]
         for d in by_file[file]:
             what = d["field"] + (f" `{d['item']}`" if d.get("item") else "")
-            why = {"FP": "predicted, not labelled", "FN": "labelled, not predicted",
-                   "MISMATCH": "amount found, policy type or basis differs"}[d["kind"]]
+            why = {
+                "FP": "predicted, not labelled",
+                "FN": "labelled, not predicted",
+                "MISMATCH": "amount found, policy type or basis differs",
+            }[d["kind"]]
             out.append(f"- **{d['kind']}** {what}: {why}" + ("" if d["quotes"] else f" (no {d['source']} quote)"))
             for q in d["quotes"]:
                 where = f"p.{q['page']} " if q.get("page") else ("label: " if d["source"] == "label" else "")
-                out.append(f"  - {where}\"{q['quote']}\"")
+                out.append(f'  - {where}"{q["quote"]}"')
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 

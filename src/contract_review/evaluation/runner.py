@@ -63,12 +63,19 @@ def review_one(reviewer: Reviewer, path: str) -> Reviewed:
         result = reviewer.review_document(doc)
     except Exception as e:  # a bug on one document is reported for it; the eval goes on
         log.error("internal error on %s:\n%s", path, traceback.format_exc())
-        return Reviewed(ReviewResult(
-            file=doc.name, path=doc.path, sha256=doc.sha256, pages=len(doc.pages), status="error",
-            extractor=reviewer.extractor.name, prompt_version=reviewer.extractor.prompt_version,
-            playbook=reviewer.playbook.name,
-            error=ErrorInfo(code=INTERNAL_ERROR, message=f"{type(e).__name__}: {e}"),
-        ))
+        return Reviewed(
+            ReviewResult(
+                file=doc.name,
+                path=doc.path,
+                sha256=doc.sha256,
+                pages=len(doc.pages),
+                status="error",
+                extractor=reviewer.extractor.name,
+                prompt_version=reviewer.extractor.prompt_version,
+                playbook=reviewer.playbook.name,
+                error=ErrorInfo(code=INTERNAL_ERROR, message=f"{type(e).__name__}: {e}"),
+            )
+        )
     out = Reviewed(result)
     for c in result_citations(result):
         out.citations += 1
@@ -93,14 +100,21 @@ def _work(path: str) -> Reviewed:
 
 
 def _missing(row: LabelRow, docs: Path) -> Reviewed:
-    return Reviewed(ReviewResult(
-        file=row.file, path=str(docs / row.file), status="error",
-        error=ErrorInfo(code=MISSING_FILE, message=f"labelled file not found in {docs}"),
-    ))
+    return Reviewed(
+        ReviewResult(
+            file=row.file,
+            path=str(docs / row.file),
+            status="error",
+            error=ErrorInfo(code=MISSING_FILE, message=f"labelled file not found in {docs}"),
+        )
+    )
 
 
 def review_labelled(
-    rows: list[LabelRow], docs_dir: str | Path, reviewer_kwargs: dict, workers: int = 1,
+    rows: list[LabelRow],
+    docs_dir: str | Path,
+    reviewer_kwargs: dict,
+    workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[tuple[LabelRow, Reviewed]]:
     """Review the document of every row; rows come back in label order. A labelled file
@@ -136,8 +150,7 @@ def _review_iter(todo: dict[int, str], kwargs: dict, workers: int) -> Iterator[t
             yield i, review_one(reviewer, path)
         return
     largest_first = sorted(todo.items(), key=lambda item: -_size(item[1]))
-    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_init_worker,
-                             initargs=(kwargs,)) as pool:
+    with ProcessPoolExecutor(max_workers=min(workers, len(todo)), initializer=_init_worker, initargs=(kwargs,)) as pool:
         futures = {pool.submit(_work, path): i for i, path in largest_first}
         for fut in as_completed(futures):
             yield futures[fut], fut.result()

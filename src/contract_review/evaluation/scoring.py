@@ -87,8 +87,13 @@ def score(pairs: list[tuple[LabelRow, Reviewed]], run: dict | None = None) -> di
     for row, rev in pairs:
         result = rev.result
         if result.status != "ok" or result.profile is None:
-            errors.append({"file": row.file, "code": result.error.code if result.error else "error",
-                           "message": result.error.message if result.error else ""})
+            errors.append(
+                {
+                    "file": row.file,
+                    "code": result.error.code if result.error else "error",
+                    "message": result.error.message if result.error else "",
+                }
+            )
             continue
         scored_docs += 1
         grounding["citations"] += rev.citations
@@ -110,19 +115,51 @@ def score(pairs: list[tuple[LabelRow, Reviewed]], run: dict | None = None) -> di
                 for t in sorted(set(fld.universe) | set(pred.value) | set(gold)):
                     by_type.setdefault(t, Confusion()).add(t in pred.value, t in gold)
                 for t in sorted(set(pred.value) - set(gold)):
-                    disagreements.append({"file": row.file, "field": name, "kind": "FP", "item": t,
-                                          "source": "predicted", "quotes": _cites(pred.evidence.get(t, []))})
+                    disagreements.append(
+                        {
+                            "file": row.file,
+                            "field": name,
+                            "kind": "FP",
+                            "item": t,
+                            "source": "predicted",
+                            "quotes": _cites(pred.evidence.get(t, [])),
+                        }
+                    )
                 for t in sorted(set(gold) - set(pred.value)):
-                    disagreements.append({"file": row.file, "field": name, "kind": "FN", "item": t,
-                                          "source": "label", "quotes": _label_quotes(row.evidence(fld.label_key))})
+                    disagreements.append(
+                        {
+                            "file": row.file,
+                            "field": name,
+                            "kind": "FN",
+                            "item": t,
+                            "source": "label",
+                            "quotes": _label_quotes(row.evidence(fld.label_key)),
+                        }
+                    )
                 continue
             cell = fields[name].add(bool(pred.value), bool(gold))
             if cell == "fp":
-                disagreements.append({"file": row.file, "field": name, "kind": "FP", "item": None,
-                                      "source": "predicted", "quotes": _cites(pred.evidence)})
+                disagreements.append(
+                    {
+                        "file": row.file,
+                        "field": name,
+                        "kind": "FP",
+                        "item": None,
+                        "source": "predicted",
+                        "quotes": _cites(pred.evidence),
+                    }
+                )
             elif cell == "fn":
-                disagreements.append({"file": row.file, "field": name, "kind": "FN", "item": None,
-                                      "source": "label", "quotes": _label_quotes(row.evidence(fld.label_key))})
+                disagreements.append(
+                    {
+                        "file": row.file,
+                        "field": name,
+                        "kind": "FN",
+                        "item": None,
+                        "source": "label",
+                        "quotes": _label_quotes(row.evidence(fld.label_key)),
+                    }
+                )
 
         if "limits" in row.data and not ({"limits", "has_minimum_limits"} & row.uncertain):
             gold_limits = list(row.data.get("limits") or [])
@@ -135,37 +172,63 @@ def score(pairs: list[tuple[LabelRow, Reviewed]], run: dict | None = None) -> di
             limits["predicted"] += len(pred_limits)
             limits["predicted_matched"] += len(used)
             for gi, g in enumerate(gold_limits):
-                label = _fmt_limit(g["policy_type"], g.get("amount"), g.get("currency"),
-                                   g.get("basis", "other"), bool(g.get("redacted")))
+                label = _fmt_limit(
+                    g["policy_type"],
+                    g.get("amount"),
+                    g.get("currency"),
+                    g.get("basis", "other"),
+                    bool(g.get("redacted")),
+                )
                 if gi not in amount:
-                    disagreements.append({
-                        "file": row.file, "field": "limits", "kind": "FN", "source": "label", "item": label,
-                        "quotes": _label_quotes(row.evidence("has_minimum_limits")),
-                    })
+                    disagreements.append(
+                        {
+                            "file": row.file,
+                            "field": "limits",
+                            "kind": "FN",
+                            "source": "label",
+                            "item": label,
+                            "quotes": _label_quotes(row.evidence("has_minimum_limits")),
+                        }
+                    )
                 elif gi not in full:
                     gkey = _amount_key(g.get("amount"), bool(g.get("redacted")))
                     same = [(t, lim, ev) for t, lim, ev in pred_limits if _amount_key(lim.amount, lim.redacted) == gkey]
                     t, lim, ev = same[0]
-                    disagreements.append({
-                        "file": row.file, "field": "limits", "kind": "MISMATCH", "source": "predicted",
-                        "item": f"labelled {label}; predicted "
-                                + _fmt_limit(t, lim.amount, lim.currency, lim.basis, lim.redacted),
-                        "quotes": _cites(ev[:1]),
-                    })
+                    disagreements.append(
+                        {
+                            "file": row.file,
+                            "field": "limits",
+                            "kind": "MISMATCH",
+                            "source": "predicted",
+                            "item": f"labelled {label}; predicted "
+                            + _fmt_limit(t, lim.amount, lim.currency, lim.basis, lim.redacted),
+                            "quotes": _cites(ev[:1]),
+                        }
+                    )
             for pi, (ptype, lim, ev) in enumerate(pred_limits):
                 if pi not in used:
-                    disagreements.append({
-                        "file": row.file, "field": "limits", "kind": "FP", "source": "predicted",
-                        "item": _fmt_limit(ptype, lim.amount, lim.currency, lim.basis, lim.redacted),
-                        "quotes": _cites(ev[:1]),
-                    })
+                    disagreements.append(
+                        {
+                            "file": row.file,
+                            "field": "limits",
+                            "kind": "FP",
+                            "source": "predicted",
+                            "item": _fmt_limit(ptype, lim.amount, lim.currency, lim.basis, lim.redacted),
+                            "quotes": _cites(ev[:1]),
+                        }
+                    )
 
     return {
         "run": dict(run or {}),
         "documents": {"labelled": len(pairs), "scored": scored_docs, "errored": len(errors)},
         "fields": {
-            name: {**c.to_dict(), "label_key": FIELDS[name].label_key, "kind": FIELDS[name].kind,
-                   "description": FIELDS[name].description, "uncertain_excluded": uncertain[name]}
+            name: {
+                **c.to_dict(),
+                "label_key": FIELDS[name].label_key,
+                "kind": FIELDS[name].kind,
+                "description": FIELDS[name].description,
+                "uncertain_excluded": uncertain[name],
+            }
             for name, c in fields.items()
         },
         "policy_types_by_type": {t: c.to_dict() for t, c in sorted(by_type.items()) if c.tp + c.fp + c.fn},
@@ -176,9 +239,12 @@ def score(pairs: list[tuple[LabelRow, Reviewed]], run: dict | None = None) -> di
             "precision_amount": ratio(limits["predicted_matched"], limits["predicted"]),
         },
         "grounding": {
-            "citations": grounding["citations"], "verbatim": grounding["verbatim"],
+            "citations": grounding["citations"],
+            "verbatim": grounding["verbatim"],
             "verbatim_rate": ratio(grounding["verbatim"], grounding["citations"]),
-            "ungrounded": len(dropped), "ungrounded_quotes": dropped, "not_verbatim_quotes": not_verbatim,
+            "ungrounded": len(dropped),
+            "ungrounded_quotes": dropped,
+            "not_verbatim_quotes": not_verbatim,
         },
         "errors": {"count": len(errors), "by_code": dict(Counter(e["code"] for e in errors)), "files": errors},
         "disagreements": disagreements,

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import yaml
 
-from .fields import FIELDS
 from ..errors import ConfigError
+from .fields import FIELDS
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Thresholds:
     verbatim_rate: float | None = None
     max_errors: int | None = None
 
-    def with_min_f1(self, floor: float | None) -> "Thresholds":
+    def with_min_f1(self, floor: float | None) -> Thresholds:
         """A copy in which every scored field must reach at least ``floor``."""
         if floor is None:
             return self
@@ -55,7 +55,9 @@ def load_thresholds(path: str | Path) -> Thresholds:
         raise ConfigError(f"thresholds file {path} must be a mapping")
     unknown = set(data) - {"f1", "verbatim_rate", "max_errors"}
     if unknown:
-        raise ConfigError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; expected f1, verbatim_rate, max_errors")
+        raise ConfigError(
+            f"{path}: unknown key(s) {', '.join(sorted(unknown))}; expected f1, verbatim_rate, max_errors"
+        )
     f1 = data.get("f1") or {}
     if not isinstance(f1, dict):
         raise ConfigError(f"{path}: f1 must map field names to numbers")
@@ -67,7 +69,9 @@ def load_thresholds(path: str | Path) -> Thresholds:
         raise ConfigError(f"{path}: max_errors must be a whole number >= 0, got {max_errors!r}")
     return Thresholds(
         f1={name: _fraction(v, f"{path}: f1.{name}") for name, v in f1.items()},
-        verbatim_rate=None if data.get("verbatim_rate") is None else _fraction(data["verbatim_rate"], f"{path}: verbatim_rate"),
+        verbatim_rate=None
+        if data.get("verbatim_rate") is None
+        else _fraction(data["verbatim_rate"], f"{path}: verbatim_rate"),
         max_errors=max_errors,
     )
 
@@ -84,7 +88,11 @@ def check(metrics: dict, thresholds: Thresholds) -> list[str]:
                 f"{name}: F1 {m['f1']:.3f} < {floor:.2f} (TP {m['tp']}, FP {m['fp']}, FN {m['fn']}, TN {m['tn']})"
             )
     g = metrics["grounding"]
-    if thresholds.verbatim_rate is not None and g["verbatim_rate"] is not None and g["verbatim_rate"] < thresholds.verbatim_rate:
+    if (
+        thresholds.verbatim_rate is not None
+        and g["verbatim_rate"] is not None
+        and g["verbatim_rate"] < thresholds.verbatim_rate
+    ):
         failures.append(
             f"grounding: {g['verbatim']}/{g['citations']} citations verbatim "
             f"({g['verbatim_rate']:.1%} < {thresholds.verbatim_rate:.0%})"

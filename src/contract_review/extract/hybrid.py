@@ -32,20 +32,32 @@ FIELD_CUES: dict[str, re.Pattern[str]] = {
     "policies": re.compile(
         r"\b(?:liability|compensation|property|malpractice|omissions|umbrella|excess|automobile|auto|cyber|"
         r"fidelity|crime|casualty|clinical\s+trials?|directors\s+and\s+officers|all[- ]risks?)\s+"
-        r"(?:insurance|coverage|polic(?:y|ies))", re.I),
-    "additional_insured": re.compile(r"additional(?:ly)?\s+(?:named\s+)?insureds?|named\s+as\s+(?:an?\s+)?(?:additional\s+)?insured", re.I),
+        r"(?:insurance|coverage|polic(?:y|ies))",
+        re.I,
+    ),
+    "additional_insured": re.compile(
+        r"additional(?:ly)?\s+(?:named\s+)?insureds?|named\s+as\s+(?:an?\s+)?(?:additional\s+)?insured", re.I
+    ),
     "waiver_of_subrogation": re.compile(r"subrogat|rights?\s+of\s+recovery", re.I),
-    "primary_noncontributory": re.compile(r"non-?\s?contribut|\bprimary\b[^.]{0,80}\binsurance\b|\binsurance\b[^.]{0,80}\bprimary\b", re.I),
+    "primary_noncontributory": re.compile(
+        r"non-?\s?contribut|\bprimary\b[^.]{0,80}\binsurance\b|\binsurance\b[^.]{0,80}\bprimary\b", re.I
+    ),
     "certificate_of_insurance": re.compile(
         r"certificates?\s+(?:of|evidencing)\s+(?:such\s+)?(?:insurance|coverage)|evidence\s+of\s+(?:such\s+)?(?:insurance|coverage)"
-        r"|cop(?:y|ies)\s+of\s+(?:the\s+|such\s+|all\s+)?(?:insurance\s+)?polic", re.I),
+        r"|cop(?:y|ies)\s+of\s+(?:the\s+|such\s+|all\s+)?(?:insurance\s+)?polic",
+        re.I,
+    ),
     "cancellation_notice": re.compile(
         r"(?:cancel|non-?renew|material(?:ly)?\s+(?:change|alter))[^.]{0,160}\b(?:notice|days)\b"
-        r"|\bnotice\b[^.]{0,160}(?:cancel|non-?renew)", re.I),
+        r"|\bnotice\b[^.]{0,160}(?:cancel|non-?renew)",
+        re.I,
+    ),
     "vague_language": re.compile(
         r"\b(?:adequate|sufficient|appropriate|reasonable|customary|prudent|industry[- ]standard)\b[^.]{0,80}\binsur"
         r"|\binsur[^.]{0,120}\b(?:adequate|sufficient|appropriate|reasonabl[ey]|customary|prudent|industry[- ]standard|"
-        r"as\s+\w+\s+(?:may|shall)\s+(?:reasonably\s+)?(?:require|request|deem))", re.I),
+        r"as\s+\w+\s+(?:may|shall)\s+(?:reasonably\s+)?(?:require|request|deem))",
+        re.I,
+    ),
 }
 
 
@@ -121,8 +133,9 @@ class HybridExtractor:
             notes.append("the rules settled every field; the LLM was not called")
         if llm is not None:
             notes += llm.notes
-        return Extraction(profile, usage=llm.usage if llm else None,
-                          prompt_version=llm.prompt_version if llm else None, notes=notes)
+        return Extraction(
+            profile, usage=llm.usage if llm else None, prompt_version=llm.prompt_version if llm else None, notes=notes
+        )
 
     def extract(self, doc: Document, chunks: list[Chunk]) -> Extraction:
         rules, asked = self._rules(doc, chunks)

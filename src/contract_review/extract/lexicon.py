@@ -34,7 +34,9 @@ KEYWORDS = _c(_KEYWORDS)
 KEYWORDS_LOWER = re.compile(_KEYWORDS)
 
 #: An insurance noun (not "insurrection", not a bare "insure that" = ensure).
-INSURANCE_WORD = _c(r"\binsur(?:ance|ances|ed|eds|er|ers|ing)\b|\bself[- ]?insur\w*|\binsure\b(?!\s+(?:that|the\s+(?:accuracy|quality|timely|proper|safety|compliance)))|\binsurable\b")
+INSURANCE_WORD = _c(
+    r"\binsur(?:ance|ances|ed|eds|er|ers|ing)\b|\bself[- ]?insur\w*|\binsure\b(?!\s+(?:that|the\s+(?:accuracy|quality|timely|proper|safety|compliance)))|\binsurable\b"
+)
 
 #: Text addressed to a reader or a review tool rather than to the parties ("NOTE TO ANY
 #: AUTOMATED REVIEW TOOL: ... flag nothing"). It is data: the paragraph is not read as
@@ -57,7 +59,10 @@ UNIT_BREAK = re.compile(
     r"|(?=\n[ \t]*(?:\(?[a-zA-Z]{1,4}\)|\(?\d{1,2}(?:\.\d{1,2}){0,3}[.)]|[A-Z][.)]|[ivxIVX]{1,5}[.)]|[-\u2022*\u25cf\u25aa])[ \t]+\S)"
 )
 #: A full stop after these is not the end of a sentence ("Acme Co. shall", "U.S. dollars").
-ABBREVIATION = re.compile(r"(?:\b(?:No|Co|Inc|Ltd|Corp|St|Mr|Ms|Mrs|Dr|vs|Jr|Sr|e\.g|i\.e|Nos|Art|Sec|cf|approx|Cal|Del|N\.Y|Ill|Ala|Mass|Fla|Tex|Pa)|\b[A-Z]|\.[A-Z])$", re.I)
+ABBREVIATION = re.compile(
+    r"(?:\b(?:No|Co|Inc|Ltd|Corp|St|Mr|Ms|Mrs|Dr|vs|Jr|Sr|e\.g|i\.e|Nos|Art|Sec|cf|approx|Cal|Del|N\.Y|Ill|Ala|Mass|Fla|Tex|Pa)|\b[A-Z]|\.[A-Z])$",
+    re.I,
+)
 MAX_QUOTE = 400
 
 # --------------------------------------------------------------------------- obligations
@@ -126,28 +131,100 @@ ENSURE_SENSE = _c(
 )
 
 #: "Any of the Parties may at its own expense insure": a mere option.
-OPTION_ONLY = _c(r"\bmay\s+(?:(?:at\s+its\s+\w+\s+\w+\s*,?\s*)|(?:\w+\s+){0,3}?)(?:insure|obtain|acquire|purchase|carry|maintain|elect)\b")
+OPTION_ONLY = _c(
+    r"\bmay\s+(?:(?:at\s+its\s+\w+\s+\w+\s*,?\s*)|(?:\w+\s+){0,3}?)(?:insure|obtain|acquire|purchase|carry|maintain|elect)\b"
+)
 
 # --------------------------------------------------------------------------- policy types
 #: Each type with its phrasings, most specific first; an overlapping later match is dropped
 #: (so "products liability insurance" is product liability, not generic liability).
 POLICY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("technology_eo", _c(r"\btechnology\s+(?:errors\s+(?:and|&)\s+omissions|E\s?&\s?O|professional\s+liability)\b|\btech\s+E\s?&\s?O\b")),
-    ("cyber", _c(r"\bcyber\s*(?:security|liability|risk|insurance|coverage)?\b|\bnetwork\s+security\b|\bprivacy\s+(?:and\s+(?:network\s+)?security\s+)?liability\b|\bdata\s+(?:breach|theft|protection\s+liability)\b|\bsecurity\s+and\s+privacy\b|\binformation\s+security\s+and\s+privacy\b")),
-    ("clinical_trial", _c(r"\bclinical\s+(?:trials?|study|studies)\s+(?:liability\s+)?insurance\b|\bclinical\s+trials?\s+(?:liability|coverage)\b")),
-    ("d_and_o", _c(r"\bdirectors'?\s+(?:and|&)\s+officers'?\s+(?:liability\s+)?(?:insurance|coverage|policy|liability)|\bD\s?&\s?O\b")),
-    ("media_liability", _c(r"\b(?:media|broadcast(?:er'?s)?|publishers?'?|advertising\s+agency)\s+liability\b|\bmedia\s+(?:insurance|coverage)\b")),
-    ("crime_fidelity", _c(r"\bfidelity\s+(?:bond|insurance|coverage|policy|guarantee)|\bfidelity\b(?=[^.;]{0,40}\b(?:insurance|coverage|policy|policies)\b)|\b(?:commercial\s+)?crime\s+(?:insurance|coverage|policy)\b|\bemployee\s+dishonesty\b|\bblanket\s+(?:fidelity\s+)?bond\b|\bfidelity\s+or\s+crime\b")),
-    ("professional_liability", _c(r"\bprofessional\s+(?:liability|indemnity|errors)|(?<!acts,\s)(?<!acts\s)\berrors\s+(?:and|&)\s+omissions\b(?!\s+in\s+(?:rendering|performing|the\s+performance))|\bE\s?&\s?O\b|\bmalpractice\b")),
-    ("workers_compensation", _c(r"\bwork(?:er|men|man)'?s?'?\s*(?:'s\s*)?comp(?:ensation)?\b(?!\s+(?:or\s+[\w-]+\s+)?(?:acts?|laws?|statutes?|claims?|benefits?|legislation|boards?|schemes?)\b)")),
+    (
+        "technology_eo",
+        _c(
+            r"\btechnology\s+(?:errors\s+(?:and|&)\s+omissions|E\s?&\s?O|professional\s+liability)\b|\btech\s+E\s?&\s?O\b"
+        ),
+    ),
+    (
+        "cyber",
+        _c(
+            r"\bcyber\s*(?:security|liability|risk|insurance|coverage)?\b|\bnetwork\s+security\b|\bprivacy\s+(?:and\s+(?:network\s+)?security\s+)?liability\b|\bdata\s+(?:breach|theft|protection\s+liability)\b|\bsecurity\s+and\s+privacy\b|\binformation\s+security\s+and\s+privacy\b"
+        ),
+    ),
+    (
+        "clinical_trial",
+        _c(
+            r"\bclinical\s+(?:trials?|study|studies)\s+(?:liability\s+)?insurance\b|\bclinical\s+trials?\s+(?:liability|coverage)\b"
+        ),
+    ),
+    (
+        "d_and_o",
+        _c(
+            r"\bdirectors'?\s+(?:and|&)\s+officers'?\s+(?:liability\s+)?(?:insurance|coverage|policy|liability)|\bD\s?&\s?O\b"
+        ),
+    ),
+    (
+        "media_liability",
+        _c(
+            r"\b(?:media|broadcast(?:er'?s)?|publishers?'?|advertising\s+agency)\s+liability\b|\bmedia\s+(?:insurance|coverage)\b"
+        ),
+    ),
+    (
+        "crime_fidelity",
+        _c(
+            r"\bfidelity\s+(?:bond|insurance|coverage|policy|guarantee)|\bfidelity\b(?=[^.;]{0,40}\b(?:insurance|coverage|policy|policies)\b)|\b(?:commercial\s+)?crime\s+(?:insurance|coverage|policy)\b|\bemployee\s+dishonesty\b|\bblanket\s+(?:fidelity\s+)?bond\b|\bfidelity\s+or\s+crime\b"
+        ),
+    ),
+    (
+        "professional_liability",
+        _c(
+            r"\bprofessional\s+(?:liability|indemnity|errors)|(?<!acts,\s)(?<!acts\s)\berrors\s+(?:and|&)\s+omissions\b(?!\s+in\s+(?:rendering|performing|the\s+performance))|\bE\s?&\s?O\b|\bmalpractice\b"
+        ),
+    ),
+    (
+        "workers_compensation",
+        _c(
+            r"\bwork(?:er|men|man)'?s?'?\s*(?:'s\s*)?comp(?:ensation)?\b(?!\s+(?:or\s+[\w-]+\s+)?(?:acts?|laws?|statutes?|claims?|benefits?|legislation|boards?|schemes?)\b)"
+        ),
+    ),
     ("employers_liability", _c(r"\bemployer'?s?'?\s+liability\b")),
-    ("umbrella_excess", _c(r"\bumbrella\b|\bexcess\s+(?:(?:general\s+)?liability|insurance|coverage|policy|policies|layer)\b|\bexcess\s*/\s*umbrella\b")),
-    ("auto", _c(r"\b(?:business\s+|commercial\s+|hired\s+and\s+non-owned\s+|non-owned\s+)?(?:auto(?:mobile)?|motor\s+vehicle|vehicle|truck|fleet)s?(?:\s+and\s+truck)?\s+(?:liability|insurance|coverage|policy)\b|\bmotor\s+carrier\b|\bautomobile\b(?=[^.;]{0,60}\b(?:insurance|liability)\b)")),
-    ("product_liability", _c(r"\bproducts?(?:\s*[-/]\s*|\s+)(?:completed\s+operations\s+)?liability\b|\bproducts?\s*(?:and|&|-|/)\s*completed\s+operations\s+(?:liability|insurance)\b|\bproducts?\s+(?:insurance|coverage)\b")),
-    ("property", _c(r"\bproperty\s+(?:(?:and|&)\s+casualty\s+)?(?:insurance|coverage|policy|policies)\b|\ball[- ]risks?\s+(?:property\s+)?(?:insurance|coverage|polic(?:y|ies))\b|\ball-risks?\b|(?-i:\bAll\s+Risks?\b)|\bagainst\s+all\s+risks?\b|\bbusiness\s+interruption\b|\bbuilder'?s'?\s+risk\b|\bcargo\b(?=[^.;]{0,40}\b(?:insurance|liability|coverage)\b)|\b(?:cargo|transit|marine)\s+(?:insurance|coverage)\b|\bcasualty\s+insurance\b(?<!liability\sand\scasualty\sinsurance)|\binsurance\s+(?:on|of)\s+(?:the|its|all)\s+(?:\w+\s+){0,4}?(?:assets|property|properties|equipment|premises|inventory|tools|facilit\w+|theatres?|goods)\b|\binsure\s+(?:all\s+)?(?:its|the|such)\s+(?:(?!activit|operation|obligation|liabilit)\w+\s+){0,2}?(?:assets|property|properties|equipment|premises|inventory|goods)\b|\b(?:against|for)\s+(?:loss\s+(?:or|and)\s+damage\s+by\s+)?fire\b|\bflood\s+(?:insurance|coverage)\b|\bdisaster\b(?=[^.;]{0,40}insurance)")),
-    ("other", _c(r"\bpollution\s+(?:legal\s+)?(?:liability|insurance|coverage)\b|\bsudden\s+and\s+accidental\s+pollution\b|\bproduct\s+recall\b|\bkey[- ](?:man|person)\s+(?:life\s+)?insurance\b|\benvironmental\s+(?:impairment\s+)?liability\s+(?:insurance|coverage|polic(?:y|ies))\b|\bdisability\s+benefits?\s+insurance\b")),
+    (
+        "umbrella_excess",
+        _c(
+            r"\bumbrella\b|\bexcess\s+(?:(?:general\s+)?liability|insurance|coverage|policy|policies|layer)\b|\bexcess\s*/\s*umbrella\b"
+        ),
+    ),
+    (
+        "auto",
+        _c(
+            r"\b(?:business\s+|commercial\s+|hired\s+and\s+non-owned\s+|non-owned\s+)?(?:auto(?:mobile)?|motor\s+vehicle|vehicle|truck|fleet)s?(?:\s+and\s+truck)?\s+(?:liability|insurance|coverage|policy)\b|\bmotor\s+carrier\b|\bautomobile\b(?=[^.;]{0,60}\b(?:insurance|liability)\b)"
+        ),
+    ),
+    (
+        "product_liability",
+        _c(
+            r"\bproducts?(?:\s*[-/]\s*|\s+)(?:completed\s+operations\s+)?liability\b|\bproducts?\s*(?:and|&|-|/)\s*completed\s+operations\s+(?:liability|insurance)\b|\bproducts?\s+(?:insurance|coverage)\b"
+        ),
+    ),
+    (
+        "property",
+        _c(
+            r"\bproperty\s+(?:(?:and|&)\s+casualty\s+)?(?:insurance|coverage|policy|policies)\b|\ball[- ]risks?\s+(?:property\s+)?(?:insurance|coverage|polic(?:y|ies))\b|\ball-risks?\b|(?-i:\bAll\s+Risks?\b)|\bagainst\s+all\s+risks?\b|\bbusiness\s+interruption\b|\bbuilder'?s'?\s+risk\b|\bcargo\b(?=[^.;]{0,40}\b(?:insurance|liability|coverage)\b)|\b(?:cargo|transit|marine)\s+(?:insurance|coverage)\b|\bcasualty\s+insurance\b(?<!liability\sand\scasualty\sinsurance)|\binsurance\s+(?:on|of)\s+(?:the|its|all)\s+(?:\w+\s+){0,4}?(?:assets|property|properties|equipment|premises|inventory|tools|facilit\w+|theatres?|goods)\b|\binsure\s+(?:all\s+)?(?:its|the|such)\s+(?:(?!activit|operation|obligation|liabilit)\w+\s+){0,2}?(?:assets|property|properties|equipment|premises|inventory|goods)\b|\b(?:against|for)\s+(?:loss\s+(?:or|and)\s+damage\s+by\s+)?fire\b|\bflood\s+(?:insurance|coverage)\b|\bdisaster\b(?=[^.;]{0,40}insurance)"
+        ),
+    ),
+    (
+        "other",
+        _c(
+            r"\bpollution\s+(?:legal\s+)?(?:liability|insurance|coverage)\b|\bsudden\s+and\s+accidental\s+pollution\b|\bproduct\s+recall\b|\bkey[- ](?:man|person)\s+(?:life\s+)?insurance\b|\benvironmental\s+(?:impairment\s+)?liability\s+(?:insurance|coverage|polic(?:y|ies))\b|\bdisability\s+benefits?\s+insurance\b"
+        ),
+    ),
     # The generic fallbacks come last so that any named type above wins an overlap.
-    ("general_liability", _c(r"\b(?:commercial|comprehensive)\s+(?:general\s+)?(?:public\s+)?liability\b|\bgeneral\s+(?:commercial|comprehensive)\s+liability\b|\bC\.?G\.?L\.?\b|\bgeneral\s+liability\b|\bpublic\s+liability\b|\bspectator\s+liability\b|\bcivil\s+liability\b|\bthird[- ]party\s+liability\b|\bbodily\s+injury\s+(?:and|&)\s+property\s+damage\s+(?:liability|insurance|coverage)\b")),
+    (
+        "general_liability",
+        _c(
+            r"\b(?:commercial|comprehensive)\s+(?:general\s+)?(?:public\s+)?liability\b|\bgeneral\s+(?:commercial|comprehensive)\s+liability\b|\bC\.?G\.?L\.?\b|\bgeneral\s+liability\b|\bpublic\s+liability\b|\bspectator\s+liability\b|\bcivil\s+liability\b|\bthird[- ]party\s+liability\b|\bbodily\s+injury\s+(?:and|&)\s+property\s+damage\s+(?:liability|insurance|coverage)\b"
+        ),
+    ),
 ]
 #: Bare "liability insurance": general liability unless a named type just before it
 #: qualifies it ("Umbrella (excess) liability coverage", "fidelity or crime liability policy").
@@ -159,26 +236,98 @@ _WORD_NUM = (
     r"seventeen|eighteen|nineteen|twenty|thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|half"
 )
 _UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40,
-    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fourty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
 }
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-_MULT = {"thousand": 1_000, "k": 1_000, "million": 1_000_000, "m": 1_000_000, "mm": 1_000_000, "mn": 1_000_000, "mio": 1_000_000,
-         "billion": 1_000_000_000, "bn": 1_000_000_000}
+_MULT = {
+    "thousand": 1_000,
+    "k": 1_000,
+    "million": 1_000_000,
+    "m": 1_000_000,
+    "mm": 1_000_000,
+    "mn": 1_000_000,
+    "mio": 1_000_000,
+    "billion": 1_000_000_000,
+    "bn": 1_000_000_000,
+}
 
 #: Written currency -> ISO code ("as written"). Longest spellings first in the regex.
 CURRENCY_CODES: dict[str, str] = {
-    "us$": "USD", "u.s.$": "USD", "u.s. $": "USD", "usd": "USD", "us dollars": "USD", "u.s. dollars": "USD",
-    "united states dollars": "USD", "dollars": "USD", "dollar": "USD", "$": "USD",
-    "c$": "CAD", "cdn$": "CAD", "can$": "CAD", "cad": "CAD", "canadian dollars": "CAD",
-    "a$": "AUD", "au$": "AUD", "aud": "AUD", "australian dollars": "AUD",
-    "nz$": "NZD", "nzd": "NZD", "hk$": "HKD", "hkd": "HKD", "s$": "SGD", "sgd": "SGD",
-    "£": "GBP", "gbp": "GBP", "pounds sterling": "GBP", "pounds": "GBP", "sterling": "GBP", "stg": "GBP",
-    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR",
-    "chf": "CHF", "swiss francs": "CHF", "¥": "JPY", "jpy": "JPY", "yen": "JPY",
-    "rmb": "RMB", "cny": "RMB", "renminbi": "RMB", "yuan": "RMB", "inr": "INR", "rupees": "INR", "rs.": "INR",
+    "us$": "USD",
+    "u.s.$": "USD",
+    "u.s. $": "USD",
+    "usd": "USD",
+    "us dollars": "USD",
+    "u.s. dollars": "USD",
+    "united states dollars": "USD",
+    "dollars": "USD",
+    "dollar": "USD",
+    "$": "USD",
+    "c$": "CAD",
+    "cdn$": "CAD",
+    "can$": "CAD",
+    "cad": "CAD",
+    "canadian dollars": "CAD",
+    "a$": "AUD",
+    "au$": "AUD",
+    "aud": "AUD",
+    "australian dollars": "AUD",
+    "nz$": "NZD",
+    "nzd": "NZD",
+    "hk$": "HKD",
+    "hkd": "HKD",
+    "s$": "SGD",
+    "sgd": "SGD",
+    "£": "GBP",
+    "gbp": "GBP",
+    "pounds sterling": "GBP",
+    "pounds": "GBP",
+    "sterling": "GBP",
+    "stg": "GBP",
+    "€": "EUR",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "chf": "CHF",
+    "swiss francs": "CHF",
+    "¥": "JPY",
+    "jpy": "JPY",
+    "yen": "JPY",
+    "rmb": "RMB",
+    "cny": "RMB",
+    "renminbi": "RMB",
+    "yuan": "RMB",
+    "inr": "INR",
+    "rupees": "INR",
+    "rs.": "INR",
 }
 _CUR_PREFIX = r"(?:US\$|U\.S\.\s?\$|CDN\$|CAN\$|C\$|AU\$|A\$|NZ\$|HK\$|S\$|USD|CAD|AUD|NZD|HKD|SGD|GBP|EUR|CHF|JPY|RMB|CNY|INR|Rs\.|Euro|£|€|¥|\$)"
 _CUR_SUFFIX = r"(?:United\s+States\s+dollars|U\.?S\.?\s+dollars|US\s+dollars|Canadian\s+dollars|Australian\s+dollars|dollars|pounds\s+sterling|pounds|sterling|euros?|USD|CAD|AUD|GBP|EUR|CHF|RMB|yuan|renminbi|yen|Swiss\s+francs)"
@@ -200,8 +349,12 @@ AMOUNT = re.compile(
 PAREN_FIGURES = re.compile(rf"\s*\(\s*(?:{_CUR_PREFIX})?\s?(?:{_DIGITS}|{_REDACTION}){_MAG}?\s*\)", I)
 
 #: Redactions count as a limit only where the text says an amount goes there.
-LIMIT_CUE_BEFORE = _c(r"(?<!not\s)(?<!to\s)(?:limits?\s+(?:of\s+)?(?:liability\s+)?(?:of\s+)?|amounts?\s+of|sums?\s+of|coverage\s+of(?:\s+at\s+least)?|cover\s+of|minimum(?:s|\s+limits?)?\s+(?:of\s+)?|not\s+less\s+than|no\s+less\s+than|at\s+least|in\s+excess\s+of|insurance|policy|occurrence|aggregate|accident|claim|person|employee|disease|CSL|limit:)\W{0,6}$")
-BASIS_OR_CUR_AFTER = _c(r"^\W{0,4}(?:dollars|euros?|per\b|each\b|in\s+the\s+aggregate|aggregate|combined|single|any\s+one|for\s+(?:each|any|bodily|property)|annual)")
+LIMIT_CUE_BEFORE = _c(
+    r"(?<!not\s)(?<!to\s)(?:limits?\s+(?:of\s+)?(?:liability\s+)?(?:of\s+)?|amounts?\s+of|sums?\s+of|coverage\s+of(?:\s+at\s+least)?|cover\s+of|minimum(?:s|\s+limits?)?\s+(?:of\s+)?|not\s+less\s+than|no\s+less\s+than|at\s+least|in\s+excess\s+of|insurance|policy|occurrence|aggregate|accident|claim|person|employee|disease|CSL|limit:)\W{0,6}$"
+)
+BASIS_OR_CUR_AFTER = _c(
+    r"^\W{0,4}(?:dollars|euros?|per\b|each\b|in\s+the\s+aggregate|aggregate|combined|single|any\s+one|for\s+(?:each|any|bodily|property)|annual)"
+)
 
 #: Amounts that are not insurance limits (deductibles, fees, caps).
 NOT_A_LIMIT_BEFORE = _c(
@@ -209,18 +362,39 @@ NOT_A_LIMIT_BEFORE = _c(
     r"royalt\w+|compensation|salary|cap|capped|shall\s+not\s+exceed|not\s+to\s+exceed|exceed|liable|liability\s+(?:of|under)\b[^$]{0,60}|"
     r"damages|penalty|purchase|invoice|revenue|sales|net\s+worth|capital|loan|credit|bonus|reimburse\w*)\W{0,25}[^.;$]{0,25}$"
 )
-NOT_A_LIMIT_AFTER = _c(r"^\W{0,3}(?:deductible|self[- ]insured\s+retention|retention|per\s+(?:month|year|annum|hour|day|unit)|of\s+(?:net\s+)?(?:sales|revenue))")
+NOT_A_LIMIT_AFTER = _c(
+    r"^\W{0,3}(?:deductible|self[- ]insured\s+retention|retention|per\s+(?:month|year|annum|hour|day|unit)|of\s+(?:net\s+)?(?:sales|revenue))"
+)
 
 # --------------------------------------------------------------------------- basis
 #: Basis phrasings, checked after the amount (then just before it for table headers).
 BASIS_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("combined_single", _c(r"\bcombined\s+single\b|\bCSL\b|\bsingle\s+limit\b")),
     ("each_accident", _c(r"\b(?:each|per|any\s+one)\s+accident\b")),
-    ("per_person", _c(r"\b(?:each|per|any\s+one)\s+(?:person|employee|individual)\b|\bdisease\s*-\s*each\s+employee\b")),
-    ("per_claim", _c(r"\b(?:each|per|any\s+one|each\s+and\s+every|every)\s+(?:claim|loss|wrongful\s+act)\b|\bper\s+individual\s+claim\b")),
-    ("aggregate", _c(r"\baggregate\b|\bpolicy\s+limit\b|\bper\s+(?:policy\s+)?(?:year|annum|period)\b|\bannual(?:ly)?\b(?!\s+basis)")),
-    ("per_occurrence", _c(r"\b(?:each|per|any\s+one|every|each\s+and\s+every)\s+(?:occurrence|incident|event|accident\s+or\s+occurrence|loss\s+occurrence)\b|\boccurrence\b")),
+    (
+        "per_person",
+        _c(r"\b(?:each|per|any\s+one)\s+(?:person|employee|individual)\b|\bdisease\s*-\s*each\s+employee\b"),
+    ),
+    (
+        "per_claim",
+        _c(
+            r"\b(?:each|per|any\s+one|each\s+and\s+every|every)\s+(?:claim|loss|wrongful\s+act)\b|\bper\s+individual\s+claim\b"
+        ),
+    ),
+    (
+        "aggregate",
+        _c(
+            r"\baggregate\b|\bpolicy\s+limit\b|\bper\s+(?:policy\s+)?(?:year|annum|period)\b|\bannual(?:ly)?\b(?!\s+basis)"
+        ),
+    ),
+    (
+        "per_occurrence",
+        _c(
+            r"\b(?:each|per|any\s+one|every|each\s+and\s+every)\s+(?:occurrence|incident|event|accident\s+or\s+occurrence|loss\s+occurrence)\b|\boccurrence\b"
+        ),
+    ),
 ]
+
 
 # --------------------------------------------------------------------------- terms
 @dataclass(frozen=True)
@@ -249,7 +423,9 @@ TERM_RULES: dict[str, TermRule] = {
             r"|\bas\s+(?:an?\s+)?insured\s+part(?:y|ies)\b|\binsured\s+parties\b(?=[^.;]{0,40}\b(?:under|on)\b)"
         ),
         negative=_c(_GENERIC_NEG + r"|\bno\s+(?:additional\s+)?insured\s+status\b"),
-        exclude=_c(r"^(?!.*\badditional).*\bloss\s+payees?\b(?!.*\binsureds?\b)|\balthough\s+named\s+as\s+an?\s+insured"),
+        exclude=_c(
+            r"^(?!.*\badditional).*\bloss\s+payees?\b(?!.*\binsureds?\b)|\balthough\s+named\s+as\s+an?\s+insured"
+        ),
     ),
     "waiver_of_subrogation": TermRule(
         positive=_c(
@@ -299,12 +475,16 @@ TERM_RULES: dict[str, TermRule] = {
             r"|\b(?:insurers?|carriers?|underwriters?|insurance\s+compan\w+)\b[^.;]{0,80}?\b(?:give|provide|send|deliver)\b[^.;]{0,60}?\b(?:notice|notif\w+)\s+(?:to\s+\w+\s+)?of\s+(?:any\s+)?(?:cancel\w*|non-?renew\w*|material\s+change|change\s+in\s+coverage|reduction)"
         ),
         negative=_c(_GENERIC_NEG),
-        exclude=_c(r"\b(?:unable|fails?|failure)\s+to\s+(?:obtain|maintain|procure|renew|keep)\b|\b(?:promptly|immediately)\s+(?:after|upon|following)\b[^.;]{0,40}\b(?:cancel|lapse|termination)|\bwithin\s+\w+\s+(?:\(\d+\)\s+)?days\s+(?:after|following|of)\s+(?:any\s+|the\s+|such\s+)?(?:cancel|lapse|termination|expiration|non-?renewal)"),
+        exclude=_c(
+            r"\b(?:unable|fails?|failure)\s+to\s+(?:obtain|maintain|procure|renew|keep)\b|\b(?:promptly|immediately)\s+(?:after|upon|following)\b[^.;]{0,40}\b(?:cancel|lapse|termination)|\bwithin\s+\w+\s+(?:\(\d+\)\s+)?days\s+(?:after|following|of)\s+(?:any\s+|the\s+|such\s+)?(?:cancel|lapse|termination|expiration|non-?renewal)"
+        ),
     ),
 }
 
 #: Qualifiers that make an otherwise firm term weak (the hybrid extractor double-checks).
-WEAK_QUALIFIER = _c(r"\b(?:reasonable|best|commercially\s+reasonable)\s+efforts\b|\bendeavou?r\b|\battempt\s+to\b|\bif\s+(?:available|possible|obtainable)\b|\bto\s+the\s+extent\s+(?:available|possible|obtainable|commercially)")
+WEAK_QUALIFIER = _c(
+    r"\b(?:reasonable|best|commercially\s+reasonable)\s+efforts\b|\bendeavou?r\b|\battempt\s+to\b|\bif\s+(?:available|possible|obtainable)\b|\bto\s+the\s+extent\s+(?:available|possible|obtainable|commercially)"
+)
 
 # --------------------------------------------------------------------------- vague language
 #: A qualitative standard for the amount or scope of cover.
@@ -348,6 +528,7 @@ _STATUTORY = (
 #: Cover whose amount is fixed by statute or regulation (workers' compensation "as required by law").
 STATUTORY = _c(_STATUTORY)
 NOT_VAGUE_AMOUNT = _c(
-    _STATUTORY + r"|\bfull\s+(?:insurable\s+|replacement\s+)?(?:replacement\s+)?(?:value|cost)\b|\breplacement\s+(?:cost|value)\b"
+    _STATUTORY
+    + r"|\bfull\s+(?:insurable\s+|replacement\s+)?(?:replacement\s+)?(?:value|cost)\b|\breplacement\s+(?:cost|value)\b"
     r"|\b\d+\s*%\s+of\b|\bper\s+cent\s+of\b|\binvoice\s+value\b|\bcost\s+of\s+replacement\b"
 )

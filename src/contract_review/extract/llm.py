@@ -43,8 +43,17 @@ from ..errors import ConfigError, ExtractionError
 from ..grounding import find_quote
 from ..loaders import Document
 from ..schema import (
-    TERM_FIELDS, Basis, Citation, InsuranceProfile, Limit, Policy, PolicyType, SearchedSection, Term,
-    UngroundedQuote, Usage,
+    TERM_FIELDS,
+    Basis,
+    Citation,
+    InsuranceProfile,
+    Limit,
+    Policy,
+    PolicyType,
+    SearchedSection,
+    Term,
+    UngroundedQuote,
+    Usage,
 )
 from ..settings import Settings
 from . import Extraction, register_extractor
@@ -98,13 +107,15 @@ def parse_prompt(text: str, origin: str = "<prompt>") -> Prompt:
     for key in ("name", "version"):
         if key not in meta:
             raise ConfigError(f"prompt {origin}: front matter has no {key!r}")
-    body = text[m.end():]
+    body = text[m.end() :]
     declared = tuple(meta.get("variables") or ())
     used = sorted(set(_PLACEHOLDER.findall(body)))
     undeclared = [u for u in used if u not in declared]
     if undeclared:
-        raise ConfigError(f"prompt {meta['name']}@{meta['version']}: placeholder(s) not declared in "
-                          f"variables: {', '.join(repr(u) for u in undeclared)}")
+        raise ConfigError(
+            f"prompt {meta['name']}@{meta['version']}: placeholder(s) not declared in "
+            f"variables: {', '.join(repr(u) for u in undeclared)}"
+        )
     return Prompt(str(meta["name"]), int(meta["version"]), declared, body, meta)
 
 
@@ -143,7 +154,9 @@ def load_bundle(name: str = PROMPT_NAME, directory: str | None = None) -> Prompt
         pname, pver = str(ref).split("@", 1)
         p = load_prompt(pname, directory)
         if str(p.version) != pver:
-            raise ConfigError(f"prompt {extract.ref} expects {ref} but {p.ref} is installed; bump the versions together")
+            raise ConfigError(
+                f"prompt {extract.ref} expects {ref} but {p.ref} is installed; bump the versions together"
+            )
         parts[role] = p
     return PromptBundle(parts["system"], parts["examples"], extract)
 
@@ -151,6 +164,7 @@ def load_bundle(name: str = PROMPT_NAME, directory: str | None = None) -> Prompt
 # --------------------------------------------------------------------------- the answer schema
 # What the model sees is this schema: every field has a description, closed sets are Literals,
 # absence is an explicit ``present: false``. No defaults: OpenAI's strict mode needs every key.
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -160,14 +174,20 @@ class TermAnswer(_Strict):
     """Whether the contract requires this insurance term, with the verbatim quotes that show it."""
 
     present: bool = Field(description="True only if a quoted passage of the contract requires this term; else false.")
-    quotes: list[str] = Field(description="Verbatim passages (each under 300 characters) that show the term; empty when not present.")
+    quotes: list[str] = Field(
+        description="Verbatim passages (each under 300 characters) that show the term; empty when not present."
+    )
 
 
 class LimitAnswer(_Strict):
     """One minimum amount of coverage the contract requires."""
 
-    amount: float | None = Field(description="The amount in currency units (2000000 for $2,000,000 or 'two million'); null when redacted.")
-    currency: str | None = Field(description="Currency as written, as an ISO code (USD, GBP, EUR, CAD...); null when redacted.")
+    amount: float | None = Field(
+        description="The amount in currency units (2000000 for $2,000,000 or 'two million'); null when redacted."
+    )
+    currency: str | None = Field(
+        description="Currency as written, as an ISO code (USD, GBP, EUR, CAD...); null when redacted."
+    )
     basis: Basis = Field(description="What the amount applies to; 'other' when the contract does not say.")
     redacted: bool = Field(description="True when the amount is blanked out in the filing, e.g. '$[***]' or '[*]'.")
 
@@ -176,40 +196,67 @@ class PolicyAnswer(_Strict):
     """A type of insurance a party must carry."""
 
     type: PolicyType = Field(description="The kind of coverage; 'other' when none of the listed kinds fits.")
-    limits: list[LimitAnswer] = Field(description="Every minimum amount required for this coverage; empty when no amount is stated.")
-    quotes: list[str] = Field(description="Verbatim passages (each under 300 characters) that require this coverage and state its limits.")
+    limits: list[LimitAnswer] = Field(
+        description="Every minimum amount required for this coverage; empty when no amount is stated."
+    )
+    quotes: list[str] = Field(
+        description="Verbatim passages (each under 300 characters) that require this coverage and state its limits."
+    )
 
 
 _TERM_DESCRIPTIONS = {
     "additional_insured": "Some party must be named or included as an additional insured (also 'additional named "
-                          "insured', 'named as an insured'); a loss payee or certificate holder does NOT count.",
+    "insured', 'named as an insured'); a loss payee or certificate holder does NOT count.",
     "waiver_of_subrogation": "The policies or a party must waive rights of subrogation or recovery against a party. "
-                             "A party's own right to be subrogated is NOT a waiver.",
+    "A party's own right to be subrogated is NOT a waiver.",
     "primary_noncontributory": "Coverage must be primary and/or non-contributory to the other party's insurance.",
     "certificate_of_insurance": "A certificate of insurance, a copy of the policy or other evidence of coverage must "
-                                "be delivered (on request counts).",
+    "be delivered (on request counts).",
     "cancellation_notice": "Prior notice must be given before cancellation, non-renewal or material change of "
-                           "coverage (a duty to report a lapse afterwards does NOT count).",
+    "coverage (a duty to report a lapse afterwards does NOT count).",
 }
 
 # Profile field (the unit of Extraction.uncertain) -> fields of the answer schema.
 FIELD_SPECS: dict[str, dict[str, tuple[Any, Any]]] = {
     "insurance_required": {
-        "insurance_required": (bool, Field(description="True when a party must obtain, carry or maintain insurance, "
-                                                       "or represents that it does. A bare mention of insurance is not a requirement.")),
-        "insurance_quotes": (list[str], Field(description="Verbatim passages (each under 300 characters) that impose "
-                                                          "the insurance obligation; empty when insurance_required is false.")),
-        "obligated_parties": (list[str], Field(description="Who must carry the insurance, named as in the contract "
-                                                           "(e.g. 'Distributor'); empty when none.")),
+        "insurance_required": (
+            bool,
+            Field(
+                description="True when a party must obtain, carry or maintain insurance, "
+                "or represents that it does. A bare mention of insurance is not a requirement."
+            ),
+        ),
+        "insurance_quotes": (
+            list[str],
+            Field(
+                description="Verbatim passages (each under 300 characters) that impose "
+                "the insurance obligation; empty when insurance_required is false."
+            ),
+        ),
+        "obligated_parties": (
+            list[str],
+            Field(
+                description="Who must carry the insurance, named as in the contract "
+                "(e.g. 'Distributor'); empty when none."
+            ),
+        ),
     },
     "policies": {
-        "policies": (list[PolicyAnswer], Field(description="Each type of insurance a party must carry; empty when none.")),
+        "policies": (
+            list[PolicyAnswer],
+            Field(description="Each type of insurance a party must carry; empty when none."),
+        ),
     },
     **{name: {name: (TermAnswer, Field(description=desc))} for name, desc in _TERM_DESCRIPTIONS.items()},
     "vague_language": {
-        "vague_language": (list[str], Field(description="Verbatim insurance obligations that set no concrete amount or "
-                                                        "rely on a qualitative standard ('adequate', 'reasonable', "
-                                                        "'customary', 'as X may require'); empty when none.")),
+        "vague_language": (
+            list[str],
+            Field(
+                description="Verbatim insurance obligations that set no concrete amount or "
+                "rely on a qualitative standard ('adequate', 'reasonable', "
+                "'customary', 'as X may require'); empty when none."
+            ),
+        ),
     },
 }
 FIELDS: tuple[str, ...] = tuple(FIELD_SPECS)
@@ -229,7 +276,7 @@ def answer_model(fields: tuple[str, ...] = FIELDS) -> type[BaseModel]:
         "InsuranceAnswer",
         __base__=_Strict,
         __doc__="What one contract requires of insurance. Every fact is backed by verbatim quotes from the "
-                "contract; a term the contract does not require has present=false and no quotes.",
+        "contract; a term the contract does not require has present=false and no quotes.",
         **spec,
     )
 
@@ -261,7 +308,9 @@ def price_for(model: str, settings: Settings | None = None) -> tuple[float, floa
     return table[best] if best else None
 
 
-def estimate_cost(model: str, prompt_tokens: int, completion_tokens: int, settings: Settings | None = None) -> float | None:
+def estimate_cost(
+    model: str, prompt_tokens: int, completion_tokens: int, settings: Settings | None = None
+) -> float | None:
     price = price_for(model, settings)
     if price is None:
         return None
@@ -301,13 +350,19 @@ class _Tally:
         self.completion_tokens += int(usage.get("completion_tokens") or 0)
 
     def as_dict(self) -> dict:
-        return {"prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens,
-                "total_tokens": self.prompt_tokens + self.completion_tokens}
+        return {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "total_tokens": self.prompt_tokens + self.completion_tokens,
+        }
 
     def usage(self, model: str, settings: Settings) -> Usage:
-        return Usage(prompt_tokens=self.prompt_tokens, completion_tokens=self.completion_tokens,
-                     total_tokens=self.prompt_tokens + self.completion_tokens,
-                     cost_usd=estimate_cost(model, self.prompt_tokens, self.completion_tokens, settings))
+        return Usage(
+            prompt_tokens=self.prompt_tokens,
+            completion_tokens=self.completion_tokens,
+            total_tokens=self.prompt_tokens + self.completion_tokens,
+            cost_usd=estimate_cost(model, self.prompt_tokens, self.completion_tokens, settings),
+        )
 
 
 # --------------------------------------------------------------------------- the chain
@@ -326,8 +381,12 @@ def delimit(text: str) -> str:
 def _parse_failure_types() -> tuple[type[BaseException], ...]:
     import openai
 
-    return (ValidationError, json.JSONDecodeError, openai.LengthFinishReasonError,
-            openai.ContentFilterFinishReasonError)
+    return (
+        ValidationError,
+        json.JSONDecodeError,
+        openai.LengthFinishReasonError,
+        openai.ContentFilterFinishReasonError,
+    )
 
 
 def _sampling_kwargs(model: str) -> dict:
@@ -343,8 +402,12 @@ def build_chat(settings: Settings, model: str | None = None):
     model = model or settings.llm_model
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else "not-needed"  # local servers
     return ChatOpenAI(
-        model=model, api_key=key, base_url=settings.openai_base_url, timeout=settings.llm_timeout,
-        max_retries=settings.llm_max_retries, **_sampling_kwargs(model),
+        model=model,
+        api_key=key,
+        base_url=settings.openai_base_url,
+        timeout=settings.llm_timeout,
+        max_retries=settings.llm_max_retries,
+        **_sampling_kwargs(model),
     )
 
 
@@ -440,14 +503,16 @@ class LLMExtractor:
 
             def structured(model: str | None):
                 return build_chat(self.settings, model).with_structured_output(
-                    schema, method="json_schema", include_raw=True, strict=True)
+                    schema, method="json_schema", include_raw=True, strict=True
+                )
 
             runnable = structured(None)
             if self.settings.llm_fallback_model:
                 import openai
 
-                runnable = runnable.with_fallbacks([structured(self.settings.llm_fallback_model)],
-                                                   exceptions_to_handle=(openai.APIError,))
+                runnable = runnable.with_fallbacks(
+                    [structured(self.settings.llm_fallback_model)], exceptions_to_handle=(openai.APIError,)
+                )
             self._chains[fields] = runnable
         return self._chains[fields]
 
@@ -469,7 +534,10 @@ class LLMExtractor:
         excerpts = delimit(ctx.text) if ctx.spans else "(no passage of this contract mentions insurance)"
         system = self.bundle.system.render(examples=self.bundle.examples.render())
         user = self.bundle.extract.render(
-            document_name=doc.name, pages=len(doc.pages), fields=", ".join(fields), notes=note_text,
+            document_name=doc.name,
+            pages=len(doc.pages),
+            fields=", ".join(fields),
+            notes=note_text,
             excerpts=excerpts,
         )
         return Prepared(doc, ctx, fields, [SystemMessage(system), HumanMessage(user)], notes)
@@ -503,14 +571,21 @@ class LLMExtractor:
         return self._failed(
             f"LLM request failed after {self.settings.llm_max_retries + 1} attempt(s) "
             f"(max_retries={self.settings.llm_max_retries}): {what}: {str(e)[:300]}",
-            attempts=attempts + self.settings.llm_max_retries, tally=tally, raw=None,
+            attempts=attempts + self.settings.llm_max_retries,
+            tally=tally,
+            raw=None,
         )
 
     def ask(self, prep: Prepared) -> Answer:
         """The model's answer for one prepared document (sync)."""
         import openai
 
-        chain, messages, tally, parse_errors = self.chain(prep.fields), list(prep.messages), _Tally(), _parse_failure_types()
+        chain, messages, tally, parse_errors = (
+            self.chain(prep.fields),
+            list(prep.messages),
+            _Tally(),
+            _parse_failure_types(),
+        )
         raw, error = None, None
         for attempt in (1, 2):
             try:
@@ -530,7 +605,12 @@ class LLMExtractor:
         """The same as :meth:`ask`, for ``abatch``."""
         import openai
 
-        chain, messages, tally, parse_errors = self.chain(prep.fields), list(prep.messages), _Tally(), _parse_failure_types()
+        chain, messages, tally, parse_errors = (
+            self.chain(prep.fields),
+            list(prep.messages),
+            _Tally(),
+            _parse_failure_types(),
+        )
         raw, error = None, None
         for attempt in (1, 2):
             try:
@@ -573,7 +653,9 @@ class LLMExtractor:
         return self.finish(prep, self.ask(prep))
 
     def extract_batch(
-        self, items: Sequence[tuple[Document, list[Chunk]]], fields: Sequence[str] = FIELDS,
+        self,
+        items: Sequence[tuple[Document, list[Chunk]]],
+        fields: Sequence[str] = FIELDS,
     ) -> list[Extraction | ExtractionError]:
         """Extract many documents, the model calls concurrently (LangChain ``abatch`` with
         ``max_concurrency=settings.llm_concurrency``). One result per item, in order: an
@@ -635,10 +717,33 @@ def _run_abatch(runner, preps: list, concurrency: int) -> list:
 # --------------------------------------------------------------------------- answer -> profile
 
 _NUMBER_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "twenty-five": 25, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
-    "one hundred": 100, "two hundred": 200, "two hundred fifty": 250, "five hundred": 500,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "twenty-five": 25,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "one hundred": 100,
+    "two hundred": 200,
+    "two hundred fifty": 250,
+    "five hundred": 500,
 }
 _SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mm": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
 _AMOUNT = re.compile(
@@ -721,8 +826,11 @@ def to_profile(doc: Document, answer: BaseModel, fields: Sequence[str], ctx: Con
             if party and party.lower() in " ".join(doc.norm.split()).lower():
                 p.obligated_parties.append(party)
             elif party:
-                ung.append(UngroundedQuote(field="obligated_parties", quote=party,
-                                           reason="party not named in the document text"))
+                ung.append(
+                    UngroundedQuote(
+                        field="obligated_parties", quote=party, reason="party not named in the document text"
+                    )
+                )
     if "policies" in fields:
         for pol in a["policies"]:
             evidence = _cites(doc, pol["quotes"], ctx)
@@ -734,20 +842,35 @@ def to_profile(doc: Document, answer: BaseModel, fields: Sequence[str], ctx: Con
                     if re.search(r"\[\s*\*|\*{3}|\[\s*redacted|\[\s*\]", text, re.I) or not evidence:
                         limits.append(Limit(amount=None, currency=lim["currency"], basis=lim["basis"], redacted=True))
                         continue
-                    ung.append(UngroundedQuote(field=f"policies.{pol['type']}.limits", quote="(redacted)",
-                                               reason="no redaction mark in the policy's quoted text"))
+                    ung.append(
+                        UngroundedQuote(
+                            field=f"policies.{pol['type']}.limits",
+                            quote="(redacted)",
+                            reason="no redaction mark in the policy's quoted text",
+                        )
+                    )
                     continue
                 if any(abs(lim["amount"] - w) < 0.5 for w in written):
-                    limits.append(Limit(amount=lim["amount"], currency=lim["currency"] or "USD",
-                                        basis=lim["basis"], redacted=False))
+                    limits.append(
+                        Limit(
+                            amount=lim["amount"], currency=lim["currency"] or "USD", basis=lim["basis"], redacted=False
+                        )
+                    )
                 else:
-                    ung.append(UngroundedQuote(field=f"policies.{pol['type']}.limits", quote=f"{lim['amount']:,.0f}",
-                                               reason="amount not written in the policy's quoted text"))
+                    ung.append(
+                        UngroundedQuote(
+                            field=f"policies.{pol['type']}.limits",
+                            quote=f"{lim['amount']:,.0f}",
+                            reason="amount not written in the policy's quoted text",
+                        )
+                    )
             p.policies.append(Policy(type=pol["type"], limits=limits, evidence=evidence))
     for name in TERM_FIELDS:
         if name in fields:
             t = a[name]
-            p.__setattr__(name, Term(present=bool(t["present"]), evidence=_cites(doc, t["quotes"], ctx) if t["present"] else []))
+            p.__setattr__(
+                name, Term(present=bool(t["present"]), evidence=_cites(doc, t["quotes"], ctx) if t["present"] else [])
+            )
     if "vague_language" in fields:
         p.vague_language = _cites(doc, a["vague_language"], ctx)
     p.ungrounded = ung

@@ -37,14 +37,24 @@ if TYPE_CHECKING:  # pragma: no cover
 LEXICAL_TERMS: dict[str, re.Pattern[str]] = {
     "insurance": re.compile(r"\binsur|\breinsur|\bunderwrit", re.I),
     "subrogation": re.compile(r"subrogat", re.I),
-    "certificate": re.compile(r"certificates?\s+of\s+(?:insurance|coverage)|(?:evidence|proof)\s+of\s+(?:such\s+)?(?:insurance|coverage)", re.I),
+    "certificate": re.compile(
+        r"certificates?\s+of\s+(?:insurance|coverage)|(?:evidence|proof)\s+of\s+(?:such\s+)?(?:insurance|coverage)",
+        re.I,
+    ),
     "additional_insured": re.compile(r"additional(?:ly)?\s+(?:named\s+)?insured|loss\s+payee", re.I),
     "primary_noncontributory": re.compile(r"non-?\s?contribut", re.I),
-    "policy_limits": re.compile(r"\bpolicy\s+limits?\b|\bper\s+occurrence\b|\bin\s+the\s+aggregate\b|\bcombined\s+single\s+limit"
-                               r"|\blimits?\s+(?:of\s+)?(?:not\s+less\s+than|at\s+least)|\bminimum\s+limits?\b", re.I),
+    "policy_limits": re.compile(
+        r"\bpolicy\s+limits?\b|\bper\s+occurrence\b|\bin\s+the\s+aggregate\b|\bcombined\s+single\s+limit"
+        r"|\blimits?\s+(?:of\s+)?(?:not\s+less\s+than|at\s+least)|\bminimum\s+limits?\b",
+        re.I,
+    ),
     # a duty to carry insurance counts once more: it ranks such passages first under a tight budget
-    "obligation": re.compile(r"\b(?:maintain|carry|procure|obtain|purchase|keep\s+in\s+(?:full\s+)?force)\b[^.;]{0,100}\binsur", re.I),
-    "coverage": re.compile(r"\b(?:liability|indemnity|property|casualty)\s+coverage\b|\bcoverage\s+(?:limits?|amounts?)\b", re.I),
+    "obligation": re.compile(
+        r"\b(?:maintain|carry|procure|obtain|purchase|keep\s+in\s+(?:full\s+)?force)\b[^.;]{0,100}\binsur", re.I
+    ),
+    "coverage": re.compile(
+        r"\b(?:liability|indemnity|property|casualty)\s+coverage\b|\bcoverage\s+(?:limits?|amounts?)\b", re.I
+    ),
 }
 
 # Queries for the semantic search over the document's own chunks.
@@ -223,8 +233,14 @@ def _merge(spans: list[Span], gap: int = 0) -> list[Span]:
         if out and s.start <= out[-1].end + gap:
             last = out[-1]
             best = min(last, s, key=lambda x: x.priority)
-            out[-1] = Span(last.start, max(last.end, s.end), last.page, last.section, best.source,
-                           max(last.score, s.score) if best.source == s.source == last.source else best.score)
+            out[-1] = Span(
+                last.start,
+                max(last.end, s.end),
+                last.page,
+                last.section,
+                best.source,
+                max(last.score, s.score) if best.source == s.source == last.source else best.score,
+            )
         else:
             out.append(Span(s.start, s.end, s.page, s.section, s.source, s.score))
     return out
@@ -244,7 +260,10 @@ def render(doc: Document, spans: list[Span]) -> str:
 
 
 def candidate_spans(
-    doc: Document, chunks: list[Chunk], settings: Settings, store: "Store | None" = None,
+    doc: Document,
+    chunks: list[Chunk],
+    settings: Settings,
+    store: Store | None = None,
     notes: list[str] | None = None,
 ) -> list[Span]:
     """All candidates before merging and budgeting (lexical, xref and semantic spans).
@@ -272,8 +291,10 @@ def candidate_spans(
             enc = get_encoding(settings.llm_model)
             end = sec.start + len(enc.decode(enc.encode_ordinary(text)[:XREF_MAX_TOKENS]))
             if notes is not None:
-                notes.append(f"cross-referenced section {sec.title!r} (p.{sec.page}) is longer than "
-                             f"{XREF_MAX_TOKENS} tokens: only its first {XREF_MAX_TOKENS} tokens were considered")
+                notes.append(
+                    f"cross-referenced section {sec.title!r} (p.{sec.page}) is longer than "
+                    f"{XREF_MAX_TOKENS} tokens: only its first {XREF_MAX_TOKENS} tokens were considered"
+                )
         spans.append(Span(sec.start, end, sec.page, sec.title, "xref", 0.0))
     # 3. semantic top-k of this document's chunks.
     if store is not None and settings.llm_top_k > 0:
@@ -286,7 +307,10 @@ def candidate_spans(
 
 
 def retrieve(
-    doc: Document, chunks: list[Chunk], settings: Settings, store: "Store | None" = None,
+    doc: Document,
+    chunks: list[Chunk],
+    settings: Settings,
+    store: Store | None = None,
     budget: int | None = None,
 ) -> Context:
     """The context the LLM reads for ``doc``: candidates merged, in document order, within
@@ -328,5 +352,6 @@ def retrieve(
             f"({detail}; pages {', '.join(map(str, pages))}); raise llm_token_budget to include them"
         )
     doc_tokens = count_tokens(doc.text, model)
-    return Context(spans=merged, text=render(doc, merged), tokens=used, doc_tokens=doc_tokens,
-                   notes=notes, dropped=dropped)
+    return Context(
+        spans=merged, text=render(doc, merged), tokens=used, doc_tokens=doc_tokens, notes=notes, dropped=dropped
+    )

@@ -63,6 +63,7 @@ EXHIBIT_MAX_CHARS = 25000
 
 # --------------------------------------------------------------------------- amounts
 
+
 @dataclass(frozen=True)
 class Amount:
     """One money amount found in the text (``value`` None when redacted)."""
@@ -125,7 +126,6 @@ def _currency(written: str | None) -> str | None:
     return lx.CURRENCY_CODES.get(key, lx.CURRENCY_CODES.get(key.rstrip("s"), "USD" if "$" in key else None))
 
 
-
 def _paren_figures(text: str, a_end: int, cur: str | None) -> tuple[str | None, int]:
     """After an amount in words or a redaction, take in "(US$5,000,000)": its currency, if
     it names one, wins, and the amount's span runs to the closing parenthesis."""
@@ -134,6 +134,7 @@ def _paren_figures(text: str, a_end: int, cur: str | None) -> tuple[str | None, 
         return cur, a_end
     inner_cur = re.match(r"\s*\(\s*(" + lx._CUR_PREFIX + ")", paren.group(0), re.I)
     return (_currency(inner_cur.group(1)) if inner_cur else cur), paren.end()
+
 
 def find_amounts(text: str, start: int = 0, end: int | None = None, dollar: str = "USD") -> list[Amount]:
     """Money amounts in ``text[start:end]``: digits, words, currencies and redactions.
@@ -175,13 +176,19 @@ def find_amounts(text: str, start: int = 0, end: int | None = None, dollar: str 
         else:  # a bare redaction: only where the text says an amount goes there
             before = text[max(start, m.start() - 40) : m.start()]
             after = text[m.end() : min(end, m.end() + 30)]
-            if not (lx.LIMIT_CUE_BEFORE.search(before) or lx.BASIS_OR_CUR_AFTER.search(after)) or _PERIOD_AFTER.match(after):
+            if not (lx.LIMIT_CUE_BEFORE.search(before) or lx.BASIS_OR_CUR_AFTER.search(after)) or _PERIOD_AFTER.match(
+                after
+            ):
                 pos = m.end()
                 continue  # "at least [***] days' notice" is a period, not an amount
             redacted = True
         if cur == "USD" and dollar != "USD" and (m.group("pre") or "").strip() in ("$",):
             cur = dollar
-        if cur == "USD" and dollar != "USD" and (m.group("wcur") or m.group("dcur") or "").lower() in ("dollars", "dollar"):
+        if (
+            cur == "USD"
+            and dollar != "USD"
+            and (m.group("wcur") or m.group("dcur") or "").lower() in ("dollars", "dollar")
+        ):
             cur = dollar
         if redacted or value is not None:
             out.append(Amount(None if redacted else value, cur, redacted, m.start(), a_end))
@@ -206,16 +213,26 @@ def bases_in(text: str) -> list[str]:
     return found
 
 
-_PERIOD_AFTER = re.compile(r"\s*(?:\(\S{0,12}\)\s*)?(?:calendar\s+|business\s+|working\s+)?(?:days?|months?|years?|weeks?|hours?|%|per\s*cent|percent)\b", re.I)
+_PERIOD_AFTER = re.compile(
+    r"\s*(?:\(\S{0,12}\)\s*)?(?:calendar\s+|business\s+|working\s+)?(?:days?|months?|years?|weeks?|hours?|%|per\s*cent|percent)\b",
+    re.I,
+)
 _DOC_CURRENCY = re.compile(
     r"(?:\b(?:all\s+)?(?:dollar\s+amounts?|amounts?|sums?|monetary\s+amounts?|references?\s+(?:herein\s+|in\s+this\s+\w+\s+)?to\s+(?:currency|money|\"?dollars\"?|\"?\$\"?))|\"?\$\"?\s+(?:means|refers\s+to))[^.;]{0,80}?\b"
     r"(Canadian|Australian|New\s+Zealand|Hong\s+Kong|Singapore)\s+(?:dollars|funds|currency)",
     re.I,
 )
-_DOC_CURRENCY_CODES = {"canadian": "CAD", "australian": "AUD", "new zealand": "NZD", "hong kong": "HKD", "singapore": "SGD"}
+_DOC_CURRENCY_CODES = {
+    "canadian": "CAD",
+    "australian": "AUD",
+    "new zealand": "NZD",
+    "hong kong": "HKD",
+    "singapore": "SGD",
+}
 
 
 # --------------------------------------------------------------------------- clause units
+
 
 @dataclass
 class _Ctx:
@@ -298,6 +315,7 @@ def _units(norm: str) -> list[int]:
 
 # --------------------------------------------------------------------------- the extractor
 
+
 @dataclass
 class _Mention:
     type: str
@@ -362,7 +380,11 @@ class _Run:
         return self._cached("amt", unit, lambda u: find_amounts(self.norm, u[0], u[1], self.ctx.dollar))
 
     def _mentions_in(self, unit: tuple[int, int]) -> list[_Mention]:
-        return self._cached("mtn", unit, lambda u: [_Mention(t, u[0] + s, u[0] + e, u) for t, s, e in _policy_mentions_in(self.ctx.text(u))])
+        return self._cached(
+            "mtn",
+            unit,
+            lambda u: [_Mention(t, u[0] + s, u[0] + e, u) for t, s, e in _policy_mentions_in(self.ctx.text(u))],
+        )
 
     # -- the region ------------------------------------------------------------------
     def _keyword_units(self) -> list[tuple[int, int]]:
@@ -391,7 +413,9 @@ class _Run:
             if any(a <= unit[0] < b for a, b in getattr(self, "ins_sections", ())):
                 # under an insurance heading: "Contractor shall carry the coverage set forth in Exhibit C"
                 for m in lx.OBLIGATION.finditer(t):
-                    if re.match(r"[^.;]{0,40}?\b(?:coverages?|polic(?:y|ies))\b", t[m.end() :], re.I) and not lx.NOT_AN_OBLIGATION.search(t):
+                    if re.match(
+                        r"[^.;]{0,40}?\b(?:coverages?|polic(?:y|ies))\b", t[m.end() :], re.I
+                    ) and not lx.NOT_AN_OBLIGATION.search(t):
                         return m
             return self._list_intro(unit)
         imp = lx.IMPERATIVE_ITEM.match(t)
@@ -399,7 +423,9 @@ class _Run:
             return imp
         negs = [m.span() for m in lx.NOT_AN_OBLIGATION.finditer(t)]
         candidates = list(lx.OBLIGATION.finditer(t))
-        candidates += [m for m in lx.COORDINATED_DUTY.finditer(t) if not any(c.start() == m.start() for c in candidates)]
+        candidates += [
+            m for m in lx.COORDINATED_DUTY.finditer(t) if not any(c.start() == m.start() for c in candidates)
+        ]
         for m in candidates:
             if any(a - 40 <= m.start() <= b + 5 or m.start() <= a <= m.end() for a, b in negs):
                 continue
@@ -414,16 +440,23 @@ class _Run:
             if weak_verb and not _COVER_OBJECT.search(tail):
                 continue  # "will provide to the Insurer a statement": the insurer is not the object
             head = t[max(0, m.start() - 160) : m.start()]
-            own = re.search(r"\b(?:self[- ]?)?insure\b", t[m.start() : end], re.I) and not lx.ENSURE_SENSE.search(t, m.start(), end + 100)
+            own = re.search(r"\b(?:self[- ]?)?insure\b", t[m.start() : end], re.I) and not lx.ENSURE_SENSE.search(
+                t, m.start(), end + 100
+            )
             named_cover = _COVER_NOUN.search(tail) and _policy_mentions_in(tail)
-            if own or named_cover or lx.INSURANCE_WORD.search(tail) or re.search(r"\b(?:insurance|coverage|polic(?:y|ies))\b[^.;]{0,160}$", head, re.I):
+            if (
+                own
+                or named_cover
+                or lx.INSURANCE_WORD.search(tail)
+                or re.search(r"\b(?:insurance|coverage|polic(?:y|ies))\b[^.;]{0,160}$", head, re.I)
+            ):
                 if lx.OPTION_ONLY.search(t[max(0, m.start() - 30) : m.end()]):
                     continue
                 return m
         return None
 
     def _list_intro(self, unit: tuple[int, int]) -> re.Match[str] | None:
-        """"M&I shall maintain at all times at its own cost and expense:" followed by a
+        """ "M&I shall maintain at all times at its own cost and expense:" followed by a
         list of insurance: the obligation is the intro."""
         t = self.ctx.text(unit)
         if not t.rstrip().endswith(":") or lx.NOT_AN_OBLIGATION.search(t):
@@ -445,7 +478,9 @@ class _Run:
         if lx.NOT_AN_OBLIGATION.search(t):
             return None
         for m in lx.REPRESENTATION.finditer(t):
-            if lx.INSURANCE_WORD.search(t, m.start(), min(len(t), m.end() + 200)) or lx.INSURANCE_WORD.search(m.group(0)):
+            if lx.INSURANCE_WORD.search(t, m.start(), min(len(t), m.end() + 200)) or lx.INSURANCE_WORD.search(
+                m.group(0)
+            ):
                 return m
         return None
 
@@ -456,7 +491,9 @@ class _Run:
         for u in units:
             for m in _XREF.finditer(self.ctx.text(u)):
                 tail = self.ctx.text(u)[m.end() : m.end() + 40]
-                if re.match(r"\s*(?:of|to)\s+(?:the|that|this)\s+(?!Agreement\b|SOW\b|Statement)[A-Z]", tail) and not re.match(r"\s*(?:of|to)\s+this\b", tail):
+                if re.match(
+                    r"\s*(?:of|to)\s+(?:the|that|this)\s+(?!Agreement\b|SOW\b|Statement)[A-Z]", tail
+                ) and not re.match(r"\s*(?:of|to)\s+this\b", tail):
                     refs.setdefault(f"{m.group(1).lower()} {m.group(2).lower().rstrip('.')}|external", u[0])
                     continue
                 refs.setdefault(f"{m.group(1).lower()} {m.group(2).lower().rstrip('.')}", u[0])
@@ -487,7 +524,10 @@ class _Run:
                 for hm in head.finditer(self.norm):
                     if hm.start() <= at < hm.end() + 200:
                         continue
-                    nxt = re.compile(r"^[ \t]*(?:exhibit|schedule|appendix|annex|attachment|addendum|rider)[ \t]+[A-Z0-9]", re.I | re.M).search(self.norm, hm.end())
+                    nxt = re.compile(
+                        r"^[ \t]*(?:exhibit|schedule|appendix|annex|attachment|addendum|rider)[ \t]+[A-Z0-9]",
+                        re.I | re.M,
+                    ).search(self.norm, hm.end())
                     end = nxt.start() if nxt else len(self.norm)
                     spans.append((hm.start(), min(end, hm.start() + EXHIBIT_MAX_CHARS)))
                     self.headings.append((hm.start(), re.sub(r"\s+", " ", hm.group(0)).strip()))
@@ -593,8 +633,14 @@ class _Run:
                 if _EXHIBIT_TITLE.match(title) or (num and (not num0 or num.group(1) != num0.group(1))):
                     break
             t = ctx.text(u)
-            if _policy_mentions_in(t) or lx.AMOUNT.search(t) or _INSURANCE_CONTEXT.search(t) or _TERM_CLAUSE.search(t) \
-                    or re.search(r"\blimits?\b", t, re.I) or len(t.strip()) < 40:
+            if (
+                _policy_mentions_in(t)
+                or lx.AMOUNT.search(t)
+                or _INSURANCE_CONTEXT.search(t)
+                or _TERM_CLAUSE.search(t)
+                or re.search(r"\blimits?\b", t, re.I)
+                or len(t.strip()) < 40
+            ):
                 region.setdefault(u)
                 scope.setdefault(u)
                 gap = 0
@@ -670,7 +716,7 @@ class _Run:
         return names[:2] if len(names) >= 2 else ["Each Party"]
 
     def _defined_you(self, name: str) -> str:
-        """"You" is the party the contract defines as "you" ("you" or the "Franchisee")."""
+        """ "You" is the party the contract defines as "you" ("you" or the "Franchisee")."""
         if name != "You":
             return name
         m = _YOU_DEFINED.search(self.norm)
@@ -691,13 +737,17 @@ class _Run:
             if not amounts:
                 continue
             t = ctx.text(u)
-            insurance_like = bool(lx.INSURANCE_WORD.search(t) or re.search(r"\b(?:limits?|coverage|liability|polic(?:y|ies))\b", t, re.I))
+            insurance_like = bool(
+                lx.INSURANCE_WORD.search(t) or re.search(r"\b(?:limits?|coverage|liability|polic(?:y|ies))\b", t, re.I)
+            )
             last: list[str] = []
             for i, a in enumerate(amounts):
                 before = self.norm[max(u[0], a.start - 80) : a.start]
                 nxt = amounts[i + 1].start if i + 1 < len(amounts) else u[1]
                 after = self.norm[a.end : min(nxt, a.end + 70, u[1])]
-                if lx.NOT_A_LIMIT_BEFORE.search(before) and not re.search(r"(?:limits?|not\s+less\s+than|at\s+least|minimum)\W{0,12}$", before, re.I):
+                if lx.NOT_A_LIMIT_BEFORE.search(before) and not re.search(
+                    r"(?:limits?|not\s+less\s+than|at\s+least|minimum)\W{0,12}$", before, re.I
+                ):
                     continue
                 if lx.NOT_A_LIMIT_AFTER.search(after):
                     continue
@@ -721,7 +771,11 @@ class _Run:
                     lead = self.norm[lead_start : a.start]
                     b = basis_of(lead[-45:])
                     bases = [b]
-                    if b == "other" and i + 1 < len(amounts) and re.fullmatch(r"\s*/\s*", self.norm[a.end : amounts[i + 1].start]):
+                    if (
+                        b == "other"
+                        and i + 1 < len(amounts)
+                        and re.fullmatch(r"\s*/\s*", self.norm[a.end : amounts[i + 1].start])
+                    ):
                         bases = ["per_occurrence"]
                     elif b == "other" and i > 0 and re.fullmatch(r"\s*/\s*", self.norm[amounts[i - 1].end : a.start]):
                         bases = ["aggregate"]
@@ -741,8 +795,11 @@ class _Run:
             mt = self.ctx.text(mtn.unit)
             if _is_heading(mt) and not _LIST_ITEM.match(mt):
                 continue  # a bare caption such as "Liability Insurance"; a numbered item counts
-            if not (mtn.unit in obligation_units or mtn.unit in self.amount_units
-                    or (mtn.unit in self.scope and (self._is_insurance_unit(mtn.unit) or self._in_list(mtn.unit)))):
+            if not (
+                mtn.unit in obligation_units
+                or mtn.unit in self.amount_units
+                or (mtn.unit in self.scope and (self._is_insurance_unit(mtn.unit) or self._in_list(mtn.unit)))
+            ):
                 continue
             pol = policies.setdefault(mtn.type, Policy(type=mtn.type))
             if len(pol.evidence) < MAX_EVIDENCE and not any(c.start <= mtn.start < c.end for c in pol.evidence):
@@ -756,7 +813,15 @@ class _Run:
                 return True
         return any(a <= unit[0] < b for a, b in self.exhibits)
 
-    def _types_for(self, a: Amount, prev_end: int, next_start: int, unit: tuple[int, int], mentions: list[_Mention], last: list[str]) -> list[str]:
+    def _types_for(
+        self,
+        a: Amount,
+        prev_end: int,
+        next_start: int,
+        unit: tuple[int, int],
+        mentions: list[_Mention],
+        last: list[str],
+    ) -> list[str]:
         """The policy types an amount belongs to: the head type of the clause segment
         before it ("commercial general liability insurance, including product liability
         insurance, ... $1,000,000" is general liability), all listed types when the text
@@ -769,7 +834,9 @@ class _Run:
             return [after[0].type]
         if seg:
             unit_text = self.ctx.text(unit)
-            if re.search(r"\bin\s+each\s+case\b|\beach\s+of\s+(?:the\s+)?(?:foregoing|above)|\brespectively\b", unit_text, re.I):
+            if re.search(
+                r"\bin\s+each\s+case\b|\beach\s+of\s+(?:the\s+)?(?:foregoing|above)|\brespectively\b", unit_text, re.I
+            ):
                 return list(dict.fromkeys(m.type for m in seg))
             # walk back from the type nearest the amount: "X and Y insurance" names both;
             # "X insurance, including Y" and "X, following form over Y" belong to X
@@ -832,13 +899,19 @@ class _Run:
             for m in rule.positive.finditer(t):
                 window = t[max(0, m.start() - 160) : m.end()]
                 clause_start = max(window.rfind(";"), window.rfind(". "))
-                window = window[clause_start + 1 :] if clause_start >= 0 and clause_start < len(window) - (m.end() - m.start()) else window
+                window = (
+                    window[clause_start + 1 :]
+                    if clause_start >= 0 and clause_start < len(window) - (m.end() - m.start())
+                    else window
+                )
                 if rule.negative and rule.negative.search(window):
                     negated.append(u)
                     continue
                 if lx.WEAK_QUALIFIER.search(t[max(0, m.start() - 120) : m.end() + 60]):
                     weak = True
-                if len(term.evidence) < MAX_EVIDENCE and not any(c.start <= u[0] + m.start() < c.end for c in term.evidence):
+                if len(term.evidence) < MAX_EVIDENCE and not any(
+                    c.start <= u[0] + m.start() < c.end for c in term.evidence
+                ):
                     term.evidence.append(ctx.cite(u[0], u[1], u[0] + m.start()))
                 term.present = True
                 break
@@ -880,7 +953,10 @@ class _Run:
                 near_before = last_target is not None and len(_WORD.findall(before, last_target.end())) <= 6
                 if not (near_before or _TARGET_AFTER.match(t, m.end(), hi)):
                     continue
-                if any(n.start() <= m.start() - lo + 5 and n.end() >= m.start() - lo for n in lx.NOT_VAGUE_TARGET.finditer(near)):
+                if any(
+                    n.start() <= m.start() - lo + 5 and n.end() >= m.start() - lo
+                    for n in lx.NOT_VAGUE_TARGET.finditer(near)
+                ):
                     continue
                 if _NOT_VAGUE_USE.search(t[max(0, m.start() - 30) : m.end() + 40]):
                     continue
@@ -907,7 +983,9 @@ class _Run:
                 continue
             if u in self.amount_units or (nxt and nxt in self.amount_units):
                 continue
-            if re.search(r"\b(?:as\s+(?:set\s+forth|specified|described|provided)\s+(?:in|below|above)|following)\b", t, re.I):
+            if re.search(
+                r"\b(?:as\s+(?:set\s+forth|specified|described|provided)\s+(?:in|below|above)|following)\b", t, re.I
+            ):
                 continue
             add(u, mtn.start, "no-amount")
         # limits that live in a document that is referred to but not attached
@@ -931,14 +1009,22 @@ _NOT_VAGUE_USE = re.compile(
     re.I,
 )
 
-_ACT_CHAIN = re.compile(r"(?:[^.;]{0,40}?\b(?:and|or|and/or)\s+(?:obtain|maintain|carry|keep|procure|purchase|secure)\b)+", re.I)
+_ACT_CHAIN = re.compile(
+    r"(?:[^.;]{0,40}?\b(?:and|or|and/or)\s+(?:obtain|maintain|carry|keep|procure|purchase|secure)\b)+", re.I
+)
 _DESCRIBES = re.compile(r"\b(?:includ(?:ing|es)|providing|covering|which|that)\b", re.I)
 _NEW_ITEM = re.compile(r";|,\s+and\b|\band\s+(?:an?\s+)?$", re.I)
-_CLAIM_KIND = re.compile(r"\s+(?:(?:and|or)\s+[\w-]+\s+)?(?:claims?|actions?|suits?|lawsuits?|exposures?|matters?|litigation)\b", re.I)
-_SUCH_INSURANCE = re.compile(r"\b(?:such|said|the\s+foregoing|these|this)\s+(?:\w+\s+){0,2}?(?:insurance|polic(?:y|ies)|coverages?)\b", re.I)
+_CLAIM_KIND = re.compile(
+    r"\s+(?:(?:and|or)\s+[\w-]+\s+)?(?:claims?|actions?|suits?|lawsuits?|exposures?|matters?|litigation)\b", re.I
+)
+_SUCH_INSURANCE = re.compile(
+    r"\b(?:such|said|the\s+foregoing|these|this)\s+(?:\w+\s+){0,2}?(?:insurance|polic(?:y|ies)|coverages?)\b", re.I
+)
 _QUOTE_START = re.compile(r"(?:[;:]|\.(?=\s)|\(\s*(?:[a-z]{1,3}|\d{1,2})\s*\))\s+")
 _NOT_A_STANDARD_CLAUSE = re.compile(
-    r"\b(?:unable\s+to|fail(?:s|ure)?\s+to|(?:does|shall|will)\s+not\s+(?:limit|reduce|relieve)|in\s+no\s+way\s+limit|without\s+limiting)\b", re.I)
+    r"\b(?:unable\s+to|fail(?:s|ure)?\s+to|(?:does|shall|will)\s+not\s+(?:limit|reduce|relieve)|in\s+no\s+way\s+limit|without\s+limiting)\b",
+    re.I,
+)
 _VERB = re.compile(r"\b(?:shall|will|must|may|is|are|be|agrees?|has|have)\b", re.I)
 
 
@@ -948,22 +1034,31 @@ def _is_heading(text: str) -> bool:
 
 
 _LIST_ITEM = re.compile(r"\s*(?:\(?[a-zA-Z]{1,4}\)|\(?\d{1,2}(?:\.\d{1,2}){0,3}\.?\)?|[A-Z]\.)\s+(?=\S)")
+
+
 def _is_title_heading(text: str) -> bool:
-    """"12.3.4 Product Liability Insurance." (a caption) rather than "15.1.5 Data theft and
+    """ "12.3.4 Product Liability Insurance." (a caption) rather than "15.1.5 Data theft and
     cybersecurity coverage." (an item of a list of required cover)."""
     t = _LIST_ITEM.sub("", text.strip(), count=1) if _LIST_ITEM.match(text.strip()) else text.strip()
     words = [w for w in re.findall(r"[A-Za-z][\w'-]*", t) if len(w) > 3]
     return _is_heading(text) and bool(words) and all(w[0].isupper() for w in words)
 
 
-_DEPOSIT_INSURANCE = re.compile(r"\bFDIC\b|\bFederal\s+Deposit\s+Insurance|\bdeposit\s+(?:accounts?|insurance)\b|\bSAIF\b|\bBIF\b", re.I)
+_DEPOSIT_INSURANCE = re.compile(
+    r"\bFDIC\b|\bFederal\s+Deposit\s+Insurance|\bdeposit\s+(?:accounts?|insurance)\b|\bSAIF\b|\bBIF\b", re.I
+)
 _COVER_OBJECT = re.compile(r"\b(?:insurance|self[- ]?insur\w*|coverages?|insured)\b", re.I)
 _COVER_NOUN = re.compile(r"\b(?:coverages?|cover|polic(?:y|ies))\b", re.I)
-_SECTION_NUMBER = re.compile(r"^(?:(?:Section|SECTION|Article|ARTICLE|Clause|CLAUSE)\s+)?(\d{1,2}|[IVXLC]{1,6})(?:\.|\s|$)(?!\d)")
+_SECTION_NUMBER = re.compile(
+    r"^(?:(?:Section|SECTION|Article|ARTICLE|Clause|CLAUSE)\s+)?(\d{1,2}|[IVXLC]{1,6})(?:\.|\s|$)(?!\d)"
+)
 _EXHIBIT_TITLE = re.compile(r"^(?:exhibit|schedule|appendix|annex|attachment|addendum|rider)\b", re.I)
 #: Two policy types named together ("commercial general liability and products liability
 #: insurance", "automobile, ... public and property liability insurance").
-_COORDINATED = re.compile(r"[\s,]*(?:insurance|coverage|policy|policies)?[\s,]*(?:(?:[\w'-]+[\s,]+){0,3}?(?:and|or|&|and/or)\s+|/\s*|,\s*)(?:(?:[\w'-]+\s+){0,2})", re.I)
+_COORDINATED = re.compile(
+    r"[\s,]*(?:insurance|coverage|policy|policies)?[\s,]*(?:(?:[\w'-]+[\s,]+){0,3}?(?:and|or|&|and/or)\s+|/\s*|,\s*)(?:(?:[\w'-]+\s+){0,2})",
+    re.I,
+)
 #: A type named only as part of another: "X insurance, including Y", "X following form over Y".
 _SUBORDINATE = re.compile(
     r"(?:\binclud(?:ing|es)|\bincl\.|\bsuch\s+as|\bcovering|\bover|\babove|\bexcess\s+of|\bwith\s+respect\s+to|\bfor|\bunder|\bthan"
@@ -971,15 +1066,34 @@ _SUBORDINATE = re.compile(
     re.I,
 )
 _CLAUSE_CUT = re.compile(r";|\(\s*(?:\d{1,2}|[a-z]|[ivx]{1,4})\s*\)\s|\n\s*(?:[a-z]|\d{1,2}|[ivx]{1,4}|[A-Z])[.)]\s")
-_INSURANCE_CONTEXT = re.compile(r"insur|\bpolic(?:y|ies)\b|\bcoverages?\b|\bcarriers?\b|\bunderwriters?\b|subrogat", re.I)
-_TERM_CLAUSE = re.compile(r"additional(?:ly)?\s+(?:named\s+)?insured|subrogat|certificate|\bprimary\b|non-?contribut|\bcancel|\bnotice\b|\bloss\s+payee|\bclaims[- ]made\b|\bdeductible", re.I)
+_INSURANCE_CONTEXT = re.compile(
+    r"insur|\bpolic(?:y|ies)\b|\bcoverages?\b|\bcarriers?\b|\bunderwriters?\b|subrogat", re.I
+)
+_TERM_CLAUSE = re.compile(
+    r"additional(?:ly)?\s+(?:named\s+)?insured|subrogat|certificate|\bprimary\b|non-?contribut|\bcancel|\bnotice\b|\bloss\s+payee|\bclaims[- ]made\b|\bdeductible",
+    re.I,
+)
 
-_XREF = re.compile(r"\b(Exhibit|Schedule|Appendix|Annex|Attachment|Addendum|Rider)\s+([A-Z0-9]{1,4}(?:[-.][A-Z0-9]{1,3})?)\b(?!\s*\.\s*\d)")
+_XREF = re.compile(
+    r"\b(Exhibit|Schedule|Appendix|Annex|Attachment|Addendum|Rider)\s+([A-Z0-9]{1,4}(?:[-.][A-Z0-9]{1,3})?)\b(?!\s*\.\s*\d)"
+)
 
 _TYPE_ORDER = [
-    "general_liability", "product_liability", "professional_liability", "technology_eo", "cyber",
-    "workers_compensation", "employers_liability", "auto", "umbrella_excess", "property", "d_and_o",
-    "clinical_trial", "media_liability", "crime_fidelity", "other",
+    "general_liability",
+    "product_liability",
+    "professional_liability",
+    "technology_eo",
+    "cyber",
+    "workers_compensation",
+    "employers_liability",
+    "auto",
+    "umbrella_excess",
+    "property",
+    "d_and_o",
+    "clinical_trial",
+    "media_liability",
+    "crime_fidelity",
+    "other",
 ]
 
 
@@ -1011,14 +1125,18 @@ def _policy_mentions_in(text: str) -> list[tuple[str, int, int]]:
     return out
 
 
-_YOU_DEFINED = re.compile(r"\"you\"[^)\n]{0,40}?\"([A-Z][\w ]{2,30})\"|\"([A-Z][\w ]{2,30})\"[^)\n]{0,40}?\"you\"", re.I)
+_YOU_DEFINED = re.compile(
+    r"\"you\"[^)\n]{0,40}?\"([A-Z][\w ]{2,30})\"|\"([A-Z][\w ]{2,30})\"[^)\n]{0,40}?\"you\"", re.I
+)
 _SUBJECT = re.compile(
     r"(?:\b(?:[Ee]ach|[Bb]oth|[Ee]ither)\s+(?:of\s+the\s+)?(?:[Pp]art(?:y|ies))\b"
     r"|\b[Yy]ou\b"
     r"|\b(?:(?:[A-Z][\w&.'-]*|of|the|and|&)\s+){0,5}[A-Z][\w&.'-]*)"
     r"(?:\s*\([^)]{0,40}\))?(?:\s*,[^,;]{0,80},)?\s*(?:each\s+|also\s+|itself\s+)?$"
 )
-_NOT_A_PARTY = re.compile(r"^(?:The|This|Such|Any|All|In|During|Throughout|Upon|If|Before|Prior|At|Each|Both|Either|Notwithstanding|Subject|Except|Without|Term|Agreement|Section|Article|Party|Parties|Services)$")
+_NOT_A_PARTY = re.compile(
+    r"^(?:The|This|Such|Any|All|In|During|Throughout|Upon|If|Before|Prior|At|Each|Both|Either|Notwithstanding|Subject|Except|Without|Term|Agreement|Section|Article|Party|Parties|Services)$"
+)
 
 
 def _subjects(before: str) -> list[str]:
