@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import EncryptedDocument, NoTextLayer, TooLarge, UnreadableDocument, UnsupportedType
+from .registry import Registry
 from .settings import Settings
 
 PAGE_SEPARATOR = "\n\n"
@@ -117,10 +118,14 @@ class Document:
 
 
 Loader = Callable[[bytes, Settings], list[str]]
-LOADERS: dict[str, tuple[str, Loader]] = {}
+#: ``(kind, loader)`` by file extension (with the dot). The built-in loaders below register
+#: exactly as a plugin's would (entry-point group ``contract_review.loaders``).
+LOADERS: Registry[tuple[str, Loader]] = Registry("loader", group="loaders")
 
 
-def register_loader(*extensions: str, kind: str):
+def register_loader(*extensions: str, kind: str) -> Callable[[Loader], Loader]:
+    """Register ``fn(data, settings) -> page texts`` for the given extensions."""
+
     def deco(fn: Loader) -> Loader:
         for ext in extensions:
             LOADERS[ext.lower()] = (kind, fn)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from ..chunking import Chunk
-from ..errors import ConfigError
 from ..loaders import Document
+from ..registry import Registry
 from ..schema import InsuranceProfile, Usage
 from ..settings import Settings
 
@@ -39,33 +39,25 @@ class Extractor(Protocol):
 
 
 ExtractorFactory = Callable[[Settings], Extractor]
-EXTRACTORS: dict[str, ExtractorFactory] = {}
+
+#: Extractors by name. Built-in ones register exactly as a plugin's would
+#: (entry-point group ``contract_review.extractors``); the LLM chain is an optional import.
+EXTRACTORS: Registry[ExtractorFactory] = Registry(
+    "extractor",
+    builtins=("contract_review.extract.rules",),
+    optional=("contract_review.extract.llm", "contract_review.extract.hybrid"),
+    group="extractors",
+)
 
 
-def register_extractor(name: str):
-    def deco(factory: ExtractorFactory) -> ExtractorFactory:
-        EXTRACTORS[name] = factory
-        return factory
-
-    return deco
-
-
-def _load_builtins() -> None:
-    from . import rules  # noqa: F401
-
-    try:
-        from . import llm  # noqa: F401
-    except ImportError:  # the LLM chain is optional
-        pass
+def register_extractor(name: str) -> Callable[[ExtractorFactory], ExtractorFactory]:
+    """Register an extractor factory (a class or a function taking :class:`Settings`)."""
+    return EXTRACTORS.register(name)
 
 
 def available_extractors() -> list[str]:
-    _load_builtins()
-    return sorted(EXTRACTORS)
+    return EXTRACTORS.names()
 
 
 def get_extractor(name: str, settings: Settings) -> Extractor:
-    _load_builtins()
-    if name not in EXTRACTORS:
-        raise ConfigError(f"unknown extractor {name!r}; choose one of: {', '.join(sorted(EXTRACTORS))}")
-    return EXTRACTORS[name](settings)
+    return EXTRACTORS.get_or_fail(name)(settings)

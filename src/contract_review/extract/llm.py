@@ -882,5 +882,3 @@ def to_profile(doc: Document, answer: BaseModel, fields: Sequence[str], ctx: Con
 def _factory(settings: Settings) -> LLMExtractor:
     return LLMExtractor(settings)
 
-
-from . import hybrid as _hybrid  # noqa: E402,F401  (registers "hybrid")
