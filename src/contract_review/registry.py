@@ -35,7 +35,9 @@ class Registry(MutableMapping[str, T], Generic[T]):
     ImportError leaves their entries out). ``group`` is the entry-point group suffix
     (``"extractors"`` -> ``contract_review.extractors``) of third-party plugins."""
 
-    def __init__(self, kind: str, *, builtins: tuple[str, ...] = (), optional: tuple[str, ...] = (), group: str | None = None):
+    def __init__(
+        self, kind: str, *, builtins: tuple[str, ...] = (), optional: tuple[str, ...] = (), group: str | None = None
+    ):
         self.kind = kind
         self._builtins = builtins
         self._optional = optional
@@ -87,7 +89,9 @@ class Registry(MutableMapping[str, T], Generic[T]):
         try:
             return self._items[name]
         except KeyError:
-            raise ConfigError(f"unknown {self.kind} {name!r}; choose one of: {', '.join(sorted(self._items))}") from None
+            raise ConfigError(
+                f"unknown {self.kind} {name!r}; choose one of: {', '.join(sorted(self._items))}"
+            ) from None
 
     def names(self) -> list[str]:
         """Registered names, sorted."""

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable
 from typing import IO
 
+from .fmt import money, short
 from .schema import TERM_FIELDS, ReviewResult
 
 TERM_LABELS = {
@@ -45,10 +46,7 @@ def to_json_line(result: ReviewResult) -> str:
     return json.dumps(result.model_dump(mode="json"), ensure_ascii=False)
 
 
-def format_amount(amount: float | None, currency: str | None, redacted: bool = False) -> str:
-    if redacted or amount is None:
-        return f"{currency or ''} [redacted]".strip()
-    return f"{currency or ''} {amount:,.0f}".strip()
+format_amount = money  # the name the UI and older callers use
 
 
 def limits_summary(result: ReviewResult) -> str:
@@ -238,11 +236,6 @@ def _finish_sheet(ws, ncols: int, Font, Alignment, get_column_letter) -> None:
     ws.auto_filter.ref = f"A1:{get_column_letter(ncols)}{max(ws.max_row, 1)}"
 
 
-def _short(text: str, n: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 def render_text(result: ReviewResult, markdown: bool = False) -> str:
     h1, h2 = ("# ", "## ") if markdown else ("", "")
     out = [f"{h1}{result.file}"]
@@ -264,9 +257,9 @@ def render_text(result: ReviewResult, markdown: bool = False) -> str:
         bullet = "- " if markdown else "  "
         out.append(f"{bullet}[{f.severity.upper()}] {f.rule} {f.slug}: {f.message}")
         for c in f.evidence[:3]:
-            out.append(f'{"  " if markdown else "      "}p.{c.page}: "{_short(c.quote)}"')
+            out.append(f'{"  " if markdown else "      "}p.{c.page}: "{short(c.quote, 300)}"')
         if f.suggestion:
-            out.append(f"{'  ' if markdown else '      '}Suggested clause: {_short(f.suggestion, 400)}")
+            out.append(f"{'  ' if markdown else '      '}Suggested clause: {short(f.suggestion, 400)}")
     out.append("")
     out.append(f"{h2}Policies")
     if not p.policies:
@@ -293,10 +286,10 @@ def render_text(result: ReviewResult, markdown: bool = False) -> str:
         out.append("")
         out.append(f"{h2}Dropped quotes (not found in the document)")
         for u in p.ungrounded:
-            out.append(f'{"- " if markdown else "  "}{u.field}: "{_short(u.quote)}"')
+            out.append(f'{"- " if markdown else "  "}{u.field}: "{short(u.quote, 300)}"')
     out.append("")
     searched = ", ".join(f"p.{s.page} {s.section}" if s.section else f"p.{s.page}" for s in p.searched[:40])
     out.append(f"{h2}Sections searched: {len(p.searched)}" + ("" if markdown else ""))
     if searched:
-        out.append(_short(searched, 600))
+        out.append(short(searched, 600))
     return "\n".join(out) + "\n"

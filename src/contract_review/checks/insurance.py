@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from .. import fmt
+from ..fmt import short
 from ..schema import Citation, InsuranceProfile, Limit, Policy
 from .registry import Hit, rule
 
@@ -54,10 +56,7 @@ MAX_EVIDENCE = 3
 
 
 def money(amount: float | None, currency: str | None) -> str:
-    if amount is None:
-        return f"{currency or ''} [redacted]".strip()
-    text = f"{amount:,.2f}".removesuffix(".00")
-    return f"{currency or '(currency not stated)'} {text}"
+    return fmt.money(amount, currency, unknown_currency="(currency not stated)")
 
 
 def describe_limit(lim: Limit) -> str:
@@ -236,7 +235,7 @@ def vague_insurance_language(profile: InsuranceProfile, playbook: Playbook) -> I
     """
     if profile.vague_language:
         quotes = _dedupe(profile.vague_language, limit=len(profile.vague_language))
-        shown = "; ".join(f'"{_short(c.quote)}" (p.{c.page})' for c in quotes[:3])
+        shown = "; ".join(f'"{short(c.quote, 70)}" (p.{c.page})' for c in quotes[:3])
         more = f" and {len(quotes) - 3} more" if len(quotes) > 3 else ""
         n = len(quotes)
         yield Hit(
@@ -244,11 +243,6 @@ def vague_insurance_language(profile: InsuranceProfile, playbook: Playbook) -> I
             f"rel{'y' if n != 1 else 'ies'} on a qualitative standard: {shown}{more}",
             quotes,
         )
-
-
-def _short(text: str, n: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 @rule(code="INS004", slug="missing-minimum-limits", severity="medium", roles=("Distributor", "Manufacturer"))

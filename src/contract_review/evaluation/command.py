@@ -37,9 +37,7 @@ def eval_command(
         Path | None,
         typer.Option("--thresholds", "-t", help="Gate: YAML of minimum F1 per field (eval/thresholds.yaml)."),
     ] = None,
-    min_f1: Annotated[
-        float | None, typer.Option("--min-f1", help="Gate: minimum F1 for every scored field.")
-    ] = None,
+    min_f1: Annotated[float | None, typer.Option("--min-f1", help="Gate: minimum F1 for every scored field.")] = None,
     parser: Annotated[str | None, typer.Option("--parser", help="PDF parser: pypdf (default) or pdfium.")] = None,
 ) -> None:
     """Score the pipeline on labelled contracts: per-field precision/recall/F1, limits,

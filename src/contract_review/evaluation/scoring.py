@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from ..fmt import short
 from ..schema import Citation, Limit, ReviewResult
 from .fields import FIELDS, Prediction
 from .labels import LabelRow
@@ -27,17 +28,12 @@ from .runner import Reviewed
 QUOTE_CHARS = 300
 
 
-def _short(text: str, n: int = QUOTE_CHARS) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
 def _cites(cites: Iterable[Citation]) -> list[dict]:
-    return [{"page": c.page, "quote": _short(c.quote)} for c in cites]
+    return [{"page": c.page, "quote": short(c.quote, QUOTE_CHARS)} for c in cites]
 
 
 def _label_quotes(quotes: Iterable[str]) -> list[dict]:
-    return [{"page": None, "quote": _short(q)} for q in quotes]
+    return [{"page": None, "quote": short(q, QUOTE_CHARS)} for q in quotes]
 
 
 def _amount_key(amount: float | None, redacted: bool) -> object:
@@ -98,9 +94,11 @@ def score(pairs: list[tuple[LabelRow, Reviewed]], run: dict | None = None) -> di
         scored_docs += 1
         grounding["citations"] += rev.citations
         grounding["verbatim"] += rev.verbatim
-        not_verbatim.extend({"file": row.file, "quote": _short(q)} for q in rev.not_verbatim)
+        not_verbatim.extend({"file": row.file, "quote": short(q, QUOTE_CHARS)} for q in rev.not_verbatim)
         for u in result.profile.ungrounded:
-            dropped.append({"file": row.file, "field": u.field, "quote": _short(u.quote), "reason": u.reason})
+            dropped.append(
+                {"file": row.file, "field": u.field, "quote": short(u.quote, QUOTE_CHARS), "reason": u.reason}
+            )
 
         for name, fld in FIELDS.items():
             if fld.label_key in row.uncertain or name in row.uncertain:

@@ -881,4 +881,3 @@ def to_profile(doc: Document, answer: BaseModel, fields: Sequence[str], ctx: Con
 @register_extractor("llm")
 def _factory(settings: Settings) -> LLMExtractor:
     return LLMExtractor(settings)
-
