@@ -8,17 +8,26 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install test app demo docs bench clean
+# Every install takes the versions the tests passed with (constraints.txt, made by `make lock`).
+CONSTRAINTS ?= constraints.txt
+
+.PHONY: install lint test app demo docs bench lock clean
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml $(CONSTRAINTS)
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (set PYTHON=...)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet "$(TORCH_SPEC)"
-	$(BIN)/python -m pip install --quiet -e ".[dev,ray]"
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) "$(TORCH_SPEC)"
+	$(BIN)/python -m pip install --quiet -c $(CONSTRAINTS) -e ".[dev,ray]"
 	touch $@
+
+# Style, format and types: what CI runs before the tests.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: install
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
@@ -34,6 +43,10 @@ docs: install
 
 bench: install
 	$(BIN)/python eval/bench_screen.py
+
+# Re-pin after changing dependencies: the versions installed now become the constraints.
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^contract-review' > $(CONSTRAINTS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache build src/*.egg-info

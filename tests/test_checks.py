@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from contract_review.checks import RULES, all_rules, get_rule, registry, run_checks
-from contract_review.playbook import load_playbook, playbook_from_dict
+from contract_review.checks import RULES, all_rules, get_rule, load_playbook, registry, run_checks
+from contract_review.playbook import playbook_from_dict
 from contract_review.schema import TERM_FIELDS, Citation, InsuranceProfile, Limit, Policy, Term
 
 GENERAL = load_playbook("general")

@@ -85,10 +85,69 @@ def test_screen_exit_zero_when_all_files_process_and_csv(contracts, tmp_path):
     assert {"insurance_required", "additional_insured", "findings", "limits"} <= set(rows[0])
 
 
+def _usage_error(r: subprocess.CompletedProcess, command: str) -> bool:
+    """typer's short usage message for ``command``, exit 1, and no traceback."""
+    return (
+        r.returncode == 1
+        and "Traceback" not in r.stderr
+        and r.stderr.startswith(f"Usage: contract-review {command}")
+        and len(r.stderr.splitlines()) <= 8
+    )
+
+
 def test_usage_errors_exit_one(tmp_path):
     assert run("screen", str(tmp_path / "does-not-exist")).returncode == 1
-    assert run("screen", "--workers", "0", str(tmp_path)).returncode == 1
-    assert run("screen", "--no-such-flag", str(tmp_path)).returncode == 1
+    r = run("screen", "--workers", "0", str(tmp_path))
+    assert r.returncode == 1 and "(usage)" in r.stderr
+    assert _usage_error(run("screen", "--no-such-flag", str(tmp_path)), "screen")
+
+
+def test_usage_errors_through_the_installed_script_are_short(tmp_path):
+    f = tmp_path / "x.pdf"
+    f.write_bytes(make_pdf([CLAUSE]))
+    bogus = run("review", str(f), "--bogus")
+    assert _usage_error(bogus, "review") and "--bogus" in bogus.stderr
+    missing = run("review")
+    assert _usage_error(missing, "review") and "'file'" in missing.stderr
+    assert _usage_error(run("nonesuch-command"), "")
+
+
+@pytest.mark.parametrize(
+    "config,named",
+    [
+        ("max_pages = [\n", "config.toml"),  # not TOML
+        ('llm_modle = "x"\n', "'llm_model'"),  # an unknown key, and the setting it was meant to be
+        ('pdf_parser = "pdfiumm"\n', "pdf_parser"),  # not one of the parsers
+    ],
+)
+def test_a_bad_config_file_is_a_typed_error(tmp_path, config, named):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.toml").write_text(config, encoding="utf-8")
+    f = tmp_path / "x.txt"
+    f.write_text(CLAUSE, encoding="utf-8")
+    r = run("review", str(f), "--no-index", env_extra={"CONTRACT_REVIEW_HOME": str(home)})
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "(bad_config)" in r.stderr and named in r.stderr
+
+
+def test_a_bad_setting_in_the_environment_is_a_typed_error(tmp_path):
+    f = tmp_path / "x.txt"
+    f.write_text(CLAUSE, encoding="utf-8")
+    r = run("review", str(f), "--no-index", env_extra={"CONTRACT_REVIEW_PDF_PARSER": "pdfiumm"})
+    assert r.returncode == 1 and "(bad_config)" in r.stderr and "pdf_parser" in r.stderr
+
+
+def test_review_uses_the_general_playbook_by_default(tmp_path):
+    f = tmp_path / "x.txt"
+    f.write_text(CLAUSE, encoding="utf-8")
+    out = json.loads(run("review", str(f), "--no-index", "--format", "json").stdout)
+    assert out["playbook"] == "general"
+    # general leaves INS002 at its default severity; technology-services raises it to high
+    sev = {x["rule"]: x["severity"] for x in out["findings"]}
+    assert sev["INS002"] == "low"
+    tech = json.loads(run("review", str(f), "--no-index", "--format", "json", "-p", "technology-services").stdout)
+    assert {x["rule"]: x["severity"] for x in tech["findings"]}["INS002"] == "high"
 
 
 def test_review_one_contract_for_a_person(contracts):

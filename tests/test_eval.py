@@ -545,9 +545,9 @@ def test_cli_eval_on_real_pdfs_reports_missing_files_and_gates(tmp_path):
     assert proc.returncode == 4 and "errors: 1 document(s)" in proc.stdout
 
     proc = _cli("--labels", str(tmp_path / "none.jsonl"), "--docs", str(docs))
-    assert proc.returncode == 1 and "labels file not found" in proc.stderr
+    assert proc.returncode == 1 and "(bad_labels)" in proc.stderr
     proc = _cli("--labels", str(labels), "--docs", str(docs), "--extractor", "nonesuch")
-    assert proc.returncode == 1 and "unknown extractor" in proc.stderr
+    assert proc.returncode == 1 and "(bad_config)" in proc.stderr and "'nonesuch'" in proc.stderr
     proc = _cli("--labels", str(labels), "--docs", str(docs), "--min-f1", "2")
     assert proc.returncode == 1
 

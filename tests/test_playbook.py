@@ -7,9 +7,9 @@ import sys
 
 import pytest
 
-from contract_review.checks import RULES
+from contract_review.checks import RULES, enabled, load_playbook, severity_for
 from contract_review.errors import PlaybookError
-from contract_review.playbook import Playbook, builtin_playbooks, load_playbook, playbook_from_dict
+from contract_review.playbook import Playbook, builtin_playbooks, playbook_from_dict
 
 
 def test_builtins_and_default():
@@ -22,7 +22,7 @@ def test_general_requires_no_policy_and_keeps_default_severities():
     pb = load_playbook("general")
     assert pb.required_policies == []
     for code, r in RULES.items():
-        assert pb.enabled(code) and pb.severity_for(code) == r.severity
+        assert enabled(pb, code) and severity_for(pb, code) == r.severity
 
 
 def test_technology_services_minimums():
@@ -34,11 +34,11 @@ def test_technology_services_minimums():
         "general_liability": [(1_000_000, "USD", "per_occurrence"), (2_000_000, "USD", "aggregate")],
     }
     assert pb.requirement_for("technology_eo").accepted_types == ("technology_eo", "professional_liability")
-    assert all(pb.severity_for(c) == "high" for c in ("INS000", "INS001", "INS002", "INS005", "INS008", "INS009"))
+    assert all(severity_for(pb, c) == "high" for c in ("INS000", "INS001", "INS002", "INS005", "INS008", "INS009"))
     # "severities higher": no rule is less severe than under general
     order = {"high": 0, "medium": 1, "low": 2, "info": 3}
     general = load_playbook("general")
-    assert all(order[pb.severity_for(c)] <= order[general.severity_for(c)] for c in RULES)
+    assert all(order[severity_for(pb, c)] <= order[severity_for(general, c)] for c in RULES)
 
 
 def test_yaml_file_by_path(tmp_path):
@@ -56,9 +56,9 @@ def test_yaml_file_by_path(tmp_path):
     )
     pb = load_playbook(str(f))
     assert pb.name == "construction"  # the file stem when the YAML names none
-    assert not pb.enabled("INS006") and not pb.enabled("INS007") and pb.enabled("INS001")
-    assert pb.severity_for("INS002") == "high"
-    assert pb.severity_for("INS001") == RULES["INS001"].severity
+    assert not enabled(pb, "INS006") and not enabled(pb, "INS007") and enabled(pb, "INS001")
+    assert severity_for(pb, "INS002") == "high"
+    assert severity_for(pb, "INS001") == RULES["INS001"].severity
     assert pb.required_policies[0].min_limits[0].currency == "USD"
     named = tmp_path / "x.yaml"
     named.write_text("name: my-playbook\n", encoding="utf-8")
@@ -155,7 +155,7 @@ def test_cli_rules_lists_codes_slugs_and_playbook_severities(tmp_path):
     f.write_text("rules: {INS006: {enabled: false}, INS099: {}}\n", encoding="utf-8")
     bad = _cli("rules", "--playbook", str(f))
     assert bad.returncode == 1
-    assert "rules.INS099: unknown rule code" in bad.stderr
+    assert "(bad_playbook)" in bad.stderr and "rules.INS099" in bad.stderr
     f.write_text("rules: {INS006: {enabled: false}}\n", encoding="utf-8")
     ok = _cli("rules", "-p", str(f))
     assert next(line for line in ok.stdout.splitlines() if line.startswith("INS006")).split()[2] == "off"
@@ -170,12 +170,12 @@ def test_extends_starts_from_another_playbook(tmp_path):
     base, pb = load_playbook("technology-services"), load_playbook(str(f))
     assert pb.name == "strict"
     assert pb.required_policies == base.required_policies and pb.description == base.description
-    assert pb.severity_for("INS006") == "high" and not pb.enabled("INS007")
-    assert pb.severity_for("INS001") == "high"  # inherited
+    assert severity_for(pb, "INS006") == "high" and not enabled(pb, "INS007")
+    assert severity_for(pb, "INS001") == "high"  # inherited
     child = tmp_path / "child.yaml"  # a relative path resolves beside the extending file
     child.write_text("extends: strict.yaml\nrequired_policies: []\ndescription: no policy types\n", encoding="utf-8")
     c = load_playbook(str(child))
-    assert c.required_policies == [] and c.description == "no policy types" and not c.enabled("INS007")
+    assert c.required_policies == [] and c.description == "no policy types" and not enabled(c, "INS007")
 
 
 def test_extends_errors_name_the_key(tmp_path):

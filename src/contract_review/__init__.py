@@ -1,3 +1,4 @@
 """contract-review: review the insurance terms of commercial contracts."""
 
-__version__ = "0.1.0"
+# The one source of the package version: pyproject.toml reads it from here.
+__version__ = "0.2.0.dev0"

@@ -9,11 +9,13 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
+from rich.markup import escape
+from typer.exceptions import Abort, TyperException
 
 from .errors import ContractReviewError
+from .evaluation.command import eval_command  # imports only typer; the eval itself loads on use
 from .settings import get_settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0] if __doc__ else None)
@@ -41,7 +43,7 @@ PlaybookOpt = Annotated[
 
 
 def _fail(msg: str, code: int = EXIT_USAGE) -> None:
-    err.print(f"[red]error:[/red] {msg}")
+    err.print(f"[red]error[/red] (usage): {escape(msg)}")
     raise typer.Exit(code)
 
 
@@ -204,31 +206,34 @@ def search(
 @app.command("rules")
 def rules_cmd(playbook: PlaybookOpt = None) -> None:
     """List the checker's rules: code, slug and severity under the playbook (see docs/rules.md)."""
-    from .checks import all_rules
-    from .playbook import load_playbook
+    from .checks import all_rules, enabled, load_playbook, severity_for
 
     pb = load_playbook(playbook)
     typer.echo(f"playbook {pb.name}")
     for r in all_rules():
-        sev = pb.severity_for(r.code) if pb.enabled(r.code) else "off"
+        sev = severity_for(pb, r.code) if enabled(pb, r.code) else "off"
         typer.echo(f"{r.code}  {r.slug:<34} {sev:<7} {r.summary}")
 
-
-from .evaluation.command import eval_command  # noqa: E402  (imports only typer)
 
 app.command("eval")(eval_command)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """The console script. A usage error prints typer's short usage message, a
+    :class:`ContractReviewError` its code and message; both exit 1, never a traceback."""
     try:
-        rv = app(standalone_mode=False)
-    except click.exceptions.UsageError as e:
-        e.show()
-        sys.exit(EXIT_USAGE)
-    except click.exceptions.Abort:
+        rv = app(args=argv, standalone_mode=False)
+    except (Abort, KeyboardInterrupt):
         sys.exit(130)
+    except TyperException as e:  # typer's own (vendored) click: UsageError, NoSuchOption, MissingParameter...
+        show = getattr(e, "show", None)
+        if callable(show):
+            show()
+        else:  # pragma: no cover - every TyperException typer raises for usage has show()
+            err.print(f"error: {e.format_message()}", markup=False, highlight=False)
+        sys.exit(EXIT_USAGE)
     except ContractReviewError as e:
-        err.print(f"[red]error:[/red] {e.message}")
+        err.print(f"[red]error[/red] ({e.code}): {escape(e.message)}")
         sys.exit(EXIT_USAGE)
     sys.exit(rv if isinstance(rv, int) else 0)
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import sys
 
-from .checks import all_rules
+from .checks import all_rules, enabled, load_playbook, rule_settings, severity_for
 from .checks.insurance import BASIS_LABELS, POLICY_LABELS, money
-from .playbook import Playbook, builtin_playbooks, load_playbook
+from .playbook import Playbook, builtin_playbooks
 from .schema import SEVERITY_ORDER
 
 SECTION_ORDER = ("What it does", "Why it matters", "Example", "Use instead", "Known limits")
@@ -47,7 +47,7 @@ def _quote(text: str) -> str:
 
 
 def _cell(pb: Playbook, code: str) -> str:
-    return pb.severity_for(code) if pb.enabled(code) else "off"
+    return severity_for(pb, code) if enabled(pb, code) else "off"
 
 
 def _playbook_section(pb: Playbook) -> list[str]:
@@ -61,7 +61,7 @@ def _playbook_section(pb: Playbook) -> list[str]:
         out.append("")
     else:
         out += ["No policy type is required.", ""]
-    changed = [(code, s) for code, s in sorted(pb.rules.items()) if not s.enabled or s.severity]
+    changed = [(code, s) for code, s in sorted(rule_settings(pb).items()) if not s.enabled or s.severity]
     if changed:
         out.append(
             "Rule settings: "
@@ -103,14 +103,14 @@ def render() -> str:
     for pb in playbooks:
         out += _playbook_section(pb)
     for r in rules:
-        enabled = [f"{pb.name} ({pb.severity_for(r.code)})" for pb in playbooks if pb.enabled(r.code)]
+        enabled_in = [f"{pb.name} ({severity_for(pb, r.code)})" for pb in playbooks if enabled(pb, r.code)]
         out += [
             f"## {r.code} {r.slug}",
             "",
             r.summary,
             "",
             f"- Default severity: **{r.severity}**",
-            f"- Enabled in: {', '.join(enabled) if enabled else 'no built-in playbook'}",
+            f"- Enabled in: {', '.join(enabled_in) if enabled_in else 'no built-in playbook'}",
             f"- Example checked with the `{r.example_playbook}` playbook"
             + ("" if r.requires_insurance else "; fires even when no insurance is required"),
             "",

@@ -64,6 +64,3 @@ class ConfigError(ContractReviewError):
     """Settings are inconsistent (for example the LLM extractor without an endpoint)."""
 
     code = "bad_config"
-
-
-ERROR_CODES = ("encrypted", "no_text_layer", "unreadable", "unsupported_type", "too_large", "llm_failed")

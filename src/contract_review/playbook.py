@@ -23,6 +23,7 @@ bad key (``rules.INS099: unknown rule code``).
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -113,18 +114,7 @@ class RuleSetting(_Strict):
         return v if v is None else _one_of(v, tuple(SEVERITY_ORDER), "severity")
 
 
-def _rule_code(key: Any) -> str:
-    """A rule code, given its code or its slug."""
-    from .checks import RULES
-
-    if isinstance(key, str):
-        k = key.strip()
-        if k.upper() in RULES:
-            return k.upper()
-        for r in RULES.values():
-            if r.slug == k:
-                return r.code
-    raise ValueError("unknown rule code")
+_RULE_KEY = re.compile(r"^(INS\d{3}|[a-z][a-z0-9]*(-[a-z0-9]+)*)$", re.IGNORECASE)
 
 
 class Playbook(_Strict):
@@ -133,6 +123,10 @@ class Playbook(_Strict):
     name: str = DEFAULT_PLAYBOOK
     description: str = ""
     rules: dict[str, RuleSetting] = Field(default_factory=dict)
+    inherited_rules: list[dict[str, RuleSetting]] = Field(
+        default_factory=list,
+        description="The rule settings of the playbooks this one extends, nearest last; its own `rules` win.",
+    )
     required_policies: list[PolicyRequirement] = Field(default_factory=list)
 
     @field_validator("rules", mode="before")
@@ -142,13 +136,10 @@ class Playbook(_Strict):
             return v  # pydantic reports the type error
         out: dict[str, Any] = {}
         for key, setting in v.items():
-            try:
-                code = _rule_code(key)
-            except ValueError:
-                raise PlaybookError(f"rules.{key}: unknown rule code") from None
-            if code in out:
-                raise PlaybookError(f"rules.{key}: {code} is given twice")
-            out[code] = setting
+            k = key.strip() if isinstance(key, str) else key
+            if not isinstance(k, str) or not _RULE_KEY.match(k):
+                raise PlaybookError(f"rules.{key}: unknown rule code")
+            out[k.upper() if k.upper().startswith("INS") else k] = setting
         return out
 
     @field_validator("required_policies")
@@ -160,17 +151,6 @@ class Playbook(_Strict):
                 raise PlaybookError(f"required_policies[{i}].type: {req.type!r} is required twice")
             seen.add(req.type)
         return v
-
-    def setting(self, code: str) -> RuleSetting:
-        return self.rules.get(code) or RuleSetting()
-
-    def enabled(self, code: str) -> bool:
-        return self.setting(code).enabled
-
-    def severity_for(self, code: str) -> Severity:
-        from .checks import RULES
-
-        return self.setting(code).severity or RULES[code].severity
 
     def requirement_for(self, policy_type: str) -> PolicyRequirement | None:
         return next((r for r in self.required_policies if r.type == policy_type), None)
@@ -227,6 +207,13 @@ def playbook_from_dict(
         raise PlaybookError(f"{source}: {problems}") from None
     if extends is None:
         return own
+    return _extend(own, data, extends, source, base_dir, _chain)
+
+
+def _extend(
+    own: Playbook, data: dict, extends: Any, source: str, base_dir: Path | None, _chain: tuple[str, ...]
+) -> Playbook:
+    """``own`` on top of the playbook it ``extends`` (see :func:`playbook_from_dict`)."""
     if not isinstance(extends, str) or not extends.strip():
         raise PlaybookError(f"{source}: extends: must be the name of a built-in playbook or a YAML path")
     ref = extends.strip()
@@ -239,9 +226,12 @@ def playbook_from_dict(
         base = _load(ref, (*_chain, key))
     except PlaybookError as e:
         raise PlaybookError(f"{source}: extends: {e.message}") from None
+    if "inherited_rules" in data:
+        raise PlaybookError(f"{source}: inherited_rules: unknown key")
     merged = base.model_dump()
     merged["name"] = own.name
-    merged["rules"] = {**merged["rules"], **{code: s.model_dump() for code, s in own.rules.items()}}
+    merged["inherited_rules"] = [*merged["inherited_rules"], merged["rules"]]
+    merged["rules"] = {key: s.model_dump() for key, s in own.rules.items()}
     for key in ("description", "required_policies"):
         if key in data:
             merged[key] = own.model_dump()[key]
@@ -268,10 +258,18 @@ def _parse_yaml(text: str, source: str) -> Any:
         raise PlaybookError(f"{source}: not valid YAML{where}: {getattr(e, 'problem', None) or e}") from None
 
 
-def load_playbook(name_or_path: str | Path | None = None) -> Playbook:
-    """Load a built-in playbook by name (``None`` gives ``general``) or a YAML file by path."""
+def read_playbook(name_or_path: str | Path | None = None) -> Playbook:
+    """Read a built-in playbook by name (``None`` gives ``general``) or a YAML file by path,
+    validated as configuration. Its rule keys are checked against the registered rules by
+    :func:`contract_review.checks.load_playbook`, which is what callers use."""
     name = str(name_or_path) if name_or_path is not None else DEFAULT_PLAYBOOK
     return _load(name, (_key(name),))
+
+
+def playbook_source(name_or_path: str | Path | None) -> str:
+    """How an error names a playbook: ``playbook general`` or ``playbook /path/to/file.yaml``."""
+    name = str(name_or_path) if name_or_path is not None else DEFAULT_PLAYBOOK
+    return f"playbook {name}" if name in builtin_playbooks() else f"playbook {Path(name).expanduser()}"
 
 
 def _key(name: str) -> str:

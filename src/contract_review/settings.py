@@ -7,32 +7,54 @@ Nothing here touches the network or loads a model.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from .errors import ConfigError
 
 
 def default_home() -> Path:
     return Path(os.environ.get("CONTRACT_REVIEW_HOME") or Path.home() / ".contract-review")
 
 
+def config_path() -> Path:
+    """The config file: ``CONTRACT_REVIEW_CONFIG``, else ``$CONTRACT_REVIEW_HOME/config.toml``."""
+    return Path(os.environ.get("CONTRACT_REVIEW_CONFIG") or default_home() / "config.toml")
+
+
 class _TomlFileSource(PydanticBaseSettingsSource):
-    """Reads ``$CONTRACT_REVIEW_HOME/config.toml`` (or ``CONTRACT_REVIEW_CONFIG``)."""
+    """Reads :func:`config_path`. A file that is not TOML, or a key that is no setting, is a
+    :class:`ConfigError` that names the file (and the nearest setting's name)."""
 
     def get_field_value(self, field, field_name):  # pragma: no cover - unused by pydantic here
         return None, field_name, False
 
     def __call__(self) -> dict[str, Any]:
-        path = Path(os.environ.get("CONTRACT_REVIEW_CONFIG") or default_home() / "config.toml")
+        path = config_path()
         if not path.is_file():
             return {}
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-        return {k: v for k, v in data.items() if k in self.settings_cls.model_fields}
+        try:
+            with path.open("rb") as fh:
+                data = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"{path}: not valid TOML: {e}") from None
+        except (OSError, UnicodeDecodeError) as e:
+            raise ConfigError(f"{path}: cannot be read: {e.strerror if isinstance(e, OSError) else e}") from None
+        known = self.settings_cls.model_fields
+        unknown = [k for k in data if k not in known]
+        if unknown:
+            hints = []
+            for k in unknown:
+                near = difflib.get_close_matches(k, list(known), n=1)
+                hints.append(f"{k!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
+            raise ConfigError(f"{path}: unknown setting {', '.join(hints)}")
+        return data
 
 
 class Settings(BaseSettings):
@@ -49,7 +71,7 @@ class Settings(BaseSettings):
     min_chars_per_page: int = Field(
         25, description="Below this average of extracted characters per page a PDF has no usable text layer."
     )
-    pdf_parser: str = Field("pypdf", description="pypdf (default) or pdfium (faster, needs pypdfium2).")
+    pdf_parser: Literal["pypdf", "pdfium"] = Field("pypdf", description="pypdf (default) or pdfium (faster).")
     split_pdf_pages: int = Field(
         10,
         ge=0,
@@ -86,6 +108,15 @@ class Settings(BaseSettings):
         None, description="Second model on the same endpoint, tried when the first fails."
     )
 
+    def __init__(self, **values: Any) -> None:
+        """An invalid value, from a flag, the environment or the config file, is a
+        :class:`ConfigError` naming each bad setting (never a pydantic traceback)."""
+        try:
+            super().__init__(**values)
+        except ValidationError as e:
+            problems = "; ".join(f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in e.errors())
+            raise ConfigError(f"invalid settings: {problems}") from None
+
     @classmethod
     def settings_customise_sources(
         cls, settings_cls, init_settings, env_settings, dotenv_settings, file_secret_settings
@@ -112,4 +143,5 @@ class Settings(BaseSettings):
 
 
 def get_settings(**flags: Any) -> Settings:
+    """The settings with the given command-line flags applied (``None`` means 'not given')."""
     return Settings(**{k: v for k, v in flags.items() if v is not None})

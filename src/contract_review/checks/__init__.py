@@ -1,24 +1,38 @@
 """The checker: coded rules over an :class:`~contract_review.schema.InsuranceProfile`.
 
 The checker reads only the profile (it does not care which extractor produced it) and the
-playbook, which decides which rules run and at what severity. Rules are a registry
+playbook, which decides which rules run and at what severity. The playbook is plain
+configuration; its rule keys (codes or slugs) and the severities they leave to the rules'
+defaults are resolved here, against the registry: :func:`load_playbook` is the playbook
+loader the rest of the package uses. Rules are a registry
 (:func:`~contract_review.checks.registry.rule`); the built-in ones live in
 :mod:`contract_review.checks.insurance` and register exactly as a plugin's would.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from pathlib import Path
 
+from ..errors import PlaybookError
 from ..parties import in_contract_terms
-from ..schema import Finding, InsuranceProfile
+from ..playbook import Playbook, RuleSetting, playbook_source, read_playbook
+from ..schema import Finding, InsuranceProfile, Severity
 from . import insurance  # registers the built-in rules
 from .registry import RULES, Hit, Rule, rule
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ..playbook import Playbook
-
-__all__ = ["RULES", "Hit", "Rule", "rule", "run_checks", "get_rule", "all_rules"]
+__all__ = [
+    "RULES",
+    "Hit",
+    "Rule",
+    "rule",
+    "run_checks",
+    "get_rule",
+    "all_rules",
+    "load_playbook",
+    "rule_settings",
+    "enabled",
+    "severity_for",
+]
 
 
 def all_rules() -> list[Rule]:
@@ -36,23 +50,65 @@ def get_rule(code_or_slug: str) -> Rule:
     raise KeyError(code_or_slug)
 
 
+def rule_settings(playbook: Playbook) -> dict[str, RuleSetting]:
+    """The playbook's rule settings by rule code; raises :class:`PlaybookError` naming a key
+    that is no registered rule's code or slug, or a rule given twice (by code and slug) in
+    one playbook. The settings of a playbook it extends apply first; its own replace them."""
+    out: dict[str, RuleSetting] = {}
+    for layer in (*playbook.inherited_rules, playbook.rules):
+        own: dict[str, RuleSetting] = {}
+        for key, setting in layer.items():
+            try:
+                code = get_rule(key).code
+            except KeyError:
+                raise PlaybookError(f"rules.{key}: unknown rule code") from None
+            if code in own:
+                raise PlaybookError(f"rules.{key}: {code} is given twice")
+            own[code] = setting
+        out.update(own)
+    return out
+
+
+def enabled(playbook: Playbook, code: str) -> bool:
+    """Whether ``playbook`` runs rule ``code``."""
+    setting = rule_settings(playbook).get(code)
+    return setting.enabled if setting else True
+
+
+def severity_for(playbook: Playbook, code: str) -> Severity:
+    """The severity ``playbook`` gives rule ``code``: its own, else the rule's default."""
+    setting = rule_settings(playbook).get(code)
+    return (setting.severity if setting else None) or RULES[code].severity
+
+
+def load_playbook(name_or_path: str | Path | None = None) -> Playbook:
+    """Load a built-in playbook by name (``None`` gives ``general``) or a YAML file by path,
+    and check its rule keys against the registered rules; a bad key is a
+    :class:`PlaybookError` that names the file and the key."""
+    pb = read_playbook(name_or_path)
+    try:
+        rule_settings(pb)
+    except PlaybookError as e:
+        raise PlaybookError(f"{playbook_source(name_or_path)}: {e.message}") from None
+    return pb
+
+
 def run_checks(profile: InsuranceProfile, playbook: Playbook | None = None) -> list[Finding]:
     """Run every rule the playbook enables; return the findings in rule order.
 
     Rules other than those registered with ``requires_insurance=False`` (INS000) are silent
     when the contract requires no insurance at all."""
-    if playbook is None:
-        from ..playbook import load_playbook
-
-        playbook = load_playbook(None)
+    playbook = playbook or load_playbook(None)
+    settings = rule_settings(playbook)
     findings: list[Finding] = []
     obligated = insurance.parties(profile)
     for r in all_rules():
-        if not playbook.enabled(r.code):
+        setting = settings.get(r.code) or RuleSetting()
+        if not setting.enabled:
             continue
         if r.requires_insurance and not profile.insurance_required:
             continue
-        severity = playbook.severity_for(r.code)
+        severity = setting.severity or r.severity
         for hit in r(profile, playbook):
             findings.append(
                 Finding(

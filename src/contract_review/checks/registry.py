@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from ..registry import Registry
 from ..schema import SEVERITY_ORDER, Citation, InsuranceProfile, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,7 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
 SECTIONS = ("What it does", "Why it matters", "Example", "Use instead", "Known limits")
 _CODE = re.compile(r"^INS\d{3}$")
 _SLUG = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
-_HEADER = re.compile(r"^(%s):\s*$" % "|".join(re.escape(s) for s in SECTIONS))
+_HEADER = re.compile(rf"^({'|'.join(re.escape(s) for s in SECTIONS)}):\s*$")
 
 
 @dataclass
@@ -79,7 +80,9 @@ class Rule:
         return list(self.func(profile, playbook) or ())
 
 
-RULES: dict[str, Rule] = {}
+#: Rules by code. The built-in rules (:mod:`contract_review.checks.insurance`) register
+#: exactly as a plugin's would (entry-point group ``contract_review.rules``).
+RULES: Registry[Rule] = Registry("rule", builtins=("contract_review.checks.insurance",), group="rules")
 
 
 def _unwrap(block: str) -> str:

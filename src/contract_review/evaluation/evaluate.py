@@ -10,7 +10,8 @@ from pathlib import Path
 
 from .. import __version__
 from ..extract import get_extractor
-from ..playbook import Playbook, load_playbook
+from ..checks import load_playbook
+from ..playbook import Playbook
 from ..settings import Settings
 from .labels import load_labels
 from .runner import Reviewed, review_labelled

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from ..registry import Registry
 from ..schema import POLICY_TYPES, Citation, ReviewResult
 
 #: The checker's rule for vague insurance language; ``vague_language`` is predicted
@@ -37,7 +38,10 @@ class ScoredField:
     universe: tuple[str, ...] = ()
 
 
-FIELDS: dict[str, ScoredField] = {}
+#: Scored fields in registration order (the order of the report's rows). The built-in
+#: fields below register exactly as a plugin's would (entry-point group
+#: ``contract_review.eval_fields``).
+FIELDS: Registry[ScoredField] = Registry("scored field", group="eval_fields")
 
 
 def register_field(
