@@ -135,5 +135,5 @@ def test_pdfium_parser_numbers_pages_like_pypdf(tmp_path):
     a = load_document(p, Settings(pdf_parser="pypdf"))
     b = load_document(p, Settings(pdf_parser="pdfium"))
     assert len(a.pages) == len(b.pages) == 3
-    for pa, pb in zip(a.pages, b.pages):
+    for pa, pb in zip(a.pages, b.pages, strict=True):
         assert " ".join(pa.text.split())[:40] == " ".join(pb.text.split())[:40]

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from .errors import EncryptedDocument, NoTextLayer, TooLarge, UnreadableDocument, UnsupportedType
 from .registry import Registry
@@ -123,10 +124,13 @@ Loader = Callable[[bytes, Settings], list[str]]
 LOADERS: Registry[tuple[str, Loader]] = Registry("loader", group="loaders")
 
 
-def register_loader(*extensions: str, kind: str) -> Callable[[Loader], Loader]:
+LoaderT = TypeVar("LoaderT", bound=Callable[..., list[str]])
+
+
+def register_loader(*extensions: str, kind: str) -> Callable[[LoaderT], LoaderT]:
     """Register ``fn(data, settings) -> page texts`` for the given extensions."""
 
-    def deco(fn: Loader) -> Loader:
+    def deco(fn: LoaderT) -> LoaderT:
         for ext in extensions:
             LOADERS[ext.lower()] = (kind, fn)
         return fn
@@ -326,14 +330,8 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def load_docx(data: bytes, settings: Settings) -> list[str]:
     """Paragraphs and table cells in document order. Explicit page breaks (and Word's
     rendered page breaks) start a new page; otherwise the document is one page."""
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
-            raise EncryptedDocument("DOCX is password-protected (encrypted Office package)")
-        raise UnreadableDocument("not a DOCX file: this is a legacy binary Word (.doc) file; save it as .docx")
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise UnreadableDocument("not a DOCX file (not a zip package): the extension does not match the content")
+    _check_docx_package(data)
     import docx
-    from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     try:
@@ -342,28 +340,46 @@ def load_docx(data: bytes, settings: Settings) -> list[str]:
         raise UnreadableDocument(f"DOCX is corrupt: {type(e).__name__}: {e}") from e
 
     pages: list[list[str]] = [[]]
-
-    def page_break_in(el) -> bool:
-        for br in el.iter(f"{_W}br"):
-            if br.get(f"{_W}type") == "page":
-                return True
-        return any(True for _ in el.iter(f"{_W}lastRenderedPageBreak"))
-
     for el in d.element.body.iterchildren():
         if el.tag == f"{_W}p":
-            if page_break_in(el) and pages[-1]:
+            if _page_break_in(el) and pages[-1]:
                 pages.append([])
             pages[-1].append(Paragraph(el, d).text)
         elif el.tag == f"{_W}tbl":
-            table = Table(el, d)
-            for row in table.rows:
-                seen = set()
-                for cell in row.cells:
-                    if id(cell._tc) in seen:  # merged cells repeat
-                        continue
-                    seen.add(id(cell._tc))
-                    pages[-1].append(cell.text)
+            pages[-1].extend(_table_cells(el, d))
     return ["\n".join(lines) for lines in pages]
+
+
+def _check_docx_package(data: bytes) -> None:
+    """A legacy .doc, an encrypted Office package or no zip at all is a typed error."""
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
+            raise EncryptedDocument("DOCX is password-protected (encrypted Office package)")
+        raise UnreadableDocument("not a DOCX file: this is a legacy binary Word (.doc) file; save it as .docx")
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise UnreadableDocument("not a DOCX file (not a zip package): the extension does not match the content")
+
+
+def _page_break_in(el) -> bool:
+    for br in el.iter(f"{_W}br"):
+        if br.get(f"{_W}type") == "page":
+            return True
+    return any(True for _ in el.iter(f"{_W}lastRenderedPageBreak"))
+
+
+def _table_cells(el, d) -> list[str]:
+    """The text of each cell of a table, row by row; a merged cell once."""
+    from docx.table import Table
+
+    out = []
+    for row in Table(el, d).rows:
+        seen = set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:  # merged cells repeat
+                continue
+            seen.add(id(cell._tc))
+            out.append(cell.text)
+    return out
 
 
 # --------------------------------------------------------------------------- text

@@ -72,8 +72,8 @@ def in_contract_terms(clause: str, roles: tuple[str, ...], obligated: list[str],
         names.append(other)
     # Through placeholders: a contract's name may be another role's word ("Customer").
     placeholders = [f"\x00{i}\x00" for i in range(len(names))]
-    for role, ph in zip(roles, placeholders):
+    for role, ph in zip(roles, placeholders, strict=False):
         clause = re.sub(rf"\b{re.escape(role)}\b", ph, clause)
-    for ph, name in zip(placeholders, names):
+    for ph, name in zip(placeholders, names, strict=True):
         clause = clause.replace(ph, name)
     return clause

@@ -168,7 +168,7 @@ def _loc(loc: tuple) -> str:
     return out or "(top level)"
 
 
-def _message(err: dict) -> str:
+def _message(err: Any) -> str:
     if err["type"] == "extra_forbidden":
         return "unknown key"
     if err["type"] == "missing":

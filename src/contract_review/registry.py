@@ -24,6 +24,7 @@ from typing import Generic, TypeVar
 from .errors import ConfigError
 
 T = TypeVar("T")
+F = TypeVar("F")  # what a decorator registers keeps its own type
 
 ENTRY_POINT_PREFIX = "contract_review."
 
@@ -47,14 +48,14 @@ class Registry(MutableMapping[str, T], Generic[T]):
         self._loading = False
 
     # -- registration -------------------------------------------------------------------
-    def register(self, *names: str) -> Callable[[T], T]:
+    def register(self, *names: str) -> Callable[[F], F]:
         """A decorator registering its target under every one of ``names``."""
         if not names:
             raise ValueError(f"a {self.kind} needs a name to register under")
 
-        def deco(obj: T) -> T:
+        def deco(obj: F) -> F:
             for name in names:
-                self._items[name] = obj
+                self._items[name] = obj  # type: ignore[assignment]  # F is a T; Python cannot say so
             return obj
 
         return deco

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import IO
 
 from .fmt import money, short
-from .schema import TERM_FIELDS, ReviewResult
+from .schema import TERM_FIELDS, InsuranceProfile, ReviewResult
 
 TERM_LABELS = {
     "additional_insured": "Additional insured",
@@ -167,20 +167,28 @@ def write_xlsx(results: Iterable[ReviewResult], path_or_fh) -> None:
     message, quote and page, one row per finding, most severe first). ``path_or_fh`` is a
     file name or a binary file object."""
     from openpyxl import Workbook
-    from openpyxl.formatting.rule import CellIsRule, FormulaRule
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import PatternFill
 
     results = list(results)
     fill = {k: PatternFill(start_color=v, end_color=v, fill_type="solid") for k, v in _FILLS.items()}
     wb = Workbook()
     ws = wb.active
     ws.title = "Summary"
+    _summary_sheet(ws, results, fill)
+    _findings_sheet(wb.create_sheet("Findings"), results, fill)
+    wb.save(path_or_fh)
+
+
+def _summary_sheet(ws, results: list[ReviewResult], fill: dict) -> None:
+    from openpyxl.formatting.rule import CellIsRule, FormulaRule
+    from openpyxl.utils import get_column_letter
+
     ws.append([label for _, label, _ in XLSX_SUMMARY])
     for r in results:
         row = csv_row(r)
         _put_row(ws, [(row[k] if row[k] != "" else None) for k, _, _ in XLSX_SUMMARY])
     n = max(ws.max_row, 2)
+    status = get_column_letter([k for k, _, _ in XLSX_SUMMARY].index("status") + 1)
     for i, (key, _, width) in enumerate(XLSX_SUMMARY, start=1):
         col = get_column_letter(i)
         ws.column_dimensions[col].width = width
@@ -191,14 +199,18 @@ def write_xlsx(results: Iterable[ReviewResult], path_or_fh) -> None:
         elif key == "vague_language":
             ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=["TRUE"], fill=fill["warn"]))
         elif key in ("status", "error_code"):
-            status = get_column_letter([k for k, _, _ in XLSX_SUMMARY].index("status") + 1)
             ws.conditional_formatting.add(rng, FormulaRule(formula=[f'${status}2="error"'], fill=fill["bad"]))
         elif key == "max_severity":
             for sev in ("high", "medium", "low"):
                 ws.conditional_formatting.add(rng, CellIsRule(operator="equal", formula=[f'"{sev}"'], fill=fill[sev]))
-    _finish_sheet(ws, len(XLSX_SUMMARY), Font, Alignment, get_column_letter)
+    _finish_sheet(ws, len(XLSX_SUMMARY))
 
-    wf = wb.create_sheet("Findings")
+
+def _findings_sheet(wf, results: list[ReviewResult], fill: dict) -> None:
+    from openpyxl.formatting.rule import CellIsRule
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
     wf.append([label for label, _ in XLSX_FINDINGS])
     for r in results:
         for f in r.sorted_findings():
@@ -224,11 +236,13 @@ def write_xlsx(results: Iterable[ReviewResult], path_or_fh) -> None:
     for row in wf.iter_rows(min_row=2, min_col=5, max_col=8):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    _finish_sheet(wf, len(XLSX_FINDINGS), Font, Alignment, get_column_letter)
-    wb.save(path_or_fh)
+    _finish_sheet(wf, len(XLSX_FINDINGS))
 
 
-def _finish_sheet(ws, ncols: int, Font, Alignment, get_column_letter) -> None:
+def _finish_sheet(ws, ncols: int) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -237,20 +251,31 @@ def _finish_sheet(ws, ncols: int, Font, Alignment, get_column_letter) -> None:
 
 
 def render_text(result: ReviewResult, markdown: bool = False) -> str:
-    h1, h2 = ("# ", "## ") if markdown else ("", "")
+    """One result for a person: findings first (most severe first), then the policies, the
+    terms, the dropped quotes and the sections searched. Markdown when ``markdown``."""
+    h1 = "# " if markdown else ""
     out = [f"{h1}{result.file}"]
-    if result.status == "error":
-        out.append(f"ERROR [{result.error.code}] {result.error.message}")
+    if result.status == "error" or result.profile is None:
+        err = result.error
+        out.append(f"ERROR [{err.code}] {err.message}" if err else "ERROR")
         return "\n".join(out) + "\n"
-    p = result.profile
     out.append(
         f"{result.pages} page(s) · extractor {result.extractor}"
         + (f" ({result.prompt_version})" if result.prompt_version else "")
         + f" · playbook {result.playbook}"
     )
     out.append("")
+    out += _findings_text(result, markdown)
+    out.append("")
+    out += _policies_text(result.profile, markdown)
+    out.append("")
+    out += _terms_text(result.profile, markdown)
+    return "\n".join(out) + "\n"
+
+
+def _findings_text(result: ReviewResult, markdown: bool) -> list[str]:
     findings = result.sorted_findings()
-    out.append(f"{h2}Findings ({len(findings)})")
+    out = [f"{'## ' if markdown else ''}Findings ({len(findings)})"]
     if not findings:
         out.append("No findings.")
     for f in findings:
@@ -260,36 +285,42 @@ def render_text(result: ReviewResult, markdown: bool = False) -> str:
             out.append(f'{"  " if markdown else "      "}p.{c.page}: "{short(c.quote, 300)}"')
         if f.suggestion:
             out.append(f"{'  ' if markdown else '      '}Suggested clause: {short(f.suggestion, 400)}")
-    out.append("")
-    out.append(f"{h2}Policies")
+    return out
+
+
+def _policies_text(p: InsuranceProfile, markdown: bool) -> list[str]:
+    out = [f"{'## ' if markdown else ''}Policies"]
     if not p.policies:
         out.append("None found.")
     elif markdown:
         out.append("| type | limits | page |")
         out.append("|---|---|---|")
     for pol in p.policies:
-        lims = (
-            ", ".join(f"{format_amount(l.amount, l.currency, l.redacted)} {l.basis}" for l in pol.limits) or "no amount"
-        )
+        lims = ", ".join(f"{money(lim.amount, lim.currency, lim.redacted)} {lim.basis}" for lim in pol.limits)
         page = pol.evidence[0].page if pol.evidence else ""
+        lims = lims or "no amount"
         out.append(f"| {pol.type} | {lims} | {page} |" if markdown else f"  {pol.type:<24} {lims}  (p.{page})")
-    out.append("")
-    out.append(f"{h2}Terms")
+    return out
+
+
+def _terms_text(p: InsuranceProfile, markdown: bool) -> list[str]:
+    h2, bullet = ("## ", "- ") if markdown else ("", "  ")
+    out = [f"{h2}Terms"]
     for name in TERM_FIELDS:
         term = getattr(p, name)
         mark = "present" if term.present else "absent"
         page = f" (p.{term.evidence[0].page})" if term.evidence else ""
-        out.append(f"{'- ' if markdown else '  '}{TERM_LABELS[name]}: {mark}{page}")
+        out.append(f"{bullet}{TERM_LABELS[name]}: {mark}{page}")
     if p.obligated_parties:
-        out.append(f"{'- ' if markdown else '  '}Obligated: {', '.join(p.obligated_parties)}")
+        out.append(f"{bullet}Obligated: {', '.join(p.obligated_parties)}")
     if p.ungrounded:
         out.append("")
         out.append(f"{h2}Dropped quotes (not found in the document)")
         for u in p.ungrounded:
-            out.append(f'{"- " if markdown else "  "}{u.field}: "{short(u.quote, 300)}"')
+            out.append(f'{bullet}{u.field}: "{short(u.quote, 300)}"')
     out.append("")
     searched = ", ".join(f"p.{s.page} {s.section}" if s.section else f"p.{s.page}" for s in p.searched[:40])
-    out.append(f"{h2}Sections searched: {len(p.searched)}" + ("" if markdown else ""))
+    out.append(f"{h2}Sections searched: {len(p.searched)}")
     if searched:
         out.append(short(searched, 600))
-    return "\n".join(out) + "\n"
+    return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from ..chunking import Chunk
 from ..loaders import Document
@@ -39,6 +39,7 @@ class Extractor(Protocol):
 
 
 ExtractorFactory = Callable[[Settings], Extractor]
+F = TypeVar("F", bound=ExtractorFactory)
 
 #: Extractors by name. Built-in ones register exactly as a plugin's would
 #: (entry-point group ``contract_review.extractors``); the LLM chain is an optional import.
@@ -50,7 +51,7 @@ EXTRACTORS: Registry[ExtractorFactory] = Registry(
 )
 
 
-def register_extractor(name: str) -> Callable[[ExtractorFactory], ExtractorFactory]:
+def register_extractor(name: str) -> Callable[[F], F]:
     """Register an extractor factory (a class or a function taking :class:`Settings`)."""
     return EXTRACTORS.register(name)
 
