@@ -106,7 +106,7 @@ def show_review(item: ui.Reviewed, n: int) -> None:
         st.subheader(ui.md_escape(r.file))
         if r.status == "error":
             st.error(
-                f"Could not review {ui.md_escape(r.file)} ({r.error.code}): {ui.md_escape(r.error.message)}",
+                f"Could not review {ui.error_summary(r)}",
                 icon=":material/error:",
             )
             return
@@ -260,7 +260,7 @@ def batch_tab(ws: ui.Workspace, playbook, extractor: str, limit_mb: int) -> None
     errors = [r for r in results if r.status == "error"]
     st.markdown(f"**{len(results)} contract(s), {len(results) - len(errors)} reviewed, {len(errors)} error(s)**")
     for r in errors:
-        st.error(f"{ui.md_escape(r.file)} ({r.error.code}): {ui.md_escape(r.error.message)}", icon=":material/error:")
+        st.error(ui.error_summary(r), icon=":material/error:")
 
     rows = ui.summary_rows(results)
     flags = ui.rule_flag_columns(results)

@@ -491,7 +491,7 @@ def test_review_shows_exactly_the_pipeline_findings_policies_and_terms():
     for body, f in zip(finding_bodies, findings, strict=True):  # most severe first, as the pipeline orders them
         assert f.rule in body and f.slug in body and f.severity.upper() in body
         for c in f.evidence[:3]:
-            assert ui._esc(c.quote) in body and f"p.&nbsp;{c.page}" in body
+            assert ui.esc(c.quote) in body and f"p.&nbsp;{c.page}" in body
     # each suggested clause is a code block (copy button)
     assert [c.value for c in at.code] == [f.suggestion for f in findings if f.suggestion]
     # the five endorsements and terms, present or absent
@@ -552,7 +552,7 @@ def test_selecting_a_quote_shows_its_page_with_the_quote_highlighted():
     assert len(page) == 1
     assert f"Page {c.page} of" in page[0]
     marked = re.search(r"<mark>(.*?)</mark>", page[0], re.S).group(1)
-    assert norm(marked) == norm(ui._esc(c.quote))
+    assert norm(marked) == norm(ui.esc(c.quote))
 
 
 def test_a_bad_file_gets_its_own_message_and_the_others_are_still_reviewed():

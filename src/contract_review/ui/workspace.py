@@ -1,0 +1,195 @@
+"""One browser session's private space: a ``0700`` temporary folder for its uploads, its
+own Chroma store (a contract reviewed in one session is never found by another session's
+search), its cached reviews and playbooks, and its batch results. The folder is deleted
+when the workspace is closed, dropped or the server exits."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import unicodedata
+import weakref
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import ContractReviewError, DocumentError, PlaybookError
+from ..loaders import Document, sha256_bytes, supported_extensions
+from ..playbook import Playbook
+from ..schema import ReviewResult
+from ..settings import Settings
+from .options import load_uploaded_playbook
+from .tables import SearchRow
+
+if TYPE_CHECKING:
+    from ..pipeline import Reviewer
+    from ..store import Store
+
+
+class InputError(ContractReviewError):
+    """Something the user typed or uploaded in the app cannot be used (e.g. no such folder)."""
+
+    code = "bad_input"
+
+
+def safe_filename(name: str) -> str:
+    """The last component of an uploaded file's name, without control characters or path
+    separators; never empty, never ``.``/``..``."""
+    name = unicodedata.normalize("NFC", str(name)).replace("\\", "/").split("/")[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    if name in ("", ".", ".."):
+        name = "upload"
+    return name[:200]
+
+
+@dataclass
+class Reviewed:
+    """One reviewed upload: the result and, when it loaded, the document (for page views)."""
+
+    result: ReviewResult
+    doc: Document | None = None
+
+
+@dataclass
+class Workspace:
+    """One browser session's private state and files. Keep it in ``st.session_state``."""
+
+    base_settings: Settings
+    dir: Path = field(init=False)
+    settings: Settings = field(init=False)
+    batch_results: list[ReviewResult] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="contract-review-ui-"))  # mode 0700
+        # The session's own store: uploads are indexed here, never in the shared store,
+        # and vanish with the session.
+        self.settings = self.base_settings.model_copy(update={"home": self.dir / "home", "chroma_url": None})
+        self._finalizer = weakref.finalize(self, shutil.rmtree, str(self.dir), True)
+        self._reviewers: dict[tuple[str, str, bool], Reviewer] = {}
+        self._reviews: dict[tuple[str, str, str], Reviewed] = {}
+        self._playbooks: dict[str, Playbook | PlaybookError] = {}
+        self._stores: dict[str, Store] = {}
+        self._n = 0
+
+    def close(self) -> None:
+        """Delete the session's files now."""
+        self._finalizer()
+
+    @property
+    def closed(self) -> bool:
+        return not self._finalizer.alive
+
+    # -- files
+
+    def save(self, name: str, data: bytes, area: str = "uploads") -> Path:
+        """Write an upload under the session folder, in a folder of its own so two uploads
+        with the same name do not collide. Returns its path (named as uploaded)."""
+        self._n += 1
+        folder = self.dir / area / f"{self._n:04d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / safe_filename(name)
+        path.write_bytes(data)
+        return path
+
+    def playbook_from_upload(self, name: str, data: bytes) -> Playbook:
+        """Validate an uploaded YAML playbook; raises PlaybookError naming the bad key."""
+        key = f"{sha256_bytes(data)}:{safe_filename(name)}"
+        if key not in self._playbooks:  # the page reruns on every click: validate each upload once
+            path = self.save(name, data, area="playbooks")
+            try:
+                self._playbooks[key] = load_uploaded_playbook(path, safe_filename(name))
+            except PlaybookError as e:
+                self._playbooks[key] = e
+        found = self._playbooks[key]
+        if isinstance(found, PlaybookError):
+            raise PlaybookError(found.message)
+        return found
+
+    # -- review
+
+    def reviewer(self, extractor: str, playbook: Playbook, index: bool = True) -> Reviewer:
+        from ..pipeline import Reviewer
+
+        key = (extractor, playbook.model_dump_json(), index)
+        if key not in self._reviewers:
+            self._reviewers[key] = Reviewer(self.settings, extractor=extractor, playbook=playbook, index=index)
+        return self._reviewers[key]
+
+    def review_upload(self, name: str, data: bytes, extractor: str, playbook: Playbook) -> Reviewed:
+        """Review one uploaded contract and index it in the session's store. The same bytes
+        under the same name, extractor and playbook are reviewed once per session."""
+        key = (f"{sha256_bytes(data)}:{safe_filename(name)}", extractor, playbook.model_dump_json())
+        if key not in self._reviews:
+            reviewer = self.reviewer(extractor, playbook)
+            path = self.save(name, data)
+            try:
+                doc = reviewer.load(path)
+            except DocumentError:
+                # the pipeline turns the same error into the standard error result
+                self._reviews[key] = Reviewed(reviewer.review(path))
+            else:
+                self._reviews[key] = Reviewed(reviewer.review_document(doc), doc)
+        return self._reviews[key]
+
+    # -- batch
+
+    def batch_files(self, uploads: Iterable[tuple[str, bytes]]) -> list[str]:
+        return [str(self.save(name, data, area="batch")) for name, data in uploads]
+
+    @staticmethod
+    def folder_files(folder: str) -> list[str]:
+        """Supported files under a folder on the server (recursively)."""
+        from ..batch import discover
+
+        folder = folder.strip()
+        if not folder:
+            raise InputError("enter the path of a folder on the server")
+        path = Path(folder).expanduser()
+        if not path.is_dir():
+            raise InputError(f"no such folder on the server: {folder}")
+        files = discover([str(path)])
+        if not files:
+            raise InputError(f"no {', '.join(supported_extensions())} files under {folder}")
+        return files
+
+    def screen(self, files: list[str], extractor: str, playbook: Playbook) -> Iterator[ReviewResult]:
+        """Review each file in turn: one result per file. Bad documents, and documents the
+        code crashes on (``internal_error``), give error results and the batch goes on."""
+        from ..batch import screen_iter
+
+        kwargs = dict(settings=self.settings, extractor=extractor, playbook=playbook, index=False)
+        yield from screen_iter(files, kwargs, workers=1)
+
+    # -- search
+
+    def search(self, query: str, top_k: int = 5) -> list[SearchRow]:
+        """Search this session's reviewed uploads and the shared index (contracts indexed
+        with ``contract-review index``); the best ``top_k`` matches by similarity."""
+        query = query.strip()
+        if not query:
+            return []
+        sources = [("this session", self.settings)]
+        base = self.base_settings
+        if base.chroma_url or base.chroma_path.is_dir():  # never create a store just to search it
+            sources.append(("shared index", base))
+        rows: list[SearchRow] = []
+        seen: set[tuple[str, int]] = set()
+        for source, settings in sources:
+            store = self._store(source, settings)
+            for h in store.search(query, top_k=top_k):
+                if (h.sha256, h.start) in seen:
+                    continue
+                seen.add((h.sha256, h.start))
+                rows.append(
+                    SearchRow(h.file, h.page, h.section or "", round(h.score, 3), " ".join(h.text.split()), source)
+                )
+        rows.sort(key=lambda r: -r.score)
+        return rows[:top_k]
+
+    def _store(self, source: str, settings: Settings) -> Store:
+        from ..store import Store
+
+        if source not in self._stores:
+            self._stores[source] = Store(settings)
+        return self._stores[source]
