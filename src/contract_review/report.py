@@ -46,16 +46,13 @@ def to_json_line(result: ReviewResult) -> str:
     return json.dumps(result.model_dump(mode="json"), ensure_ascii=False)
 
 
-format_amount = money  # the name the UI and older callers use
-
-
 def limits_summary(result: ReviewResult) -> str:
     if not result.profile:
         return ""
     parts = []
     for pol in result.profile.policies:
         for lim in pol.limits:
-            parts.append(f"{pol.type}: {format_amount(lim.amount, lim.currency, lim.redacted)} {lim.basis}")
+            parts.append(f"{pol.type}: {money(lim.amount, lim.currency, lim.redacted)} {lim.basis}")
     return "; ".join(parts)
 
 

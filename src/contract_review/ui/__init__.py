@@ -7,7 +7,7 @@ without a browser."""
 
 from __future__ import annotations
 
-from ..playbook import load_playbook
+from ..checks import load_playbook
 from .downloads import csv_bytes, jsonl_bytes, report_markdown, xlsx_bytes
 from .markup import (
     SEVERITY_COLOURS,

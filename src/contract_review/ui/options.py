@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..errors import PlaybookError
 from ..loaders import supported_extensions
-from ..playbook import DEFAULT_PLAYBOOK, Playbook, builtin_playbooks, load_playbook
+from ..checks import load_playbook
+from ..playbook import DEFAULT_PLAYBOOK, Playbook, builtin_playbooks
 from ..settings import Settings
 
 # Extractors that never send text off the machine. Every other extractor (llm, hybrid, a
