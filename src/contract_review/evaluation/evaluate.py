@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import __version__
-from ..extract import get_extractor
 from ..checks import load_playbook
+from ..extract import get_extractor
 from ..playbook import Playbook
 from ..settings import Settings
 from .labels import load_labels

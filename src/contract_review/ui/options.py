@@ -9,9 +9,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..checks import load_playbook
 from ..errors import PlaybookError
 from ..loaders import supported_extensions
-from ..checks import load_playbook
 from ..playbook import DEFAULT_PLAYBOOK, Playbook, builtin_playbooks
 from ..settings import Settings
 
