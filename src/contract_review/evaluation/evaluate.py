@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from .. import __version__
-from ..extract import get_extractor
 from ..checks import load_playbook
+from ..extract import get_extractor
 from ..playbook import Playbook
 from ..settings import Settings
 from .labels import load_labels
@@ -51,7 +51,7 @@ def run_eval(
     )
     elapsed = time.perf_counter() - started
     versions = sorted({r.result.prompt_version for _, r in pairs if r.result.prompt_version})
-    run = {
+    run: dict[str, object] = {
         "extractor": ext.name,
         "prompt_version": ", ".join(versions) if versions else ext.prompt_version,
         "playbook": pb.name,
