@@ -51,7 +51,7 @@ def run_eval(
     )
     elapsed = time.perf_counter() - started
     versions = sorted({r.result.prompt_version for _, r in pairs if r.result.prompt_version})
-    run = {
+    run: dict[str, object] = {
         "extractor": ext.name,
         "prompt_version": ", ".join(versions) if versions else ext.prompt_version,
         "playbook": pb.name,

@@ -57,36 +57,54 @@ class LabelRow:
         return [quotes] if isinstance(quotes, str) else list(quotes)
 
 
+def _check_bools(obj: dict, where: str) -> None:
+    for key in BOOL_KEYS:
+        if key in obj and not isinstance(obj[key], bool):
+            raise LabelError(f"{where}: '{key}' must be true or false, got {obj[key]!r}")
+
+
+def _check_policy_types(obj: dict, where: str) -> None:
+    if "policy_types" in obj:
+        types = obj["policy_types"]
+        if not isinstance(types, list) or any(t not in POLICY_TYPES for t in types):
+            raise LabelError(f"{where}: 'policy_types' must be a list of {', '.join(POLICY_TYPES)}; got {types!r}")
+
+
+def _check_limit(lim: object, where: str) -> None:
+    """One entry of ``limits``; ``where`` names it (``labels.jsonl:3: limits[0]``)."""
+    if not isinstance(lim, dict):
+        raise LabelError(f"{where} must be an object")
+    if lim.get("policy_type") not in POLICY_TYPES:
+        raise LabelError(f"{where}.policy_type {lim.get('policy_type')!r} is not a policy type")
+    if lim.get("basis", "other") not in BASES:
+        raise LabelError(f"{where}.basis {lim.get('basis')!r} is not one of {', '.join(BASES)}")
+    amount = lim.get("amount")
+    if amount is not None and (isinstance(amount, bool) or not isinstance(amount, (int, float))):
+        raise LabelError(f"{where}.amount must be a number or null, got {amount!r}")
+
+
+def _check_uncertain(obj: dict, where: str) -> frozenset[str]:
+    uncertain = obj.get("uncertain") or []
+    if not isinstance(uncertain, list) or not all(isinstance(u, str) for u in uncertain):
+        raise LabelError(f"{where}: 'uncertain' must be a list of field names")
+    return frozenset(uncertain)
+
+
 def _check_row(obj: object, where: str) -> LabelRow:
+    """A checked row; the checks run in the order of the format (the first failure is reported)."""
     if not isinstance(obj, dict):
         raise LabelError(f"{where}: expected a JSON object, got {type(obj).__name__}")
     name = obj.get("file")
     if not isinstance(name, str) or not name.strip():
         raise LabelError(f"{where}: 'file' must name a document in --docs")
-    for key in BOOL_KEYS:
-        if key in obj and not isinstance(obj[key], bool):
-            raise LabelError(f"{where}: '{key}' must be true or false, got {obj[key]!r}")
-    if "policy_types" in obj:
-        types = obj["policy_types"]
-        if not isinstance(types, list) or any(t not in POLICY_TYPES for t in types):
-            raise LabelError(f"{where}: 'policy_types' must be a list of {', '.join(POLICY_TYPES)}; got {types!r}")
+    _check_bools(obj, where)
+    _check_policy_types(obj, where)
     for i, lim in enumerate(obj.get("limits") or []):
-        if not isinstance(lim, dict):
-            raise LabelError(f"{where}: limits[{i}] must be an object")
-        if lim.get("policy_type") not in POLICY_TYPES:
-            raise LabelError(f"{where}: limits[{i}].policy_type {lim.get('policy_type')!r} is not a policy type")
-        if lim.get("basis", "other") not in BASES:
-            raise LabelError(f"{where}: limits[{i}].basis {lim.get('basis')!r} is not one of {', '.join(BASES)}")
-        amount = lim.get("amount")
-        if amount is not None and (isinstance(amount, bool) or not isinstance(amount, (int, float))):
-            raise LabelError(f"{where}: limits[{i}].amount must be a number or null, got {amount!r}")
-    uncertain = obj.get("uncertain") or []
-    if not isinstance(uncertain, list) or not all(isinstance(u, str) for u in uncertain):
-        raise LabelError(f"{where}: 'uncertain' must be a list of field names")
-    evidence = obj.get("evidence") or {}
-    if not isinstance(evidence, dict):
+        _check_limit(lim, f"{where}: limits[{i}]")
+    uncertain = _check_uncertain(obj, where)
+    if not isinstance(obj.get("evidence") or {}, dict):
         raise LabelError(f"{where}: 'evidence' must be an object of field -> quotes")
-    return LabelRow(file=name, data=obj, uncertain=frozenset(uncertain))
+    return LabelRow(file=name, data=obj, uncertain=uncertain)
 
 
 def load_labels(path: str | Path) -> list[LabelRow]:

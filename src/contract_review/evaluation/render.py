@@ -88,12 +88,16 @@ def _run_line(run: dict) -> str:
     return " · ".join(f"{k} {run.get(k)}" for k in keys if k in run)
 
 
+def _text_row(cells: tuple[str, ...] | list[str], widths: list[int]) -> str:
+    """One row of the text table: the first column left-aligned, the numbers right-aligned."""
+    return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+
+
 def render_text(metrics: dict) -> str:
     rows = field_rows(metrics)
     widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(FIELD_COLUMNS)]
-    line = lambda cells: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths)))  # noqa: E731
-    out = [_run_line(metrics["run"]), "", line(FIELD_COLUMNS)]
-    out += [line(r) for r in rows]
+    out = [_run_line(metrics["run"]), "", _text_row(FIELD_COLUMNS, widths)]
+    out += [_text_row(r, widths) for r in rows]
     out += ["", *_summary_lines(metrics)]
     failures = (metrics.get("gate") or {}).get("failures")
     if failures is not None:
