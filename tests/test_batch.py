@@ -270,7 +270,7 @@ class _BatchProbe:
 
         _BatchProbe.calls.append(len(items))
         out = []
-        for doc, chunks in items:
+        for doc, _chunks in items:
             if "FAILME" in doc.text:
                 out.append(ExtractionError("the model kept failing", attempts=3))
             else:
@@ -304,6 +304,68 @@ def test_an_extractor_with_extract_batch_gets_documents_in_batches(tmp_path):
     _BatchProbe.calls.clear()
     again = screen_files(discover([d]), Settings(llm_concurrency=2), extractor="batch-probe", workers=1)
     assert again.stats.cached == 5 and _BatchProbe.calls == [1]
+
+
+class _BatchDown:
+    """An extractor with ``extract_batch`` whose every call fails as a whole (the endpoint is
+    down); it counts the calls of both kinds."""
+
+    name, prompt_version, needs_store = "batch-down", "down-v1", False
+    batches: list[int] = []
+    singles = 0
+    error: type[Exception] | None = None  # what extract_batch raises; None: an ExtractionError
+
+    def __init__(self, settings):
+        pass
+
+    def extract(self, doc, chunks):
+        _BatchDown.singles += 1
+        raise AssertionError("extract() called one document at a time")
+
+    def extract_batch(self, items):
+        from contract_review.errors import ExtractionError
+
+        _BatchDown.batches.append(len(items))
+        if _BatchDown.error is not None:
+            raise _BatchDown.error("a bug in the batch call")
+        raise ExtractionError("the endpoint refused every request", attempts=3)
+
+
+@pytest.fixture
+def batch_down(tmp_path):
+    from contract_review.extract import EXTRACTORS, register_extractor
+
+    register_extractor("batch-down")(_BatchDown)
+    _BatchDown.batches, _BatchDown.singles, _BatchDown.error = [], 0, None
+    d = tmp_path / "in"
+    d.mkdir()
+    for i in range(5):
+        (d / f"c{i}.pdf").write_bytes(make_pdf([f"Agreement {i}. " + CLAUSE]))
+    (d / "bad.pdf").write_text("not a pdf")
+    yield discover([d])
+    EXTRACTORS.pop("batch-down")
+
+
+def test_a_failed_extract_batch_call_gives_each_document_llm_failed_without_asking_again(batch_down):
+    run = screen_files(batch_down, Settings(llm_concurrency=2), extractor="batch-down", workers=1)
+    assert _BatchDown.batches == [3, 2] and _BatchDown.singles == 0  # nothing is re-run one by one
+    by = {r.file: r for r in run.results}
+    assert by["bad.pdf"].error.code == "unreadable"
+    for i in range(5):
+        r = by[f"c{i}.pdf"]
+        assert r.status == "error" and r.error.code == "llm_failed" and "refused" in r.error.message
+        assert r.sha256 and r.pages == 1 and r.extractor == "batch-down" and r.prompt_version == "down-v1"
+    # Transient: not cached, the next run asks again (in one call).
+    _BatchDown.batches.clear()
+    again = screen_files(batch_down, Settings(llm_concurrency=5), extractor="batch-down", workers=1)
+    assert again.stats.cached == 1 and _BatchDown.batches == [5] and _BatchDown.singles == 0
+
+
+def test_a_bug_in_extract_batch_is_raised_not_retried_document_by_document(batch_down):
+    _BatchDown.error = TypeError
+    with pytest.raises(TypeError, match="a bug in the batch call"):
+        screen_files(batch_down, Settings(llm_concurrency=2), extractor="batch-down", workers=1)
+    assert _BatchDown.batches == [3] and _BatchDown.singles == 0
 
 
 # --------------------------------------------------------------------------- large PDFs read in parts

@@ -55,3 +55,31 @@ def test_any_extractor_is_grounded_and_checked():
     assert not p.additional_insured.present  # the invented quote was dropped...
     assert [u.field for u in p.ungrounded] == ["additional_insured"]  # ...and reported
     assert "INS001" in {f.rule for f in r.findings}  # so the checker flags the missing term
+
+
+class _Collector:
+    """A store of the caller's own (a batch worker's embed-only collector): records what it is given."""
+
+    def __init__(self):
+        self.indexed: list[str] = []
+
+    def index(self, doc, chunks):
+        self.indexed.append(doc.sha256)
+        return len(chunks)
+
+
+def test_review_document_takes_a_ready_extraction_and_indexes_into_the_given_store():
+    from contract_review.errors import ExtractionError
+
+    collector = _Collector()
+    reviewer = Reviewer(extractor="rules", store=collector, index=True)
+    doc = reviewer.load("supply.txt", TEXT.encode())
+    ready = _Proposer(None).extract(doc, [])  # what a batch's extract_batch made for this document
+    r = reviewer.review_document(doc, extraction=ready)
+    assert collector.indexed == [doc.sha256]
+    assert r.status == "ok" and r.extractor == "rules" and r.prompt_version == "test@1"
+    assert r.notes == ["context cut at the token budget"]
+    assert not r.profile.additional_insured.present  # grounded and checked as usual
+    failed = reviewer.review_document(doc, extraction=ExtractionError("the endpoint is down"), index=False)
+    assert failed.status == "error" and failed.error.code == "llm_failed" and failed.sha256 == doc.sha256
+    assert collector.indexed == [doc.sha256]  # index=False: not indexed again

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from .checks import run_checks
-from .chunking import chunk_document
+from .chunking import Chunk, chunk_document
 from .errors import DocumentError, ExtractionError
-from .extract import get_extractor
+from .extract import Extraction, get_extractor
 from .grounding import ground_profile
 from .loaders import Document, document_from_pages, load_document, sha256_bytes
 from .parties import defined_parties
@@ -23,22 +24,36 @@ from .schema import ErrorInfo, ReviewResult
 from .settings import Settings
 
 
+class ChunkIndex(Protocol):
+    """Where a :class:`Reviewer` adds a document's chunks: the :class:`~contract_review.store.Store`,
+    or a stand-in (a batch worker's collector that only computes the embeddings)."""
+
+    def index(self, doc: Document, chunks: list[Chunk]) -> int: ...
+
+
 class Reviewer:
+    """Reviews documents with one extractor and one playbook.
+
+    ``index`` is the default of every review: add the document's chunks to the store.
+    ``store`` is the store to add them to; without one, a :class:`~contract_review.store.Store`
+    of ``settings`` is opened on first use."""
+
     def __init__(
         self,
         settings: Settings | None = None,
         extractor: str = "rules",
         playbook: Playbook | str | None = None,
         index: bool = False,
+        store: ChunkIndex | None = None,
     ):
         self.settings = settings or Settings()
         self.extractor = get_extractor(extractor, self.settings)
         self.playbook = playbook if isinstance(playbook, Playbook) else load_playbook(playbook)
         self.index = index
-        self._store = None
+        self._store = store
 
     @property
-    def store(self):
+    def store(self) -> ChunkIndex:
         if self._store is None:
             from .store import Store
 
@@ -48,20 +63,28 @@ class Reviewer:
     def load(self, path: str | Path, data: bytes | None = None) -> Document:
         return load_document(path, self.settings, data=data)
 
-    def review(self, path: str | Path, data: bytes | None = None) -> ReviewResult:
-        """Review one file. Document and extraction errors give an error result."""
+    def review(self, path: str | Path, data: bytes | None = None, *, index: bool | None = None) -> ReviewResult:
+        """Review one file. Document and extraction errors give an error result. ``index``
+        overrides the reviewer's default for this file."""
         return self._review(
-            str(path), lambda: self.load(path, data), lambda: sha256_bytes(data) if data is not None else None
+            str(path),
+            lambda: self.load(path, data),
+            lambda: sha256_bytes(data) if data is not None else None,
+            index,
         )
 
-    def review_pages(self, path: str | Path, sha256: str, texts: list[str], kind: str = "pdf") -> ReviewResult:
+    def review_pages(
+        self, path: str | Path, sha256: str, texts: list[str], kind: str = "pdf", *, index: bool | None = None
+    ) -> ReviewResult:
         """Review a document whose pages were read elsewhere (a large PDF parsed in page
         ranges by several batch workers): the same checks and result as :meth:`review`."""
         return self._review(
-            str(path), lambda: document_from_pages(path, sha256, texts, kind, self.settings), lambda: sha256
+            str(path), lambda: document_from_pages(path, sha256, texts, kind, self.settings), lambda: sha256, index
         )
 
-    def _review(self, path: str, load: Callable[[], Document], sha256: Callable[[], str | None]) -> ReviewResult:
+    def _review(
+        self, path: str, load: Callable[[], Document], sha256: Callable[[], str | None], index: bool | None
+    ) -> ReviewResult:
         """``load`` the document and review it; a document error is the result (with the
         file's SHA-256 when it is known)."""
         result = self._new_result(path)
@@ -70,7 +93,7 @@ class Reviewer:
         except DocumentError as e:
             result.status, result.error, result.sha256 = "error", ErrorInfo(code=e.code, message=e.message), sha256()
             return result
-        return self.review_document(doc, result)
+        return self.review_document(doc, result, index=index)
 
     def _new_result(self, path: str) -> ReviewResult:
         return ReviewResult(
@@ -81,16 +104,39 @@ class Reviewer:
             playbook=self.playbook.name,
         )
 
-    def review_document(self, doc: Document, result: ReviewResult | None = None) -> ReviewResult:
+    def prepare(self, doc: Document, *, index: bool | None = None) -> list[Chunk]:
+        """The document's chunks, added to the store when indexing (``index``, default the
+        reviewer's) or when the extractor retrieves from the store."""
+        chunks = chunk_document(doc, self.settings.chunk_size, self.settings.chunk_overlap)
+        if (self.index if index is None else index) or self.extractor.needs_store:
+            self.store.index(doc, chunks)
+        return chunks
+
+    def review_document(
+        self,
+        doc: Document,
+        result: ReviewResult | None = None,
+        *,
+        chunks: list[Chunk] | None = None,
+        extraction: Extraction | ExtractionError | None = None,
+        index: bool | None = None,
+    ) -> ReviewResult:
+        """Review a loaded document. ``chunks`` are its chunks from :meth:`prepare` when the
+        caller made them (else they are made, and indexed per ``index``, here). ``extraction``
+        is the extractor's answer for it when it was computed elsewhere (a batch worker's
+        ``extract_batch``): an :class:`Extraction`, or the :class:`ExtractionError` that
+        becomes the error result; else the extractor is called here."""
         result = result or self._new_result(doc.path)
         result.sha256, result.pages = doc.sha256, len(doc.pages)
-        chunks = chunk_document(doc, self.settings.chunk_size, self.settings.chunk_overlap)
-        if self.index or self.extractor.needs_store:
-            self.store.index(doc, chunks)
-        try:
-            extraction = self.extractor.extract(doc, chunks)
-        except ExtractionError as e:
-            result.status, result.error = "error", ErrorInfo(code=e.code, message=e.message)
+        if chunks is None:
+            chunks = self.prepare(doc, index=index)
+        if extraction is None:
+            try:
+                extraction = self.extractor.extract(doc, chunks)
+            except ExtractionError as e:
+                extraction = e
+        if isinstance(extraction, ExtractionError):
+            result.status, result.error = "error", ErrorInfo(code=extraction.code, message=extraction.message)
             return result
         result.prompt_version = extraction.prompt_version or result.prompt_version
         result.usage = extraction.usage
@@ -99,8 +145,3 @@ class Reviewer:
         result.profile.contract_parties = defined_parties(doc.norm)
         result.findings = run_checks(result.profile, self.playbook)
         return result
-
-
-def review_file(path: str | Path, **kwargs) -> ReviewResult:
-    """Convenience: review one file with a fresh :class:`Reviewer`."""
-    return Reviewer(**kwargs).review(path)
