@@ -361,11 +361,13 @@ def test_a_failed_extract_batch_call_gives_each_document_llm_failed_without_aski
     assert again.stats.cached == 1 and _BatchDown.batches == [5] and _BatchDown.singles == 0
 
 
-def test_a_bug_in_extract_batch_is_raised_not_retried_document_by_document(batch_down):
+def test_a_bug_in_extract_batch_is_reported_for_each_document_not_retried_one_by_one(batch_down):
     _BatchDown.error = TypeError
-    with pytest.raises(TypeError, match="a bug in the batch call"):
-        screen_files(batch_down, Settings(llm_concurrency=2), extractor="batch-down", workers=1)
-    assert _BatchDown.batches == [3] and _BatchDown.singles == 0
+    run = screen_files(batch_down, Settings(llm_concurrency=2), extractor="batch-down", workers=1)
+    assert _BatchDown.batches == [3, 2] and _BatchDown.singles == 0  # the batch goes on; nothing asked twice
+    codes = {r.file: r.error.code for r in run.results if r.error}
+    assert codes == {"bad.pdf": "unreadable", **{f"c{i}.pdf": "internal_error" for i in range(5)}}
+    assert all("TypeError" in r.error.message for r in run.results if r.file != "bad.pdf")
 
 
 # --------------------------------------------------------------------------- large PDFs read in parts

@@ -39,8 +39,8 @@ def test_ray_executor_gives_the_same_results_as_local_processes(tmp_path):
     ray_out, local_out = tmp_path / "ray.jsonl", tmp_path / "local.jsonl"
     r = run("screen", str(d), "--executor", "ray", "--workers", "2", "-o", str(ray_out), home=tmp_path / "h1")
     assert r.returncode == 2, r.stderr  # the scanned file
-    l = run("screen", str(d), "--workers", "2", "-o", str(local_out), home=tmp_path / "h2")
-    assert l.returncode == 2, l.stderr
+    loc = run("screen", str(d), "--workers", "2", "-o", str(local_out), home=tmp_path / "h2")
+    assert loc.returncode == 2, loc.stderr
 
     def by_path(p: Path) -> dict:
         rows = [ReviewResult.model_validate_json(x) for x in p.read_text().splitlines()]

@@ -177,8 +177,8 @@ def test_screen_runs_on_the_ray_cluster_given_by_ray_address(ray_cluster, tmp_pa
     reads = ray_cluster.trace.read_text().split() if ray_cluster.trace.exists() else []
     assert reads[::2] == ["load-text"], f"no document was read on the cluster: {reads}"
 
-    l = screen(str(d), "--workers", "1", "-o", str(local_out), home=tmp_path / "h2", env=base_env())
-    assert l.returncode == 2, l.stderr
+    loc = screen(str(d), "--workers", "1", "-o", str(local_out), home=tmp_path / "h2", env=base_env())
+    assert loc.returncode == 2, loc.stderr
     ray_rows = by_path(ray_out)
     assert len(ray_rows) == 5 and ray_rows == by_path(local_out)
     assert ray_rows[str(d / "scan.pdf")]["error"]["code"] == "no_text_layer"

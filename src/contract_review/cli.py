@@ -19,7 +19,7 @@ from .evaluation.command import eval_command  # imports only typer; the eval its
 from .settings import get_settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0] if __doc__ else None)
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # a path or message is never broken across lines
 
 EXIT_OK, EXIT_USAGE, EXIT_FILE_ERRORS, EXIT_FINDINGS = 0, 1, 2, 3
 

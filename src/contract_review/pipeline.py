@@ -12,14 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from .checks import run_checks
+from .checks import load_playbook, rule_settings, run_checks
 from .chunking import Chunk, chunk_document
 from .errors import DocumentError, ExtractionError
 from .extract import Extraction, get_extractor
 from .grounding import ground_profile
 from .loaders import Document, document_from_pages, load_document, sha256_bytes
 from .parties import defined_parties
-from .playbook import Playbook, load_playbook
+from .playbook import Playbook
 from .schema import ErrorInfo, ReviewResult
 from .settings import Settings
 
@@ -49,6 +49,7 @@ class Reviewer:
         self.settings = settings or Settings()
         self.extractor = get_extractor(extractor, self.settings)
         self.playbook = playbook if isinstance(playbook, Playbook) else load_playbook(playbook)
+        rule_settings(self.playbook)  # a playbook built in code is checked against the rules too
         self.index = index
         self._store = store
 

@@ -116,8 +116,9 @@ class Screening:
         force: bool = False,
         listener: Listener | None = None,
     ):
+        from ..checks import load_playbook
         from ..pipeline import Reviewer
-        from ..playbook import Playbook, load_playbook
+        from ..playbook import Playbook
 
         self.execute = EXECUTORS.get_or_fail(executor)
         self.executor_options = executor_options or {}

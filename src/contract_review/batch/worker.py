@@ -166,8 +166,10 @@ class Worker:
         """Review ``tasks`` together so the extractor's ``extract_batch`` runs the model calls
         concurrently. The pipeline is unchanged: each document still goes through
         :meth:`Reviewer.review_document`, which is handed the batch's extraction for it. When
-        the whole ``extract_batch`` call fails (an :class:`ExtractionError`), every document
-        of the batch gets that typed error; any other exception is a bug and propagates."""
+        the whole ``extract_batch`` call fails, nothing is asked again one document at a time:
+        with an :class:`ExtractionError` every document of the batch gets that typed error,
+        with any other exception (a bug in the extractor) ``internal_error`` and the traceback
+        in the log, and the batch goes on."""
         t0 = time.perf_counter()
         prepared: dict[int, _Prepared] = {}
         for i, task in enumerate(tasks):
@@ -193,7 +195,7 @@ class Worker:
         chunks = self.reviewer.prepare(doc, index=task.index)
         return _Prepared(doc, chunks, self._take())
 
-    def _extract_batch(self, prepared: dict[int, _Prepared]) -> dict[int, Extraction | ExtractionError]:
+    def _extract_batch(self, prepared: dict[int, _Prepared]) -> dict[int, Extraction | Exception]:
         """The extractor's answer for each prepared document (by its index in the batch)."""
         if not prepared:
             return {}
@@ -203,9 +205,15 @@ class Worker:
         except ExtractionError as e:  # the call as a whole failed: each document has that error
             log.error("extract_batch failed for %d document(s): %s", len(items), e.message)
             answers = [e] * len(items)
+        except Exception as e:  # a bug in the extractor is no document's fault: reported for each, not re-run
+            log.error("extract_batch raised for %d document(s):\n%s", len(items), traceback.format_exc())
+            answers = [e] * len(items)
         return dict(zip(prepared, answers, strict=True))  # one answer per document, or a bug
 
-    def _review_prepared(self, task: Task, prepared: _Prepared, answer: Extraction | ExtractionError) -> Outcome:
+    def _review_prepared(self, task: Task, prepared: _Prepared, answer: Extraction | Exception) -> Outcome:
+        if isinstance(answer, Exception) and not isinstance(answer, ExtractionError):
+            result = self._error_result(task, "internal_error", f"{type(answer).__name__}: {answer}")
+            return Outcome(task=task.without_content(), result=result, payload=None)
         try:
             result = self.reviewer.review_document(prepared.doc, chunks=prepared.chunks, extraction=answer)
         except Exception as e:  # a bug on one document must not stop a batch of thousands
