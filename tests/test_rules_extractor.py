@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from contract_review.extract import get_extractor
-from contract_review.extract.rules import RulesExtractor, find_amounts, words_to_number
+from contract_review.extract.amounts import find_amounts, words_to_number
+from contract_review.extract.rules import RulesExtractor
 from contract_review.grounding import is_verbatim
 from contract_review.loaders import Document
 from contract_review.schema import TERM_FIELDS

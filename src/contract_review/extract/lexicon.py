@@ -1,14 +1,8 @@
-"""The vocabulary of the rules extractor: compiled patterns for insurance language.
-
-Everything here is data plus a few pure functions (amount parsing), so that each rule can
-be read, tested and extended on its own. Patterns run over :attr:`Document.norm`
-(NBSP folded to space, curly quotes to straight, dashes to ``-``), whose offsets equal
-those of :attr:`Document.text`.
-
-Registries, not ``if/elif`` chains: :data:`POLICY_PATTERNS` maps each
-:data:`~contract_review.schema.PolicyType` to its phrasings, :data:`BASIS_PATTERNS` each
-limit basis, :data:`CURRENCY_CODES` each written currency; add a line to teach the
-extractor a new phrasing.
+"""The vocabulary of the rules extractor and of the money parser: every compiled pattern
+they use, each with a comment on what it matches, and the tables (number words, currencies,
+policy types, limit bases, terms) that turn a match into a value. Patterns run over
+:attr:`Document.norm` (look-alike characters folded, offsets those of :attr:`Document.text`);
+to teach the extractor a phrasing, add a line to the registry it belongs to.
 """
 
 from __future__ import annotations
@@ -20,15 +14,18 @@ I = re.I  # noqa: E741 - short alias for the many case-insensitive patterns belo
 
 
 def _c(pattern: str, flags: int = I) -> re.Pattern[str]:
+    """Compile ``pattern``, case-insensitive unless told otherwise."""
     return re.compile(pattern, flags)
 
 
 # --------------------------------------------------------------------------- the cheap scan
-#: First pass over the whole document: anything that can start an insurance clause.
+#: The first pass over the whole document: anything that can start an insurance clause
+#: ("insur", "subrogat", "general liability", "errors and omissions", "workers' comp", ...).
 _KEYWORDS = (
     r"insur|subrogat|assurance\b|liability\s+(?:coverage|cover|policy)|general\s+liability|errors\s+(?:and|&)\s+omissions"
     r"|workers'?\s*comp|umbrella\s+(?:liability|coverage|policy)"
 )
+#: The first-pass scan, case-insensitive.
 KEYWORDS = _c(_KEYWORDS)
 #: The same scan for lower-cased text, without the cost of case-folding in the regex.
 KEYWORDS_LOWER = re.compile(_KEYWORDS)
@@ -63,13 +60,86 @@ ABBREVIATION = re.compile(
     r"(?:\b(?:No|Co|Inc|Ltd|Corp|St|Mr|Ms|Mrs|Dr|vs|Jr|Sr|e\.g|i\.e|Nos|Art|Sec|cf|approx|Cal|Del|N\.Y|Ill|Ala|Mass|Fla|Tex|Pa)|\b[A-Z]|\.[A-Z])$",
     re.I,
 )
+#: The longest quote a citation carries, in characters.
 MAX_QUOTE = 400
+#: A list marker alone at the start of a line ("1", "(a", "iv", "12.3"): a full stop after
+#: it ("1.   Commercial General Liability") does not end a sentence.
+LIST_MARKER = re.compile(r"[ \t]*(?:\(?[a-zA-Z]{1,4}|\d{1,2}(?:\.\d{1,2}){0,3}|[ivxIVX]{1,5})")
+#: Where a citation cut from a long unit may start: after a semicolon, a colon, a full stop
+#: or an item marker such as "(b)".
+QUOTE_START = re.compile(r"(?:[;:]|\.(?=\s)|\(\s*(?:[a-z]{1,3}|\d{1,2})\s*\))\s+")
+#: A verb of a clause: a short unit with none is a heading ("12.3.3 Additional Insured.").
+VERB = _c(r"\b(?:shall|will|must|may|is|are|be|agrees?|has|have)\b")
+#: The marker that opens a list item: "(a) ", "12.3.4 ", "(iv) ", "B. ".
+LIST_ITEM = re.compile(r"\s*(?:\(?[a-zA-Z]{1,4}\)|\(?\d{1,2}(?:\.\d{1,2}){0,3}\.?\)?|[A-Z]\.)\s+(?=\S)")
+#: A word of a caption, checked for capitals ("Product Liability Insurance.").
+TITLE_WORD = re.compile(r"[A-Za-z][\w'-]*")
+#: A run of whitespace (folded to one space in names and headings).
+SPACES = re.compile(r"\s+")
+#: A blank line, where a paragraph ends.
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+# --------------------------------------------------------------------------- the insurance region
+#: A section title about insurance ("10. INSURANCE", "Insurance Requirements").
+INSURANCE_TITLE = _c(r"insur")
+#: Words that keep a unit within an insurance clause: insurance, policies, coverage,
+#: carriers, underwriters, subrogation.
+INSURANCE_CONTEXT = _c(r"insur|\bpolic(?:y|ies)\b|\bcoverages?\b|\bcarriers?\b|\bunderwriters?\b|subrogat")
+#: The subject of a term of cover rather than of its amount: additional insured,
+#: subrogation, certificates, primary, cancellation, notice, loss payee, claims-made, deductible.
+TERM_CLAUSE = _c(
+    r"additional(?:ly)?\s+(?:named\s+)?insured|subrogat|certificate|\bprimary\b|non-?contribut|\bcancel|\bnotice\b|\bloss\s+payee|\bclaims[- ]made\b|\bdeductible"
+)
+#: "limit(s)": a table cell or list item that goes on about limits.
+LIMIT_WORD = _c(r"\blimits?\b")
+#: The number of a numbered section title ("10. INSURANCE", "Article IV", "Section 12"),
+#: not the start of a subsection number ("10.6").
+SECTION_NUMBER = re.compile(
+    r"^(?:(?:Section|SECTION|Article|ARTICLE|Clause|CLAUSE)\s+)?(\d{1,2}|[IVXLC]{1,6})(?:\.|\s|$)(?!\d)"
+)
+#: A title that opens an exhibit, schedule or other attachment.
+EXHIBIT_TITLE = _c(r"^(?:exhibit|schedule|appendix|annex|attachment|addendum|rider)\b")
+
+
+def subsection_of(number: str) -> re.Pattern[str]:
+    """A title numbered as a subsection of section ``number`` ("10.6 Notice" under "10")."""
+    return re.compile(re.escape(number) + r"\.\d")
+
+
+#: A reference to an attachment by letter or number ("Exhibit C", "Schedule 2.1",
+#: "Annex A-1"), not one followed by a further ".<digit>" ("Exhibit 10.1.2", a filing index).
+XREF = re.compile(
+    r"\b(Exhibit|Schedule|Appendix|Annex|Attachment|Addendum|Rider)\s+([A-Z0-9]{1,4}(?:[-.][A-Z0-9]{1,3})?)\b(?!\s*\.\s*\d)"
+)
+#: After a reference, "of/to the Master Agreement": an attachment of another document,
+#: not attached here ("to the Agreement", "to the SOW", "of this ..." are this one's own).
+EXTERNAL_REF = re.compile(r"\s*(?:of|to)\s+(?:the|that|this)\s+(?!Agreement\b|SOW\b|Statement)[A-Z]")
+#: After a reference, "of this ..." or "to this ...": the attachment is this document's.
+THIS_REF = re.compile(r"\s*(?:of|to)\s+this\b")
+#: What may follow an attachment's name in its own title ("Exhibit C: Insurance",
+#: "Exhibit C - ...", "Exhibit C."), so that "Exhibit C1" is not taken for "Exhibit C".
+TITLE_KEY_END = re.compile(r"[\s.:\-]|$")
+
+
+def exhibit_heading(kind: str, ident: str) -> re.Pattern[str]:
+    """The line that heads attachment ``kind ident`` ("EXHIBIT C - INSURANCE"), for when
+    the chunker merged it into another section."""
+    return re.compile(rf"^[ \t]*{re.escape(kind)}[ \t]+{re.escape(ident)}\b[^\n]{{0,80}}", re.I | re.M)
+
+
+#: The line that heads the next attachment of any kind (where one found by
+#: :func:`exhibit_heading` ends).
+NEXT_EXHIBIT_HEADING = re.compile(
+    r"^[ \t]*(?:exhibit|schedule|appendix|annex|attachment|addendum|rider)[ \t]+[A-Z0-9]", re.I | re.M
+)
 
 # --------------------------------------------------------------------------- obligations
+#: The end of a duty's subject: "shall", "agrees to", "is required to", "is responsible for".
 _SUBJ_END = (
     r"(?:shall|will|must|(?:agrees?|covenants?|undertakes?)(?:\s*,[^,;]{1,60},\s*|\s+)(?:to|that)|(?:is|are|be|been)\s+(?:required|obligated)\s+to"
     r"|(?:is|are|shall\s+be|will\s+be)\s+(?:solely\s+|fully\s+)?responsible\s+for)"
 )
+#: A verb of carrying cover: "obtain", "maintain", "carry", "have" (not "have the right"), "provide".
 _ACT = (
     r"(?:obtain|maintain|carry|keep|procure|purchase|secure|have(?!\s+(?:the|no|any|a|an|sole)\s+(?:\w+\s+)?(?:right|option|obligation|discretion|duty|power|authority|responsibility|ability|opportunity|meanings?))(?!\s+(?:been|sustained|made|done|given|taken|become|\w+ed)\b)|take\s+out|effect|insure|self[- ]?insure|"
     r"arrange|provide|furnish|continue\s+to\s+(?:maintain|carry|keep|have)|cause\s+to\s+be\s+(?:maintained|insured)|"
@@ -134,6 +204,66 @@ ENSURE_SENSE = _c(
 OPTION_ONLY = _c(
     r"\bmay\s+(?:(?:at\s+its\s+\w+\s+\w+\s*,?\s*)|(?:\w+\s+){0,3}?)(?:insure|obtain|acquire|purchase|carry|maintain|elect)\b"
 )
+#: A noun of cover other than "insurance" ("Errors & Omissions coverage of at least USD 2
+#: million": with a named type it makes a unit about insurance).
+COVER_NOUN = _c(r"\b(?:coverages?|cover|polic(?:y|ies))\b")
+#: What a weak duty verb ("provide", "furnish", "have") needs as its object to be a duty to
+#: carry cover ("will provide to the Insurer a statement" is not one).
+COVER_OBJECT = _c(r"\b(?:insurance|self[- ]?insur\w*|coverages?|insured)\b")
+#: Deposit insurance of a bank (FDIC, SAIF, BIF, deposit accounts): not cover a party carries.
+DEPOSIT_INSURANCE = _c(
+    r"\bFDIC\b|\bFederal\s+Deposit\s+Insurance|\bdeposit\s+(?:accounts?|insurance)\b|\bSAIF\b|\bBIF\b"
+)
+#: More duty verbs chained to the first ("shall obtain ... and maintain", "or procure"): the
+#: insurance word may come after the last of them.
+ACT_CHAIN = _c(r"(?:[^.;]{0,40}?\b(?:and|or|and/or)\s+(?:obtain|maintain|carry|keep|procure|purchase|secure)\b)+")
+#: Cover named within a few words after a duty verb, for a unit under an insurance heading
+#: ("Contractor shall carry the coverage set forth in Exhibit C").
+COVER_AFTER_DUTY = _c(r"[^.;]{0,40}?\b(?:coverages?|polic(?:y|ies))\b")
+#: A duty phrase that ends in a weak verb ("provide", "furnish", "have"): its object must be
+#: cover, and close by.
+WEAK_DUTY_VERB = _c(r"(?:provid|furnish|hav)\w*$")
+#: The duty verb is "insure" or "self-insure" ("shall insure the Premises").
+INSURE_VERB = _c(r"\b(?:self[- ]?)?insure\b")
+#: Insurance named before the duty verb in the same clause, with no full stop or semicolon
+#: between ("the insurance coverage that Vendor shall maintain").
+INSURANCE_BEFORE_DUTY = _c(r"\b(?:insurance|coverage|polic(?:y|ies))\b[^.;]{0,160}$")
+
+# --------------------------------------------------------------------------- obligated parties
+#: The party a contract calls "you": '"you" ... "Franchisee"' or '"Franchisee" ... "you"'.
+YOU_DEFINED = _c(r"\"you\"[^)\n]{0,40}?\"([A-Z][\w ]{2,30})\"|\"([A-Z][\w ]{2,30})\"[^)\n]{0,40}?\"you\"")
+#: The subject at the end of the text before a duty verb: "Each Party", "you", or a name of
+#: up to six capitalised words, with a parenthesis or an inserted ", ...," after it.
+SUBJECT = re.compile(
+    r"(?:\b(?:[Ee]ach|[Bb]oth|[Ee]ither)\s+(?:of\s+the\s+)?(?:[Pp]art(?:y|ies))\b"
+    r"|\b[Yy]ou\b"
+    r"|\b(?:(?:[A-Z][\w&.'-]*|of|the|and|&)\s+){0,5}[A-Z][\w&.'-]*)"
+    r"(?:\s*\([^)]{0,40}\))?(?:\s*,[^,;]{0,80},)?\s*(?:each\s+|also\s+|itself\s+)?$"
+)
+#: Capitalised words that open a sentence or name a thing, not a party.
+NOT_A_PARTY = re.compile(
+    r"^(?:The|This|Such|Any|All|In|During|Throughout|Upon|If|Before|Prior|At|Each|Both|Either|Notwithstanding|Subject|Except|Without|Term|Agreement|Section|Article|Party|Parties|Services)$"
+)
+#: A parenthesis in a subject ('Acme Corp. ("Vendor")').
+PARENTHETICAL = re.compile(r"\s*\([^)]*\)")
+#: An inserted clause after the subject, from its comma on ("Vendor, at its own cost,").
+FROM_COMMA = re.compile(r",.*$", re.S)
+#: "each", "also" or "itself" after the subject ("Licensee also shall").
+SUBJECT_ADVERB = re.compile(r"\s+(?:each|also|itself)$")
+#: "Each Party", "Both Parties", "Either of the Parties" as a whole subject.
+EACH_PARTY = re.compile(r"(?:[Ee]ach|[Bb]oth|[Ee]ither)\s+(?:of\s+the\s+)?[Pp]art(?:y|ies)")
+#: "You" as a whole subject.
+YOU = re.compile(r"[Yy]ou")
+#: A leading "the" before a name.
+LEADING_THE = re.compile(r"^(?:the|The)\s+")
+#: A list marker before the subject ("A. Subcontractor", "ii) Vendor", "3. Tenant").
+SUBJECT_MARKER = re.compile(r"^(?:[A-Z]|[ivxIVX]{1,4}|\d{1,2})[.)]\s+")
+#: "the Parties" or "Both Parties" as a whole subject.
+THE_PARTIES = re.compile(r"(?:[Bb]oth\s+)?(?:the\s+)?[Pp]arties")
+#: Between names in one subject: "Licensor and Licensee", "A & B", "A, B".
+NAME_SEPARATOR = re.compile(r"\s+(?:and|&)\s+|,\s*")
+#: A leading "of" or "the" left on a name by the split ("of the Company").
+LEADING_OF_THE = re.compile(r"^(?:of\s+|the\s+)+")
 
 # --------------------------------------------------------------------------- policy types
 #: Each type with its phrasings, most specific first; an overlapping later match is dropped
@@ -229,13 +359,48 @@ POLICY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 #: Bare "liability insurance": general liability unless a named type just before it
 #: qualifies it ("Umbrella (excess) liability coverage", "fidelity or crime liability policy").
 GENERIC_LIABILITY = _c(r"\bliability\s+(?:insurance|coverage|policy|policies|cover)\b")
+#: What may separate a bare "liability insurance" from a named type just before it when it
+#: starts an item of its own (a stop, "and", a comma): then it is general liability.
+MENTION_BREAK = re.compile(r"[.;:]|\band\b|,\s")
+#: A kind of claim right after a type: "product liability and infringement claims" names
+#: claims, not cover.
+CLAIM_KIND = _c(r"\s+(?:(?:and|or)\s+[\w-]+\s+)?(?:claims?|actions?|suits?|lawsuits?|exposures?|matters?|litigation)\b")
+#: "such insurance", "said policies", "the foregoing coverage": a reference back to a type
+#: named before.
+SUCH_INSURANCE = _c(
+    r"\b(?:such|said|the\s+foregoing|these|this)\s+(?:\w+\s+){0,2}?(?:insurance|polic(?:y|ies)|coverages?)\b"
+)
+#: Two policy types named together ("commercial general liability and products liability
+#: insurance", "automobile, ... public and property liability insurance"): the text between them.
+COORDINATED = _c(
+    r"[\s,]*(?:insurance|coverage|policy|policies)?[\s,]*(?:(?:[\w'-]+[\s,]+){0,3}?(?:and|or|&|and/or)\s+|/\s*|,\s*)(?:(?:[\w'-]+\s+){0,2})"
+)
+#: A type named only as part of another: "X insurance, including Y", "X following form over Y"
+#: (the text between them ends so).
+SUBORDINATE = _c(
+    r"(?:\binclud(?:ing|es)|\bincl\.|\bsuch\s+as|\bcovering|\bover|\babove|\bexcess\s+of|\bwith\s+respect\s+to|\bfor|\bunder|\bthan"
+    r"|\bwhich\s+(?:shall|will|must)\s+include)(?:\s*,?\s*(?:but\s+not\s+limited\s+to|without\s+limitation)\s*,?)?(?:\s+the|\s+its|\s+any)?\s*$"
+)
+#: Between two types, words by which the second describes the first ("X, which covers Y").
+DESCRIBES = _c(r"\b(?:includ(?:ing|es)|providing|covering|which|that)\b")
+#: Between two types, the mark of a new list item ("X; Y", "X, and Y", "X and an Y").
+NEW_ITEM = _c(r";|,\s+and\b|\band\s+(?:an?\s+)?$")
+#: Where a list item inside a unit starts: a semicolon, "(3) ", a new line with "b. ".
+CLAUSE_CUT = re.compile(r";|\(\s*(?:\d{1,2}|[a-z]|[ivx]{1,4})\s*\)\s|\n\s*(?:[a-z]|\d{1,2}|[ivx]{1,4}|[A-Z])[.)]\s")
+#: Between an amount and a type named right after it: only punctuation, or "coverage for"
+#: ("$5,000,000 umbrella", "$1,000,000 coverage for product liability").
+TYPE_AFTER_GAP = re.compile(r"\W*(?:coverage\s+)?for\s+$|\W*$")
+#: One amount for every type listed: "in each case", "each of the foregoing", "respectively".
+EACH_CASE = _c(r"\bin\s+each\s+case\b|\beach\s+of\s+(?:the\s+)?(?:foregoing|above)|\brespectively\b")
 
 # --------------------------------------------------------------------------- amounts
+#: A number word ("five", "twenty", "hundred", "million", "half").
 _WORD_NUM = (
     r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
     r"seventeen|eighteen|nineteen|twenty|thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|half"
 )
-_UNITS = {
+#: Number words below a hundred and their values.
+UNITS = {
     "zero": 0,
     "one": 1,
     "two": 2,
@@ -266,8 +431,10 @@ _UNITS = {
     "eighty": 80,
     "ninety": 90,
 }
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
-_MULT = {
+#: Number words that multiply what comes before them ("two hundred", "five million").
+SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+#: Magnitudes written after figures: "5 million", "$2m", "USD 1.5 mio", "10k".
+MAGNITUDES = {
     "thousand": 1_000,
     "k": 1_000,
     "million": 1_000_000,
@@ -329,14 +496,25 @@ CURRENCY_CODES: dict[str, str] = {
     "rupees": "INR",
     "rs.": "INR",
 }
+#: A currency written before figures: "US$", "C$", "USD", "GBP", "£", "€", "Rs.", "$".
 _CUR_PREFIX = r"(?:US\$|U\.S\.\s?\$|CDN\$|CAN\$|C\$|AU\$|A\$|NZ\$|HK\$|S\$|USD|CAD|AUD|NZD|HKD|SGD|GBP|EUR|CHF|JPY|RMB|CNY|INR|Rs\.|Euro|£|€|¥|\$)"
+#: A currency written after an amount: "dollars", "US dollars", "pounds sterling", "euros", "EUR".
 _CUR_SUFFIX = r"(?:United\s+States\s+dollars|U\.?S\.?\s+dollars|US\s+dollars|Canadian\s+dollars|Australian\s+dollars|dollars|pounds\s+sterling|pounds|sterling|euros?|USD|CAD|AUD|GBP|EUR|CHF|RMB|yuan|renminbi|yen|Swiss\s+francs)"
 #: 1,000,000 / 1.000.000 / 1 000 000 (thousands by comma, full stop or space) / 2.5
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d{1,3}(?: \d{3}){2,}|\d+(?:\.\d+)?"
+#: A blanked-out amount: "[***]", "[*]", "[... * ...]", "[XX]", "[ ]", "[redacted]", "___", "***".
 _REDACTION = r"\[\s*(?:\.{2,}\s*)?(?:\*\s*){1,8}(?:\.{2,}\s*)?\]|\[\s*(?:X\s*){2,}\]|\[\s*\]|\[\s*(?:redacted|omitted)\s*\]|_{3,}|\*{3,}"
+#: A magnitude after figures: " million", " bn", "m", "k".
 _MAG = r"(?:\s*(?:million|billion|thousand|mm|mn|mio|bn)\b|(?:m|k)\b)"
+#: An amount in words: "five million", "two hundred and fifty thousand", "one-half".
 _WORDS = rf"(?:(?:{_WORD_NUM})(?:[\s-]+(?:and[\s-]+)?(?:{_WORD_NUM}))*)"
 
+#: One money amount, in five forms (named groups): a currency then figures or a redaction
+#: ``pre``/``pred`` ("US$ 5,000,000", "$[***]", "EUR 1.000.000", "$5m"); words then a currency
+#: ``words``/``wcur`` ("five million dollars", "one million (1,000,000) US dollars"); a
+#: redaction then a currency word ``red``/``rcur`` ("[***] dollars"); figures then a currency
+#: ``digs``/``dcur`` ("2,000,000 USD"); a bare redaction ``bare`` ("[***]", kept only where
+#: the text around it says an amount goes there).
 AMOUNT = re.compile(
     rf"(?P<pre>{_CUR_PREFIX})\s?(?P<pred>{_REDACTION}|(?:{_DIGITS}){_MAG}?)"
     rf"|(?P<words>\b{_WORDS})\s+(?:\(\s*(?:{_CUR_PREFIX})?\s?(?:{_DIGITS}|{_REDACTION})\s*\)\s+)?(?P<wcur>{_CUR_SUFFIX})\b"
@@ -347,11 +525,45 @@ AMOUNT = re.compile(
 )
 #: An amount in words directly followed by the same amount in figures: "one million dollars ($1,000,000)".
 PAREN_FIGURES = re.compile(rf"\s*\(\s*(?:{_CUR_PREFIX})?\s?(?:{_DIGITS}|{_REDACTION}){_MAG}?\s*\)", I)
+#: The letters of a number in words, one token each ("two hundred fifty thousand").
+NUMBER_TOKEN = re.compile(r"[a-z]+")
+#: The figures of an amount and the magnitude word after them ("1.000.000,00", "5 million",
+#: "2.5m"), read by :func:`amounts.find_amounts`.
+DIGITS_VALUE = re.compile(r"\s*(\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|\d{1,3}(?: \d{3}){2,}|[\d,]+(?:\.\d+)?)\s*([a-zA-Z]*)")
+#: Figures with full stops for thousands and a decimal comma ("1.000.000,00").
+CONTINENTAL_DIGITS = re.compile(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?")
+#: A blanked-out amount, as a whole text: "[***]", "[*]", "[XX]", "[ ]", "[redacted]", "___".
+REDACTION = _c(_REDACTION)
+#: The currency that opens figures in parentheses after an amount ("(US$5,000,000)"); it
+#: wins over the currency written before.
+PAREN_CURRENCY = _c(r"\s*\(\s*(" + _CUR_PREFIX + ")")
+#: The same inside an amount in words ("five million ($5,000,000) dollars"); case-sensitive,
+#: unlike :data:`PAREN_CURRENCY`.
+WORDS_PAREN_CURRENCY = re.compile(r"\(\s*(" + _CUR_PREFIX + r")")
+#: After a bare redaction, a period or a rate: "[***] days", "[*] (30) business days", "[*]%".
+PERIOD_AFTER = _c(
+    r"\s*(?:\(\S{0,12}\)\s*)?(?:calendar\s+|business\s+|working\s+)?(?:days?|months?|years?|weeks?|hours?|%|per\s*cent|percent)\b"
+)
+#: A declaration that the document's dollars are not US dollars ("all amounts are in
+#: Canadian dollars", '"$" means Australian dollars').
+DOC_CURRENCY = _c(
+    r"(?:\b(?:all\s+)?(?:dollar\s+amounts?|amounts?|sums?|monetary\s+amounts?|references?\s+(?:herein\s+|in\s+this\s+\w+\s+)?to\s+(?:currency|money|\"?dollars\"?|\"?\$\"?))|\"?\$\"?\s+(?:means|refers\s+to))[^.;]{0,80}?\b"
+    r"(Canadian|Australian|New\s+Zealand|Hong\s+Kong|Singapore)\s+(?:dollars|funds|currency)"
+)
+#: The currency of each dollar :data:`DOC_CURRENCY` names.
+DOC_CURRENCY_CODES = {
+    "canadian": "CAD",
+    "australian": "AUD",
+    "new zealand": "NZD",
+    "hong kong": "HKD",
+    "singapore": "SGD",
+}
 
 #: Redactions count as a limit only where the text says an amount goes there.
 LIMIT_CUE_BEFORE = _c(
     r"(?<!not\s)(?<!to\s)(?:limits?\s+(?:of\s+)?(?:liability\s+)?(?:of\s+)?|amounts?\s+of|sums?\s+of|coverage\s+of(?:\s+at\s+least)?|cover\s+of|minimum(?:s|\s+limits?)?\s+(?:of\s+)?|not\s+less\s+than|no\s+less\s+than|at\s+least|in\s+excess\s+of|insurance|policy|occurrence|aggregate|accident|claim|person|employee|disease|CSL|limit:)\W{0,6}$"
 )
+#: ... or where a currency word or a limit basis follows it ("[***] per occurrence").
 BASIS_OR_CUR_AFTER = _c(
     r"^\W{0,4}(?:dollars|euros?|per\b|each\b|in\s+the\s+aggregate|aggregate|combined|single|any\s+one|for\s+(?:each|any|bodily|property)|annual)"
 )
@@ -362,9 +574,18 @@ NOT_A_LIMIT_BEFORE = _c(
     r"royalt\w+|compensation|salary|cap|capped|shall\s+not\s+exceed|not\s+to\s+exceed|exceed|liable|liability\s+(?:of|under)\b[^$]{0,60}|"
     r"damages|penalty|purchase|invoice|revenue|sales|net\s+worth|capital|loan|credit|bonus|reimburse\w*)\W{0,25}[^.;$]{0,25}$"
 )
+#: An amount followed by what makes it a deductible, a rate or a share of sales.
 NOT_A_LIMIT_AFTER = _c(
     r"^\W{0,3}(?:deductible|self[- ]insured\s+retention|retention|per\s+(?:month|year|annum|hour|day|unit)|of\s+(?:net\s+)?(?:sales|revenue))"
 )
+#: Words that make a unit's amounts insurance amounts when no type is found for them:
+#: limits, coverage, liability, policies.
+INSURANCE_LIKE = _c(r"\b(?:limits?|coverage|liability|polic(?:y|ies))\b")
+#: A limit cue right before the amount: it stays a limit even after a word of
+#: :data:`NOT_A_LIMIT_BEFORE` ("liability under this Agreement, with limits of at least $1,000,000").
+LIMIT_CUE_END = _c(r"(?:limits?|not\s+less\s+than|at\s+least|minimum)\W{0,12}$")
+#: A slash alone between two amounts ("$1,000,000 / $2,000,000": per occurrence, then aggregate).
+SLASH_ONLY = re.compile(r"\s*/\s*")
 
 # --------------------------------------------------------------------------- basis
 #: Basis phrasings, checked after the amount (then just before it for table headers).
@@ -406,6 +627,8 @@ class TermRule:
     exclude: re.Pattern[str] | None = None  # the whole clause is about something else
 
 
+#: Negations shared by every term: "no obligation to", "not required to", "neither party
+#: shall be required", "shall not name", "nothing herein", "in no event", "not ... a waiver".
 _GENERIC_NEG = (
     r"\b(?:no|any)\s+(?:obligation|duty|requirement)\s+to\b|\bnot\s+(?:be\s+)?(?:required|obligated|obliged)\s+to\b"
     r"|\bneither\s+(?:party|of\s+the\s+parties|[A-Z]\w+\s+nor\s+[A-Z]\w+)\s+(?:shall|will|is|are|must)\s+(?:be\s+)?(?:required|obliged|obligated|responsible)\b"
@@ -414,6 +637,7 @@ _GENERIC_NEG = (
     r"|\bnot\s+(?:operate|constitute|be\s+deemed|be\s+construed)\s+(?:as\s+)?(?:an?\s+)?waiver\b"
 )
 
+#: Each term field (:data:`~contract_review.schema.TERM_FIELDS`) with its phrasings.
 TERM_RULES: dict[str, TermRule] = {
     "additional_insured": TermRule(
         positive=_c(
@@ -498,6 +722,23 @@ VAGUE_STANDARD = _c(
 VAGUE_TARGET = _c(
     r"\b(?:amounts?|limits?|levels?|coverages?|cover|insurance|insured|insure|polic(?:y|ies)|types?|sums?|self[- ]insur\w*)\b"
 )
+#: A word, for counting the words between a vague standard and the target before it.
+WORD = re.compile(r"[\w'-]+")
+#: A target of a standard within three words after it ("adequate (primary) coverage").
+TARGET_AFTER = re.compile(r"(?:[\s,()-]+[\w'-]+){0,3}?[\s,()-]+" + VAGUE_TARGET.pattern, re.I)
+#: "reasonable", "appropriate", "sufficient" in their ordinary sense, not about cover:
+#: reasonable notice, efforts, requests, time; appropriate endorsements; sufficient evidence.
+NOT_VAGUE_USE = _c(
+    r"\breasonabl[ey]\s+(?:written\s+)?(?:proof|evidence|request\w*|notice)\b|\breasonabl[ey]\s+(?:efforts|time|times|request\w*|notice|opportunity|assistance|cooperation|access|detail|periods?|satisfactory|acceptable)\b"
+    r"|\b(?:reasonably|reasonable)\s+(?:be\s+)?request\w*|\bas\s+(?:may\s+be\s+)?reasonably\s+(?:requested|required\s+to\s+evidence)"
+    r"|\bcommercially\s+reasonable\s+efforts|\bappropriate\s+(?:endorsements?|certificates?|evidence|notice)\b|\bsufficient\s+(?:evidence|proof)\b"
+    r"|\bin\s+the\s+(?:usual|ordinary|normal)\s+course\b|\bnormal\s+wear\b"
+)
+#: A clause about failing to insure, or about the cover not limiting liability: its
+#: standards are not the required cover ("shall not limit", "without limiting").
+NOT_A_STANDARD_CLAUSE = _c(
+    r"\b(?:unable\s+to|fail(?:s|ure)?\s+to|(?:does|shall|will)\s+not\s+(?:limit|reduce|relieve)|in\s+no\s+way\s+limit|without\s+limiting)\b"
+)
 #: Standards that describe the insurer or its rating, not the cover: not vague.
 NOT_VAGUE_TARGET = _c(
     r"\b(?:insurers?|insurance\s+(?:companies|company|carriers?)|carriers?|underwriters?|companies|company)\s+(?:\w+\s+){0,3}?(?:reasonably\s+)?(?:acceptable|satisfactory|reputable|rated)"
@@ -527,8 +768,12 @@ _STATUTORY = (
 )
 #: Cover whose amount is fixed by statute or regulation (workers' compensation "as required by law").
 STATUTORY = _c(_STATUTORY)
+#: An amount that is statutory or a formula (full replacement value, a percentage of): not vague.
 NOT_VAGUE_AMOUNT = _c(
     _STATUTORY
     + r"|\bfull\s+(?:insurable\s+|replacement\s+)?(?:replacement\s+)?(?:value|cost)\b|\breplacement\s+(?:cost|value)\b"
     r"|\b\d+\s*%\s+of\b|\bper\s+cent\s+of\b|\binvoice\s+value\b|\bcost\s+of\s+replacement\b"
 )
+#: Cover whose amount is set out elsewhere ("as set forth in Exhibit C", "the following"):
+#: not a type required with no amount.
+SET_OUT_ELSEWHERE = _c(r"\b(?:as\s+(?:set\s+forth|specified|described|provided)\s+(?:in|below|above)|following)\b")

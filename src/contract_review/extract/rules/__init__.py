@@ -1,0 +1,21 @@
+"""The deterministic rules extractor (offline, the default), registered as ``rules``. It
+reads a contract by the patterns of :mod:`contract_review.extract.lexicon` over the
+insurance region only, and every positive answer carries a verbatim citation; text in the
+contract is data, so a paragraph addressed to a review tool is not read as terms. The
+field conventions are those of ``LABELS.md``; each module here says how it decides its field.
+"""
+
+from __future__ import annotations
+
+from ...settings import Settings
+from .. import register_extractor
+from ..amounts import Amount, find_amounts, words_to_number
+from .extractor import RulesExtractor
+
+# Amount, find_amounts and words_to_number lived here before contract_review.extract.amounts.
+__all__ = ["Amount", "RulesExtractor", "find_amounts", "words_to_number"]
+
+
+@register_extractor("rules")
+def _factory(settings: Settings) -> RulesExtractor:
+    return RulesExtractor(settings)

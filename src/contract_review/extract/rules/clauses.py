@@ -1,0 +1,169 @@
+"""Clause units and what their text names. A document is cut into units (sentences, list
+items, table cells) at :data:`lexicon.UNIT_BREAK`; :class:`Clauses` finds the unit and the
+section at an offset and cites a span trimmed to a readable quote; the helpers tell a
+heading from a clause and find the policy types a text names.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from ...chunking import Section
+from ...grounding import cite
+from ...loaders import Document
+from ...schema import Citation
+from .. import lexicon as lx
+
+#: A unit of text as ``(start, end)`` offsets in :attr:`Document.norm`.
+Unit = tuple[int, int]
+
+MAX_EVIDENCE = 3  # citations kept per field
+
+
+def last_match(pattern: re.Pattern[str], text: str, *span: int) -> re.Match[str] | None:
+    """The last match of ``pattern`` in ``text`` (``span``: the ``pos`` and ``endpos`` of
+    :meth:`re.Pattern.finditer`), None when there is none."""
+    found = None
+    for m in pattern.finditer(text, *span):
+        found = m
+    return found
+
+
+def unit_breaks(norm: str) -> list[int]:
+    """The offsets where each clause unit of ``norm`` starts (the first is 0)."""
+    breaks = [0]
+    for m in lx.UNIT_BREAK.finditer(norm):
+        if m.group(0) == ".":
+            if lx.ABBREVIATION.search(norm, max(0, m.start() - 8), m.start()):
+                continue
+            line_start = norm.rfind("\n", max(0, m.start() - 20), m.start()) + 1
+            if line_start and lx.LIST_MARKER.fullmatch(norm, line_start, m.start()):
+                continue  # "1.   Commercial General Liability": a list marker, not a sentence
+        b = m.end()
+        if b > breaks[-1]:
+            breaks.append(b)
+    return breaks
+
+
+@dataclass
+class Clauses:
+    """One document cut into clause units, with its sections and the currency its dollars are."""
+
+    doc: Document
+    norm: str
+    breaks: list[int]
+    sections: list[Section]
+    sec_starts: list[int]
+    dollar: str = "USD"
+
+    def unit_at(self, pos: int) -> Unit:
+        i = bisect_right(self.breaks, pos) - 1
+        s = self.breaks[i] if i >= 0 else 0
+        e = self.breaks[i + 1] if i + 1 < len(self.breaks) else len(self.norm)
+        return s, e
+
+    def next_unit(self, unit: Unit) -> Unit | None:
+        if unit[1] >= len(self.norm):
+            return None
+        return self.unit_at(unit[1])
+
+    def prev_unit(self, unit: Unit) -> Unit | None:
+        return self.unit_at(unit[0] - 1) if unit[0] > 0 else None
+
+    def section_at(self, pos: int) -> Section:
+        i = bisect_right(self.sec_starts, pos) - 1
+        return self.sections[max(i, 0)]
+
+    def text(self, unit: Unit) -> str:
+        return self.norm[unit[0] : unit[1]]
+
+    def cite(self, start: int, end: int, focus: int | None = None) -> Citation:
+        """A citation of ``[start, end)`` trimmed to at most :data:`lexicon.MAX_QUOTE`
+        characters around ``focus`` and to word boundaries."""
+        start, end = self._trim(start, end)
+        if end - start > lx.MAX_QUOTE:
+            focus = start if focus is None else focus
+            lo = max(start, focus - lx.MAX_QUOTE // 3)
+            hi = min(end, lo + lx.MAX_QUOTE)
+            lo = max(start, hi - lx.MAX_QUOTE)
+            if lo > start:
+                # start at the clause that holds the focus when one begins shortly before it
+                cut = last_match(lx.QUOTE_START, self.norm, lo, focus)
+                if cut is not None:
+                    lo = cut.end()
+                else:
+                    sp = self.norm.find(" ", lo, lo + 30)
+                    lo = sp + 1 if sp >= 0 else lo
+                hi = min(end, lo + lx.MAX_QUOTE)
+            if hi < end:
+                sp = self.norm.rfind(" ", hi - 30, hi)
+                hi = sp if sp > lo else hi
+            start, end = lo, hi
+        return cite(self.doc, start, end)
+
+    def _trim(self, start: int, end: int) -> tuple[int, int]:
+        while start < end and self.norm[start] in " \n\t;,:":
+            start += 1
+        while end > start and self.norm[end - 1] in " \n\t;,:":
+            end -= 1
+        return start, end
+
+
+# --------------------------------------------------------------------------- headings
+
+
+def is_heading(text: str) -> bool:
+    """A short unit without a verb: a caption ("12.3.3 Additional Insured.")."""
+    t = text.strip()
+    return len(t) < 60 and not lx.VERB.search(t)
+
+
+def is_title_heading(text: str) -> bool:
+    """ "12.3.4 Product Liability Insurance." (a caption) rather than "15.1.5 Data theft and
+    cybersecurity coverage." (an item of a list of required cover)."""
+    t = lx.LIST_ITEM.sub("", text.strip(), count=1) if lx.LIST_ITEM.match(text.strip()) else text.strip()
+    words = [w for w in lx.TITLE_WORD.findall(t) if len(w) > 3]
+    return is_heading(text) and bool(words) and all(w[0].isupper() for w in words)
+
+
+# --------------------------------------------------------------------------- policy types named
+
+
+@dataclass
+class Mention:
+    """A policy type named in the document: its phrase's span and the unit that holds it."""
+
+    type: str
+    start: int
+    end: int
+    unit: Unit
+
+
+def policy_mentions_in(text: str) -> list[tuple[str, int, int]]:
+    """(type, start, end) of each policy-type phrase in ``text``; where two overlap the
+    more specific (earlier in :data:`lexicon.POLICY_PATTERNS`) wins, and a bare
+    "liability insurance" right after a named type belongs to that type."""
+    taken: list[tuple[int, int]] = []
+    out: list[tuple[str, int, int]] = []
+    for typ, pat in lx.POLICY_PATTERNS:
+        for m in pat.finditer(text):
+            s, e = m.span()
+            if any(s < b and a < e for a, b in taken):
+                continue
+            taken.append((s, e))
+            out.append((typ, s, e))
+    # "product liability and infringement claims": a kind of claim, not a kind of cover
+    out = [(t, s, e) for t, s, e in out if not lx.CLAIM_KIND.match(text, e)]
+    taken = [(s, e) for _t, s, e in out]
+    for m in lx.GENERIC_LIABILITY.finditer(text):
+        s, e = m.span()
+        if any(s < b and a < e for a, b in taken):
+            continue
+        if any(0 <= s - b <= 30 and not lx.MENTION_BREAK.search(text[b:s]) for _a, b in taken):
+            continue
+        taken.append((s, e))
+        out.append(("general_liability", s, e))
+    out.sort(key=lambda x: x[1])
+    return out

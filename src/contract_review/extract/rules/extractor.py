@@ -1,0 +1,68 @@
+"""The :class:`RulesExtractor`: a cheap keyword scan of the whole document
+(:data:`lexicon.KEYWORDS`) finds every place that can hold insurance language (a document
+without one is done); the text is cut into clause units, the insurance region is gathered
+(:mod:`.region`) and each field is decided over it, in order: ``insurance_required``, then,
+when it is, ``policies``, the terms and ``vague_language``.
+"""
+
+from __future__ import annotations
+
+from ...chunking import Chunk, find_sections
+from ...loaders import Document
+from ...schema import TERM_FIELDS, InsuranceProfile, SearchedSection
+from ...settings import Settings
+from .. import Extraction
+from .. import lexicon as lx
+from ..amounts import document_dollar
+from .clauses import Clauses, unit_breaks
+from .obligations import insurance_required
+from .policies import policies
+from .reader import Reader
+from .region import find_region, insurance_sections, searched
+from .state import Run
+from .terms import term
+from .vague import vague
+
+
+class RulesExtractor:
+    """Offline, deterministic extraction of an :class:`InsuranceProfile` by linguistic
+    patterns (see :mod:`contract_review.extract.lexicon`)."""
+
+    name = "rules"
+    prompt_version: str | None = None
+    needs_store = False
+
+    def __init__(self, settings: Settings | None = None):
+        self.settings = settings
+
+    def extract(self, doc: Document, chunks: list[Chunk] | None = None) -> Extraction:
+        norm = doc.norm  # look-alike characters already folded, offsets unchanged (loaders.searchable)
+        sections = find_sections(doc)
+        lower = norm.lower()
+        scan = lx.KEYWORDS_LOWER.finditer(lower) if len(lower) == len(norm) else lx.KEYWORDS.finditer(norm)
+        hits = [m.start() for m in scan]
+        if not hits:
+            searched_ = [SearchedSection(page=s.page, section=s.title) for s in sections]
+            return Extraction(InsuranceProfile(searched=searched_), notes=["no insurance keyword in the document"])
+        clauses = Clauses(doc, norm, unit_breaks(norm), sections, [s.start for s in sections], document_dollar(norm))
+        return read(clauses, hits)
+
+
+def read(clauses: Clauses, hits: list[int]) -> Extraction:
+    """Decide every field over the insurance region around the keyword ``hits``."""
+    reader = Reader(clauses, insurance_sections(clauses))
+    region = find_region(reader, hits)
+    run = Run(reader, region, notes=list(region.notes))
+    p = InsuranceProfile()
+    run.obligations = insurance_required(run, p)
+    if p.insurance_required:
+        run.mentions, run.amount_units = policies(run, p)
+        for name in TERM_FIELDS:
+            setattr(p, name, term(run, name))
+        vague(run, p)
+    p.searched = searched(clauses, region)
+    if not p.insurance_required:
+        # terms are only meaningful when insurance is required; keep the audit trail
+        if any(term(run, name).present for name in TERM_FIELDS):
+            run.uncertain.add("insurance_required")
+    return Extraction(p, notes=run.notes, uncertain=sorted(run.uncertain))

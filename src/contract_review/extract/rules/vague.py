@@ -1,0 +1,130 @@
+"""``vague_language``: a qualitative standard next to cover or amounts ("adequate",
+"consistent with industry standards"), discretion ("in such amounts as X may require", a
+right to raise limits later), a type required with no amount anywhere (not workers'
+compensation, not statutory, not a formula such as full replacement value), or limits that
+live in a document referred to but not attached. Found only by the last two, it is uncertain.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ...schema import Citation, InsuranceProfile
+from .. import lexicon as lx
+from .clauses import MAX_EVIDENCE, Clauses, Mention, Unit, is_title_heading, last_match
+from .state import Run
+
+
+class _Found:
+    """The vague-language citations (at most :data:`MAX_EVIDENCE`) and the rules that found any."""
+
+    def __init__(self, clauses: Clauses):
+        self.clauses = clauses
+        self.cites: list[Citation] = []
+        self.rules: set[str] = set()
+
+    def add(self, u: Unit, focus: int, rule: str) -> None:
+        self.rules.add(rule)
+        if len(self.cites) < MAX_EVIDENCE and not any(c.start <= focus < c.end for c in self.cites):
+            self.cites.append(self.clauses.cite(u[0], u[1], focus))
+
+
+def vague(run: Run, p: InsuranceProfile) -> None:
+    """Decide ``vague_language`` on ``p`` (after ``policies``)."""
+    found = _Found(run.clauses)
+    _standards(run, found)
+    _no_amount(run, p, found)
+    _unattached(run, p, found)
+    p.vague_language = sorted(found.cites, key=lambda c: c.start)
+    if found.rules and found.rules <= {"no-amount", "unattached"}:
+        run.uncertain.add("vague_language")
+
+
+def _standards(run: Run, found: _Found) -> None:
+    """Discretion and qualitative standards in the obligations and the lists under them."""
+    obligation_units = {u for u, _m in run.obligations}
+    for u in run.region.units:
+        t = run.clauses.text(u)
+        if u not in obligation_units and u not in run.region.scope:
+            continue
+        if not (run.reader.is_insurance_unit(u) or run.in_list(u)):
+            continue
+        if lx.NOT_A_STANDARD_CLAUSE.search(t):
+            continue
+        m = _discretion(t)
+        if m:
+            found.add(u, u[0] + m.start(), "discretion")
+        m = _standard(t)
+        if m:
+            found.add(u, u[0] + m.start(), "standard")
+
+
+def _discretion(t: str) -> re.Match[str] | None:
+    """The first discretion phrase of ``t`` that is not about a statutory or formula amount."""
+    for m in lx.VAGUE_DISCRETION.finditer(t):
+        if lx.NOT_VAGUE_AMOUNT.search(t[m.start() : m.end() + 60]):
+            continue
+        return m
+    return None
+
+
+def _standard(t: str) -> re.Match[str] | None:
+    """The first qualitative standard of ``t`` that qualifies cover, amounts or limits (a
+    target within six words before it or three after), not the insurer or an ordinary use."""
+    for m in lx.VAGUE_STANDARD.finditer(t):
+        lo, hi = max(0, m.start() - 60), min(len(t), m.end() + 45)
+        near = t[lo:hi]
+        before = t[lo : m.start()]
+        last_target = last_match(lx.VAGUE_TARGET, before)
+        near_before = last_target is not None and len(lx.WORD.findall(before, last_target.end())) <= 6
+        if not (near_before or lx.TARGET_AFTER.match(t, m.end(), hi)):
+            continue
+        if any(
+            n.start() <= m.start() - lo + 5 and n.end() >= m.start() - lo for n in lx.NOT_VAGUE_TARGET.finditer(near)
+        ):
+            continue
+        if lx.NOT_VAGUE_USE.search(t[max(0, m.start() - 30) : m.end() + 40]):
+            continue
+        if lx.STATUTORY.search(t[max(0, m.start() - 100) : m.end() + 40]):
+            continue  # "in the statutorily required amount (or ... the appropriate state fund)"
+        return m
+    return None
+
+
+def _no_amount(run: Run, p: InsuranceProfile, found: _Found) -> None:
+    """A type of cover required with no amount anywhere for it."""
+    limited = {pol.type for pol in p.policies if pol.limits}
+    for mtn in run.mentions:
+        if mtn.type in limited or mtn.type in ("workers_compensation", "employers_liability"):
+            continue
+        if _required_without_amount(run, mtn):
+            found.add(mtn.unit, mtn.start, "no-amount")
+
+
+def _required_without_amount(run: Run, mtn: Mention) -> bool:
+    """The mention is of cover required by an obligation (or a list under one) and no
+    amount, statutory amount or formula is given for it there or in the next unit."""
+    reader, clauses, u = run.reader, run.clauses, mtn.unit
+    if not (reader.obligation(u) or run.in_list(u)):
+        return False
+    t = clauses.text(u)
+    if lx.TERM_CLAUSE.search(t) or is_title_heading(t):
+        return False
+    if not (reader.obligation(u) or (u in run.region.scope and lx.INSURANCE_WORD.search(t))):
+        return False
+    nxt = clauses.next_unit(u)
+    scope = t + (clauses.text(nxt) if nxt else "")
+    if lx.NOT_VAGUE_AMOUNT.search(scope) or reader.amounts(u) or (nxt and reader.amounts(nxt)):
+        return False
+    if u in run.amount_units or (nxt and nxt in run.amount_units):
+        return False
+    return not lx.SET_OUT_ELSEWHERE.search(t)
+
+
+def _unattached(run: Run, p: InsuranceProfile, found: _Found) -> None:
+    """Limits that live in a document that is referred to but not attached."""
+    if run.region.missing_refs and not any(pol.limits for pol in p.policies):
+        for u, m in run.obligations:
+            if lx.XREF.search(run.clauses.text(u)):
+                found.add(u, u[0] + m.start(), "unattached")
+                break
