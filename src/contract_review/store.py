@@ -218,13 +218,3 @@ class Store:
                 )
             )
         return hits
-
-    def as_langchain(self):
-        """The same collection as a LangChain vector store (for retrievers in the LLM chain)."""
-        from langchain_chroma import Chroma
-
-        return Chroma(
-            client=self.client,
-            collection_name=collection_name(self.settings.embedding_model),
-            embedding_function=self.embeddings,
-        )

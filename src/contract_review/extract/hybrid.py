@@ -1,16 +1,6 @@
-"""The hybrid extractor: the rules decide what they can; the LLM is asked only about the rest.
-
-1. Run the rules extractor (offline, deterministic).
-2. A field goes to the LLM when the rules marked it uncertain (``Extraction.uncertain``) or
-   when the rules' answer disagrees with the document's lexical evidence for that field
-   (:data:`FIELD_CUES`: for example the rules found no waiver of subrogation but the text
-   says "subrogation"; or they found one and the text never does).
-3. The LLM is asked with an answer schema restricted to those fields; its answer replaces
-   the rules' answer for exactly those fields. ``profile.decided_by`` records, for every
-   field, ``"rules"`` or ``"llm"``.
-
-No question, no call: a document the rules settle costs nothing.
-"""
+"""The hybrid extractor (registered as ``hybrid``): the rules decide what they can and the
+LLM is asked, with an answer schema narrowed to those fields, only about the fields the rules
+left uncertain or that disagree with the document's lexical cues; no question, no call."""
 
 from __future__ import annotations
 
@@ -108,7 +98,21 @@ def merge(rules: InsuranceProfile, llm: InsuranceProfile | None, asked: Sequence
 
 
 class HybridExtractor:
+    """Rules first, the LLM for the rest.
+
+    1. Run the rules extractor (offline, deterministic).
+    2. A field goes to the LLM when the rules marked it uncertain (``Extraction.uncertain``) or
+       when the rules' answer disagrees with the document's lexical evidence for that field
+       (:data:`FIELD_CUES`: for example the rules found no waiver of subrogation but the text
+       says "subrogation"; or they found one and the text never does).
+    3. The LLM is asked with an answer schema restricted to those fields; its answer replaces
+       the rules' answer for exactly those fields. ``profile.decided_by`` records, for every
+       field, ``"rules"`` or ``"llm"``.
+
+    A document the rules settle costs nothing."""
+
     name = "hybrid"
+    prompt_version: str | None
     needs_store = True
 
     def __init__(self, settings: Settings, llm: LLMExtractor | None = None):
@@ -146,18 +150,18 @@ class HybridExtractor:
         """As :meth:`LLMExtractor.extract_batch`: documents that need the LLM are asked
         concurrently (grouped by the set of fields asked)."""
         ruled = [self._rules(doc, chunks) for doc, chunks in items]
-        out: list[Extraction | ExtractionError | None] = [None] * len(items)
+        out: dict[int, Extraction | ExtractionError] = {}
         groups: dict[tuple[str, ...], list[int]] = {}
         for i, (rules, asked) in enumerate(ruled):
             if asked:
                 groups.setdefault(tuple(asked), []).append(i)
             else:
                 out[i] = self._combine(rules, [], None)
-        for asked, idx in groups.items():
-            answers = self.llm.extract_batch([items[i] for i in idx], fields=asked)
-            for i, ans in zip(idx, answers):
-                out[i] = ans if isinstance(ans, ExtractionError) else self._combine(ruled[i][0], list(asked), ans)
-        return out  # type: ignore[return-value]
+        for fields, idx in groups.items():
+            answers = self.llm.extract_batch([items[i] for i in idx], fields=fields)
+            for i, ans in zip(idx, answers, strict=True):
+                out[i] = ans if isinstance(ans, ExtractionError) else self._combine(ruled[i][0], list(fields), ans)
+        return [out[i] for i in range(len(items))]
 
 
 @register_extractor("hybrid")

@@ -93,7 +93,10 @@ def get_encoding(model: str | None = None):
     if model:
         try:
             return bpe_openai.encoding_for_model(model)
-        except Exception:  # bpe_openai.UnsupportedModelError and friends: a local model name
+        # Deliberately broad: UnsupportedModelError for a local model name, but ValueError
+        # (gpt-4, gpt-3.5-turbo) and a network error (gpt2, davinci) for OpenAI models whose
+        # encoding is not bundled. Any of them means: count with the default encoding.
+        except Exception:
             pass
     return bpe_openai.get_encoding("o200k_base")
 
