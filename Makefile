@@ -46,7 +46,7 @@ bench: install
 
 # Re-pin after changing dependencies: the versions installed now become the constraints.
 lock:
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^contract-review' > $(CONSTRAINTS)
+	{ echo '# The versions the test suite passed with (make lock). make install uses them as pip constraints.'; $(BIN)/python -m pip freeze --exclude-editable | grep -v '^contract-review' | sed 's/+cpu$$//'; } > $(CONSTRAINTS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache build src/*.egg-info

@@ -202,7 +202,7 @@ class Store:
             include=["documents", "metadatas", "distances"],
         )
         hits = []
-        for text, meta, dist in zip(res["documents"][0], res["metadatas"][0], res["distances"][0]):
+        for text, meta, dist in zip(res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True):
             hits.append(
                 Hit(
                     text=text,

@@ -148,7 +148,7 @@ class Worker:
         assert task.part is not None and task.data is not None
         try:
             # (register_loader types a loader without its page range)
-            texts = load_pdf(task.data, self.config.settings, pages=range(*task.part))  # type: ignore[call-arg]
+            texts = load_pdf(task.data, self.config.settings, pages=range(*task.part))
         except DocumentError as e:
             result = self._error_result(task, e.code, e.message)
             return Outcome(task=task.without_content(), result=result, seconds=time.perf_counter() - t0)

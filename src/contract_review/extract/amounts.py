@@ -13,7 +13,15 @@ from dataclasses import dataclass
 
 from . import lexicon as lx
 
-__all__ = ["Amount", "currency_code", "document_dollar", "find_amounts", "parse_amount", "words_to_number"]
+__all__ = [
+    "Amount",
+    "currency_code",
+    "document_dollar",
+    "figures_in",
+    "find_amounts",
+    "parse_amount",
+    "words_to_number",
+]
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,37 @@ def find_amounts(text: str, start: int = 0, end: int | None = None, dollar: str 
             out.append(Amount(None if redacted else value, cur, redacted, m.start(), a_end))
         pos = max(a_end, m.start() + 1)
     return out
+
+
+def figures_in(text: str, dollar: str = "USD") -> set[float]:
+    """Every amount written in ``text``, with or without a currency: the values
+    :func:`find_amounts` reads, and bare figures ("limits of 1,000,000", "2 million", "$5M",
+    "1.5 mm", "250k", "twenty-five thousand"). The LLM extractor keeps a proposed limit only
+    when its amount is one of these in the policy's quoted text; currency is not compared."""
+    found = {a.value for a in find_amounts(text, dollar=dollar) if a.value is not None}
+    for m in lx.BARE_FIGURE.finditer(text):
+        value = _bare_figure(m)
+        if value is not None:
+            found.add(value)
+    return found
+
+
+def _bare_figure(m: re.Match[str]) -> float | None:
+    scale = lx.BARE_SCALES.get((m.group("scale") or m.group("wscale") or "").lower(), 1.0)
+    if m.group("num"):
+        digits = m.group("num")
+        if lx.GROUPED_DIGITS.fullmatch(digits):  # "1,000,000", "1.000.000", "5 000 000": thousands groups
+            return float(re.sub(r"[,.\s]", "", digits)) * scale
+        try:
+            return float(digits.replace(",", "")) * scale
+        except ValueError:  # "1.000.0005": no reading is safe
+            return None
+    words = m.group("words").lower().replace("-", " ").split()
+    for n in range(len(words), 0, -1):  # the longest tail of number words: "of two" -> "two"
+        value = words_to_number(" ".join(words[-n:]))
+        if value is not None:
+            return value * scale
+    return None
 
 
 def parse_amount(text: str, dollar: str = "USD") -> tuple[float | None, str | None, bool] | None:

@@ -777,3 +777,17 @@ NOT_VAGUE_AMOUNT = _c(
 #: Cover whose amount is set out elsewhere ("as set forth in Exhibit C", "the following"):
 #: not a type required with no amount.
 SET_OUT_ELSEWHERE = _c(r"\b(?:as\s+(?:set\s+forth|specified|described|provided)\s+(?:in|below|above)|following)\b")
+
+
+#: A figure with no currency, as an LLM quotes a limit: digits (thousands groups or
+#: decimals) with an optional magnitude ("2,000,000", "$5M", "1.5 mm", "250k"), or number
+#: words before a magnitude ("two million"). Used by :func:`..amounts.figures_in`.
+BARE_FIGURE = re.compile(
+    r"(?P<num>\d{1,3}(?:[,.\s]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<scale>thousand|million|billion|mm|bn|k|m)?\b"
+    r"|(?P<words>(?:[a-z]+[- ])?(?:hundred\s+)?[a-z]+)\s+(?P<wscale>thousand|million|billion)\b",
+    re.I,
+)
+#: Digits that are only thousands groups ("1,000,000", "1.000", "5 000"): the separators go.
+GROUPED_DIGITS = re.compile(r"\d{1,3}(?:[,.\s]\d{3})+")
+#: The magnitudes a bare figure may carry.
+BARE_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mm": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}

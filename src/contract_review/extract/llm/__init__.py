@@ -8,7 +8,7 @@ from .answer import FIELD_SPECS, FIELDS, LimitAnswer, PolicyAnswer, TermAnswer, 
 from .client import build_chat, no_tracing
 from .costs import PRICE_PER_MTOK, estimate_cost, price_for, sum_usage
 from .extractor import LLMExtractor, Prepared
-from .profile import amounts_in, to_profile
+from .profile import to_profile
 from .prompts import (
     DELIMITER,
     PROMPT_NAME,
@@ -37,7 +37,6 @@ __all__ = [
     "Prompt",
     "PromptBundle",
     "TermAnswer",
-    "amounts_in",
     "answer_model",
     "build_chat",
     "delimit",

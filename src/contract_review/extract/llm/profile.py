@@ -14,78 +14,8 @@ from pydantic import BaseModel
 from ...grounding import find_quote
 from ...loaders import Document
 from ...schema import TERM_FIELDS, Citation, InsuranceProfile, Limit, Policy, SearchedSection, Term, UngroundedQuote
+from ..amounts import figures_in
 from ..retrieval import Context
-
-# --------------------------------------------------------------------------- money amounts
-# The LLM extractor's own money parser (amounts_in); the one place to switch to a shared one.
-
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "twenty-five": 25,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-    "hundred": 100,
-    "one hundred": 100,
-    "two hundred": 200,
-    "two hundred fifty": 250,
-    "five hundred": 500,
-}
-_SCALE = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mm": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
-_AMOUNT = re.compile(
-    r"(?P<num>\d{1,3}(?:[,.\s]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(?P<scale>thousand|million|billion|mm|bn|k|m)?\b"
-    r"|(?P<words>(?:[a-z]+[- ])?(?:hundred\s+)?[a-z]+)\s+(?P<wscale>thousand|million|billion)\b",
-    re.I,
-)
-
-
-def _digits_amount(m: re.Match[str]) -> float:
-    digits = m.group("num")
-    if re.fullmatch(r"\d{1,3}(?:[,.\s]\d{3})+", digits):
-        value = float(re.sub(r"[,.\s]", "", digits))
-    else:
-        value = float(digits.replace(",", ""))
-    return value * _SCALE.get((m.group("scale") or "").lower(), 1)
-
-
-def _words_amount(m: re.Match[str]) -> float | None:
-    words = m.group("words").lower().replace("-", " ").strip().split()
-    for n in range(len(words), 0, -1):
-        tail = " ".join(words[-n:])
-        base = _NUMBER_WORDS.get(tail, _NUMBER_WORDS.get(tail.replace(" ", "-")))
-        if base is not None:
-            return base * _SCALE[m.group("wscale").lower()]
-    return None
-
-
-def amounts_in(text: str) -> set[float]:
-    """Money amounts written in ``text``: digits with thousands separators or decimals and an
-    optional scale ("$2,000,000", "2 million", "$5M", "1.5 mm", "250k"), and number words
-    before a scale ("two million", "twenty-five thousand"). Currency is ignored."""
-    found: set[float] = set()
-    for m in _AMOUNT.finditer(text):
-        value = _digits_amount(m) if m.group("num") else _words_amount(m)
-        if value is not None:
-            found.add(value)
-    return found
-
 
 # --------------------------------------------------------------------------- citations
 
@@ -160,7 +90,7 @@ def _limit(lim: dict[str, Any], text: str, written: set[float], has_evidence: bo
 def _policy(doc: Document, pol: dict[str, Any], ctx: Context, ung: list[UngroundedQuote]) -> Policy:
     evidence = _cites(doc, pol["quotes"], ctx)
     text = _grounded_text(doc, evidence)
-    written = amounts_in(text)
+    written = figures_in(text)
     limits = []
     for lim in pol["limits"]:
         checked = _limit(lim, text, written, bool(evidence))
