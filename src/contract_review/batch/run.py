@@ -289,37 +289,14 @@ class Screening:
             queue.push(whole)
 
 
-def screen_files(
-    files: list[str],
-    settings: Settings,
-    *,
-    extractor: str = "rules",
-    playbook: Any = None,
-    index: bool = False,
-    workers: int = 1,
-    executor: str = "local",
-    executor_options: dict | None = None,
-    journal: Journal | None = None,
-    force: bool = False,
-    listener: Listener | None = None,
-) -> ScreenRun:
-    """Review ``files``; see :mod:`contract_review.batch`. ``journal`` is the output JSONL
-    (append, resume); without one, results are only cached. ``force`` ignores the journal
-    and cache (and overwrites both). ``listener`` is called in the main process for every
-    result as it is recorded. Raises :class:`ConfigError` for an unknown executor or extractor."""
-    return Screening(
-        files,
-        settings,
-        extractor=extractor,
-        playbook=playbook,
-        index=index,
-        workers=workers,
-        executor=executor,
-        executor_options=executor_options,
-        journal=journal,
-        force=force,
-        listener=listener,
-    ).run()
+def screen_files(files: list[str], settings: Settings, **options: Any) -> ScreenRun:
+    """Review ``files``; see :mod:`contract_review.batch`. The options are
+    :class:`Screening`'s: ``extractor``, ``playbook``, ``index``, ``workers``, ``executor``,
+    ``executor_options``, ``journal`` (the output JSONL: append, resume; without one, results
+    are only cached), ``force`` (ignore the journal and cache, and overwrite both) and
+    ``listener`` (called in the main process for every result as it is recorded). Raises
+    :class:`ConfigError` for an unknown executor or extractor."""
+    return Screening(files, settings, **options).run()
 
 
 def screen_iter(files: list[str], reviewer_kwargs: dict, workers: int = 1) -> Iterator[ReviewResult]:

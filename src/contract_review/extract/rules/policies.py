@@ -8,31 +8,12 @@ a limit's basis is named after the amount, or just before it in a table header.
 
 from __future__ import annotations
 
-from ...schema import InsuranceProfile, Limit, Policy
+from ...schema import POLICY_TYPES, InsuranceProfile, Limit, Policy
 from .. import lexicon as lx
 from ..amounts import Amount
 from .clauses import MAX_EVIDENCE, Clauses, Mention, Unit, is_heading
 from .reader import Reader
 from .state import Run
-
-#: The order of :attr:`InsuranceProfile.policies`.
-TYPE_ORDER = [
-    "general_liability",
-    "product_liability",
-    "professional_liability",
-    "technology_eo",
-    "cyber",
-    "workers_compensation",
-    "employers_liability",
-    "auto",
-    "umbrella_excess",
-    "property",
-    "d_and_o",
-    "clinical_trial",
-    "media_liability",
-    "crime_fidelity",
-    "other",
-]
 
 
 def basis_of(text: str) -> str:
@@ -90,7 +71,7 @@ def policies(run: Run, p: InsuranceProfile) -> tuple[list[Mention], set[Unit]]:
     for u in run.region.units:
         _unit_limits(run, u, found)
     _named_types(run, mentions, found)
-    p.policies = [found.by_type[t] for t in TYPE_ORDER if t in found.by_type and found.by_type[t].evidence]
+    p.policies = [found.by_type[t] for t in POLICY_TYPES if t in found.by_type and found.by_type[t].evidence]
     return mentions, found.amount_units
 
 
