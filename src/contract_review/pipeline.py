@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .checks import run_checks
+from .checks import load_playbook, run_checks
 from .chunking import chunk_document
 from .errors import DocumentError, ExtractionError
 from .extract import get_extractor
 from .grounding import ground_profile
 from .loaders import Document, document_from_pages, load_document, sha256_bytes
 from .parties import defined_parties
-from .playbook import Playbook, load_playbook
+from .playbook import Playbook
+from .revisions import insurance_revisions
 from .schema import ErrorInfo, ReviewResult
 from .settings import Settings
 
@@ -97,6 +98,7 @@ class Reviewer:
         result.notes = list(extraction.notes)
         result.profile = ground_profile(doc, extraction.profile)
         result.profile.contract_parties = defined_parties(doc.norm)
+        result.profile.revisions = insurance_revisions(doc, result.profile)
         result.findings = run_checks(result.profile, self.playbook)
         return result
 
