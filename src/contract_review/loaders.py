@@ -361,7 +361,8 @@ def load_docx(data: bytes, settings: Settings) -> PageTexts:
 
     Body paragraphs and table cells, one line each, in document order: text inside
     insertions and moves (at their new place), content controls, hyperlinks, simple and
-    complex fields (their result, not their instruction), and text boxes (after the
+    complex fields (their result, not their instruction; none for a page-number field,
+    whose cached value is stale), and text boxes (after the
     paragraph that anchors them, once even where Word stores a fallback copy); deletions
     and moved-from text are left out, a deleted paragraph mark joins its paragraph to the
     next. A merged table cell is read once. The distinct texts of the sections' headers and
