@@ -17,6 +17,8 @@ Header lines (at the top of the file, before the first blank line)::
     %short: Larkspur / Redline - MSA         running header on every PDF page
     %formats: pdf docx                       which outputs to build
     %font: serif | sans                      body font family
+    %author: Jane Roe (Firm LLP)             author of the tracked changes (negotiated drafts)
+    %date: 2026-02-10T09:30:00Z              date of the tracked changes and comments
 
 Body blocks are separated by blank lines; consecutive lines of one block are joined
 with a space.
@@ -32,6 +34,14 @@ with a space.
     @sig LEFT | RIGHT   signature block for the two named parties
     **bold**            inline bold (may be used anywhere in a paragraph)
     line \\              a line ending in a backslash keeps its line break
+
+Negotiated drafts (DOCX only) carry tracked changes in CriticMarkup, anywhere in a paragraph
+or table cell, by ``%author`` on ``%date``::
+
+    {++inserted text++}  a tracked insertion (w:ins)
+    {--deleted text--}   a tracked deletion (w:del); a paragraph that is one deletion
+                         loses its paragraph mark too, as when Word deletes a paragraph
+    {>>comment<<}        a Word comment by %author on the run just before it
 
 Everything else is a body paragraph. Use plain ASCII quotes and hyphens.
 """
@@ -368,13 +378,92 @@ def build_pdf(src: Source, out: Path) -> None:
 
 
 # --------------------------------------------------------------------------- DOCX
-def _add_runs(par, text, bold_all=False):
+CRITIC = re.compile(r"\{\+\+(.*?)\+\+\}|\{--(.*?)--\}|\{>>(.*?)<<\}", re.S)
+
+
+@dataclass
+class Redline:
+    """The tracked changes of one DOCX: their author and date, the next revision id, and
+    the comments to anchor once the document is complete."""
+
+    author: str = ""
+    date: str = ""
+    next_id: int = 1000  # apart from the comment ids (0, 1, ...): annotation ids are unique
+    comments: list = field(default_factory=list)
+
+    def wrap(self, kind: str, par, runs) -> None:
+        """Move ``runs`` (just added to ``par``) into a ``w:ins`` or ``w:del``."""
+        el = OxmlElement(f"w:{kind}")
+        el.set(qn("w:id"), str(self.next_id))
+        el.set(qn("w:author"), self.author)
+        el.set(qn("w:date"), self.date)
+        self.next_id += 1
+        par._p.append(el)
+        for run in runs:
+            el.append(run._r)
+            if kind == "del":
+                for t in run._r.findall(qn("w:t")):
+                    t.tag = qn("w:delText")
+
+    def delete_mark(self, par) -> None:
+        """Delete the paragraph mark of ``par`` (a whole paragraph deleted)."""
+        ppr = par._p.get_or_add_pPr()
+        rpr = ppr.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = OxmlElement("w:rPr")
+            ppr.append(rpr)
+        el = OxmlElement("w:del")
+        el.set(qn("w:id"), str(self.next_id))
+        el.set(qn("w:author"), self.author)
+        el.set(qn("w:date"), self.date)
+        self.next_id += 1
+        rpr.append(el)
+
+    def anchor_comments(self, d) -> None:
+        for run, text in self.comments:
+            comment = d.add_comment(
+                run, text=text, author=self.author, initials="".join(w[0] for w in self.author.split()[:2])
+            )
+            comment._comment_elm.set(qn("w:date"), self.date)
+
+
+def has_redline(text: str) -> bool:
+    return bool(CRITIC.search(text))
+
+
+def _add_plain(par, text, bold_all=False) -> list:
+    runs = []
     for seg, bold in split_bold(text):
         for n, piece in enumerate(seg.split("\n")):
             if n:
                 par.add_run().add_break()
             run = par.add_run(piece)
             run.bold = bold or bold_all
+            runs.append(run)
+    return runs
+
+
+def _add_runs(par, text, bold_all=False, redline: Redline | None = None):
+    if redline is None or not has_redline(text):
+        _add_plain(par, text, bold_all)
+        return
+    pos, last = 0, None
+    for m in CRITIC.finditer(text):
+        if m.start() > pos:
+            last = _add_plain(par, text[pos : m.start()], bold_all)[-1:] or last
+        ins, dele, comment = m.groups()
+        if ins is not None or dele is not None:
+            runs = _add_plain(par, ins if ins is not None else dele, bold_all)
+            redline.wrap("ins" if ins is not None else "del", par, runs)
+            last = runs[-1:] or last
+        elif last:
+            redline.comments.append((last[0], comment))
+        pos = m.end()
+    if pos < len(text):
+        _add_plain(par, text[pos:], bold_all)
+    m = CRITIC.fullmatch(text)
+    if m and m.group(2) is not None:
+        redline.delete_mark(par)
 
 
 def _page_field(par):
@@ -391,6 +480,7 @@ def _page_field(par):
 
 def build_docx(src: Source, out: Path) -> None:
     d = docx.Document()
+    redline = Redline(src.meta.get("author", ""), src.meta.get("date", ""))
     font = "Arial" if src.meta.get("font") == "sans" else "Times New Roman"
     normal = d.styles["Normal"]
     normal.font.name = font
@@ -413,21 +503,21 @@ def build_docx(src: Source, out: Path) -> None:
         elif b.kind == "title":
             p = d.add_paragraph(style="Title")
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _add_runs(p, b.text)
+            _add_runs(p, b.text, redline=redline)
         elif b.kind in ("subtitle", "center"):
             p = d.add_paragraph()
             p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _add_runs(p, b.text, bold_all=b.kind == "subtitle")
+            _add_runs(p, b.text, bold_all=b.kind == "subtitle", redline=redline)
         elif b.kind == "h1":
             p = d.add_paragraph(style="Heading 1")
-            _add_runs(p, b.text)
+            _add_runs(p, b.text, redline=redline)
         elif b.kind == "h2":
             p = d.add_paragraph(style="Heading 2")
-            _add_runs(p, b.text)
+            _add_runs(p, b.text, redline=redline)
         elif b.kind == "item":
             p = d.add_paragraph()
             p.paragraph_format.left_indent = Inches(0.4)
-            _add_runs(p, b.text)
+            _add_runs(p, b.text, redline=redline)
         elif b.kind == "table":
             ncol = max(len(r) for r in b.rows)
             t = d.add_table(rows=len(b.rows), cols=ncol)
@@ -437,7 +527,7 @@ def build_docx(src: Source, out: Path) -> None:
                 for c, val in enumerate(row):
                     cell = t.cell(r, c)
                     cell.paragraphs[0].text = ""
-                    _add_runs(cell.paragraphs[0], val, bold_all=(r == 0))
+                    _add_runs(cell.paragraphs[0], val, bold_all=(r == 0), redline=redline)
             d.add_paragraph()
         elif b.kind == "sig":
             t = d.add_table(rows=1, cols=len(b.rows))
@@ -456,8 +546,9 @@ def build_docx(src: Source, out: Path) -> None:
         else:
             p = d.add_paragraph()
             p.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-            _add_runs(p, b.text)
+            _add_runs(p, b.text, redline=redline)
 
+    redline.anchor_comments(d)
     cp = d.core_properties
     cp.title = src.meta.get("title", src.stem)
     cp.author = "contract-review sample"
@@ -513,6 +604,10 @@ def main(argv: list[str] | None = None) -> int:
         src = parse(path)
         formats = src.meta.get("formats", "pdf").split()
         outputs[src.stem] = []
+        if "pdf" in formats and any(
+            has_redline(b.text + "".join(sum(b.rows, []) if b.kind == "table" else [])) for b in src.blocks
+        ):
+            raise SystemExit(f"{path.name}: tracked changes ({{++...++}}, {{--...--}}) are for DOCX-only drafts")
         for fmt in formats:
             out = out_dir / f"{src.stem}.{fmt}"
             (build_pdf if fmt == "pdf" else build_docx)(src, out)

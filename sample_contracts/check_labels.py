@@ -9,7 +9,8 @@ For every line of labels.jsonl this script checks that
     characters for every true field, everything false/empty when no insurance is required);
   * every evidence quote is found verbatim in the text extracted from the file, after
     collapsing runs of whitespace to one space: for a PDF, in the pypdf text of a single
-    page; for a DOCX, in the python-docx text of the body paragraphs and table cells.
+    page; for a DOCX, in the python-docx text of the body paragraphs and table cells, with
+    every tracked change accepted (a negotiated draft is labelled as it would stand).
 It also checks that every PDF/DOCX in the folder has exactly one label line.
 Exits 1 if anything fails.
 """
@@ -84,8 +85,27 @@ def pdf_pages(path: Path) -> list[str]:
     return [norm(p.extract_text() or "") for p in PdfReader(str(path)).pages]
 
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def accept_changes(body) -> None:
+    """Accept every tracked change in place: deletions and moved-from text go, insertions
+    and moved-to text stay (their runs move up into the paragraph)."""
+    for el in list(body.iter(W + "del", W + "moveFrom")):
+        if el.getparent().tag != W + "rPr":  # a deleted paragraph mark is no text
+            el.getparent().remove(el)
+    for el in list(body.iter(W + "ins", W + "moveTo")):
+        parent = el.getparent()
+        if parent.tag in (W + "rPr", W + "trPr"):
+            continue
+        for child in list(el):
+            el.addprevious(child)
+        parent.remove(el)
+
+
 def docx_text(path: Path) -> str:
     d = docx.Document(str(path))
+    accept_changes(d.element.body)
     parts: list[str] = []
     for child in d.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]

@@ -88,6 +88,7 @@ def test_registry_has_the_documented_rules():
         "INS007": "missing-cancellation-notice",
         "INS008": "limit-below-playbook",
         "INS009": "missing-required-policy",
+        "INS010": "struck-insurance-protection",
     }
     assert {c: r.slug for c, r in RULES.items() if c in expected} == expected
     assert [r.code for r in all_rules()] == sorted(RULES)
@@ -490,7 +491,9 @@ def review_clause(clause: str, playbook: str):
     return Reviewer(extractor="rules", playbook=playbook).review("example.txt", data=text.encode())
 
 
-@pytest.mark.parametrize("r", all_rules(), ids=lambda r: f"{r.code}-{r.slug}")
+# A tracked_example rule's Example carries tracked changes, which plain text cannot: it is
+# reviewed as a DOCX with real revisions in tests/test_revisions.py.
+@pytest.mark.parametrize("r", [r for r in all_rules() if not r.tracked_example], ids=lambda r: f"{r.code}-{r.slug}")
 def test_rule_fires_on_its_example(r):
     result = review_clause(r.example, r.example_playbook)
     assert result.status == "ok"

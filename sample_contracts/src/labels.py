@@ -475,4 +475,92 @@ LABELS = {
         "amounts are left to Customer's future requirements ('as required by Customer from time to "
         "time'), so vague, no policy types, no limits. Certificate on request only.",
     ),
+    # ------------------------------------------------------------------ 14
+    "14_cloud_services_draft_insurance_struck": label(
+        insurance_required=True,
+        obligated_parties=["Provider"],
+        policy_types=["general_liability", "technology_eo", "workers_compensation", "employers_liability"],
+        has_minimum_limits=True,
+        limits=[
+            lim("general_liability", 1000000, "per_occurrence"),
+            lim("general_liability", 4000000, "aggregate"),
+            lim("technology_eo", 5000000, "per_claim"),
+            lim("technology_eo", 5000000, "aggregate"),
+            lim("employers_liability", 1000000, "each_accident"),
+        ],
+        waiver_of_subrogation=True,
+        primary_noncontributory=True,
+        coi_required=True,
+        cancellation_notice=True,
+        evidence={
+            "insurance_required": [
+                "Provider shall maintain, at its own expense and with insurers rated A- VII or better by A.M. Best, the following insurance:"
+            ],
+            "has_minimum_limits": [
+                "commercial general liability insurance with limits of not less than $1,000,000 per occurrence and $4,000,000 in the aggregate",
+                "with limits of not less than $5,000,000 per claim and in the aggregate",
+                "employers' liability insurance with limits of not less than $1,000,000 each accident",
+            ],
+            "waiver_of_subrogation": [
+                "Provider waives, and shall cause its insurers to waive, all rights of subrogation against Customer and its affiliates under the policies required by this Section 6."
+            ],
+            "primary_noncontributory": ["The insurance required of Provider shall be primary."],
+            "coi_required": [
+                "Provider shall deliver to Customer certificates of insurance evidencing the coverage required by this Section 6 before performing any Services and thereafter upon Customer's written request."
+            ],
+            "cancellation_notice": [
+                "Provider shall give Customer at least ten (10) days' prior written notice of any cancellation, non-renewal or material reduction of the insurance required by this Section 6."
+            ],
+        },
+        notes="Negotiated draft (DOCX only) returned by Provider's counsel (Provider = Quarrystone Analytics) "
+        "with tracked changes and two comments. Labelled as the text stands with every change accepted: "
+        "CGL lowered from $2M to $1M per occurrence ($4M aggregate unchanged), tech E&O (including network "
+        "security and privacy liability, recorded once under technology_eo) lowered from $10M to $5M; the "
+        "additional-insured paragraph 6.2 is deleted (additional_insured false); 'and non-contributory' is "
+        "struck but 'shall be primary' remains (primary_noncontributory true); certificates before work and "
+        "on request; notice of cancellation cut from 30 to 10 days (still prior notice). The fee change "
+        "in Section 2 is no insurance term.",
+    ),
+    # ------------------------------------------------------------------ 15
+    "15_model_evaluation_draft_insurance_improved": label(
+        insurance_required=True,
+        obligated_parties=["Provider"],
+        policy_types=["general_liability", "professional_liability"],
+        has_minimum_limits=True,
+        limits=[
+            lim("general_liability", 2000000, "per_occurrence"),
+            lim("professional_liability", 3000000, "per_claim"),
+        ],
+        additional_insured=True,
+        waiver_of_subrogation=True,
+        coi_required=True,
+        cancellation_notice=True,
+        evidence={
+            "insurance_required": [
+                "Provider shall maintain, throughout the term of this Agreement, commercial general liability insurance"
+            ],
+            "has_minimum_limits": [
+                "commercial general liability insurance with limits of not less than $2,000,000 per occurrence",
+                "with limits of not less than $3,000,000 per claim",
+            ],
+            "additional_insured": [
+                "Provider shall name Client and its affiliates as additional insureds on its commercial general liability policy with respect to liability arising out of the Services."
+            ],
+            "waiver_of_subrogation": [
+                "Provider waives, and shall cause its insurers to waive, all rights of subrogation against Client and its affiliates under the policies required by this Section 5."
+            ],
+            "coi_required": [
+                "Provider shall deliver to Client a certificate of insurance evidencing the coverage required by this Section 5 before performing any Services and upon each renewal."
+            ],
+            "cancellation_notice": [
+                "Provider shall give Client at least thirty (30) days' prior written notice of cancellation, non-renewal or material reduction of any policy required by this Section 5."
+            ],
+        },
+        notes="Negotiated draft (DOCX only): Client's counsel marks up Provider's form (Provider = Tidewater "
+        "Model Assurance) with tracked changes and a comment. Labelled as the text stands with every change "
+        "accepted: limits raised (CGL $1M to $2M per occurrence, professional liability $1M to $3M per "
+        "claim); additional insured, waiver of subrogation and 30 days' cancellation notice inserted; "
+        "certificate 'upon request' replaced by 'before performing any Services and upon each renewal'. "
+        "No primary or non-contributory wording.",
+    ),
 }

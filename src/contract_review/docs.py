@@ -87,7 +87,7 @@ def render() -> str:
         "*Use instead* text) that comes with every finding, written in the contract's own names",
         "where they are known (the insured party and, for a two-party contract, the other party",
         "as its preamble defines them, in place of the roles the clause uses; otherwise as",
-        "written). Rules other than INS000 are silent",
+        "written). Rules other than " + " and ".join(r.code for r in rules if not r.requires_insurance) + " are silent",
         "when the contract requires no insurance at all. Terms are read per contract, not per",
         "party: where both parties must insure, a term required of either one silences the rule.",
         "Severities, most severe first: " + ", ".join(SEVERITY_ORDER) + ".",

@@ -13,7 +13,7 @@ import io
 import logging
 import zipfile
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +21,7 @@ from typing import TypeVar
 
 from .errors import EncryptedDocument, NoTextLayer, TooLarge, UnreadableDocument, UnsupportedType
 from .registry import Registry
+from .schema import Revision, RevisionKind
 from .settings import Settings
 
 PAGE_SEPARATOR = "\n\n"
@@ -85,12 +86,15 @@ class Page:
 @dataclass
 class Document:
     """A loaded contract. ``text`` is the pages joined by a blank line; ``norm`` is
-    :func:`searchable` of it, the same length, for matching."""
+    :func:`searchable` of it, the same length, for matching. ``revisions`` are the tracked
+    changes of a Word draft (whose text is read with every change accepted), with offsets
+    into ``text``; other files have none."""
 
     path: str
     sha256: str
     pages: list[Page]
     kind: str
+    revisions: list[Revision] = field(default_factory=list)
     text: str = field(init=False)
     norm: str = field(init=False, repr=False)
     _starts: list[int] = field(init=False, repr=False)
@@ -101,12 +105,14 @@ class Document:
         self._starts = [p.start for p in self.pages]
 
     @classmethod
-    def from_page_texts(cls, path: str, sha256: str, texts: list[str], kind: str) -> Document:
+    def from_page_texts(
+        cls, path: str, sha256: str, texts: list[str], kind: str, revisions: Iterable[Revision] = ()
+    ) -> Document:
         pages, offset = [], 0
         for i, t in enumerate(texts, start=1):
             pages.append(Page(i, t, offset))
             offset += len(t) + len(PAGE_SEPARATOR)
-        return cls(path=path, sha256=sha256, pages=pages, kind=kind)
+        return cls(path=path, sha256=sha256, pages=pages, kind=kind, revisions=list(revisions))
 
     @property
     def name(self) -> str:
@@ -116,6 +122,16 @@ class Document:
         """1-based page number that holds the character at ``offset``."""
         i = bisect_right(self._starts, offset) - 1
         return self.pages[max(i, 0)].number
+
+
+class PageTexts(list[str]):
+    """Page texts as a loader may return them: a list of strings that also carries the
+    file's tracked changes (:class:`~contract_review.schema.Revision`, with offsets into
+    the pages joined by :data:`PAGE_SEPARATOR`). A plain list of strings has none."""
+
+    def __init__(self, texts: Iterable[str] = (), revisions: Iterable[Revision] = ()) -> None:
+        super().__init__(texts)
+        self.revisions = list(revisions)
 
 
 Loader = Callable[[bytes, Settings], list[str]]
@@ -198,7 +214,7 @@ def document_from_pages(path: str | Path, sha256: str, texts: list[str], kind: s
         _check_text_layer(texts, settings)
     if not any(t.strip() for t in texts):
         raise NoTextLayer("no extractable text: the document appears to be scanned or empty; run OCR first")
-    return Document.from_page_texts(str(path), sha256, texts, kind)
+    return Document.from_page_texts(str(path), sha256, texts, kind, getattr(texts, "revisions", ()))
 
 
 # --------------------------------------------------------------------------- PDF
@@ -324,30 +340,47 @@ _log = logging.getLogger(__name__)
 # --------------------------------------------------------------------------- DOCX
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+# Run content and its text, as python-docx maps it (a page or column break is no text).
+_RUN_TEXT = {f"{_W}tab": "\t", f"{_W}ptab": "\t", f"{_W}cr": "\n", f"{_W}noBreakHyphen": "-"}
+# Inline wrappers whose content is text of the paragraph.
+_TRANSPARENT = frozenset(
+    f"{_W}{t}" for t in ("hyperlink", "smartTag", "customXml", "dir", "bdo", "sdtContent", "fldSimple")
+)
+_INSERTED: dict[str, RevisionKind] = {f"{_W}ins": "insertion", f"{_W}moveTo": "move"}
+_REMOVED = frozenset({f"{_W}del", f"{_W}moveFrom"})
+# Fields whose cached result is a page number: stale wherever the text is read, so no text.
+_PAGE_FIELDS = frozenset({"PAGE", "NUMPAGES", "SECTIONPAGES"})
 
 
 @register_loader(".docx", kind="docx")
-def load_docx(data: bytes, settings: Settings) -> list[str]:
-    """Paragraphs and table cells in document order. Explicit page breaks (and Word's
-    rendered page breaks) start a new page; otherwise the document is one page."""
+def load_docx(data: bytes, settings: Settings) -> PageTexts:
+    """The text of a Word file as it would stand with every tracked change accepted.
+
+    Body paragraphs and table cells, one line each, in document order: text inside
+    insertions and moves (at their new place), content controls, hyperlinks, simple and
+    complex fields (their result, not their instruction; none for a page-number field,
+    whose cached value is stale), and text boxes (after the
+    paragraph that anchors them, once even where Word stores a fallback copy); deletions
+    and moved-from text are left out, a deleted paragraph mark joins its paragraph to the
+    next. A merged table cell is read once. The distinct texts of the sections' headers and
+    footers follow the body, on the last page. Explicit page breaks (and Word's rendered
+    page breaks) start a new page; otherwise the document is one page. The tracked
+    insertions, deletions and moves are the result's ``revisions``."""
     _check_docx_package(data)
     import docx
-    from docx.text.paragraph import Paragraph
 
     try:
         d = docx.Document(io.BytesIO(data))
     except Exception as e:  # python-docx raises KeyError, ValueError, BadZipFile... on damaged files
         raise UnreadableDocument(f"DOCX is corrupt: {type(e).__name__}: {e}") from e
-
-    pages: list[list[str]] = [[]]
-    for el in d.element.body.iterchildren():
-        if el.tag == f"{_W}p":
-            if _page_break_in(el) and pages[-1]:
-                pages.append([])
-            pages[-1].append(Paragraph(el, d).text)
-        elif el.tag == f"{_W}tbl":
-            pages[-1].extend(_table_cells(el, d))
-    return ["\n".join(lines) for lines in pages]
+    reader = _DocxReader()
+    reader.blocks(d.element.body, paged=True)
+    reader.flush()
+    reader.furniture(_headers_and_footers(d))
+    return PageTexts(["\n".join(lines) for lines in reader.pages], reader.revisions)
 
 
 def _check_docx_package(data: bytes) -> None:
@@ -361,25 +394,304 @@ def _check_docx_package(data: bytes) -> None:
 
 
 def _page_break_in(el) -> bool:
-    for br in el.iter(f"{_W}br"):
-        if br.get(f"{_W}type") == "page":
+    """An explicit page break or a rendered one in the paragraph, outside deleted text."""
+    for e in el.iter(f"{_W}br", f"{_W}lastRenderedPageBreak"):
+        if e.tag == f"{_W}br" and e.get(f"{_W}type") != "page":
+            continue
+        if next(e.iterancestors(*_REMOVED), None) is None:
             return True
-    return any(True for _ in el.iter(f"{_W}lastRenderedPageBreak"))
+    return False
 
 
-def _table_cells(el, d) -> list[str]:
-    """The text of each cell of a table, row by row; a merged cell once."""
-    from docx.table import Table
+@dataclass
+class _Span:
+    """A tracked change in one paragraph; offsets in the paragraph's accepted text."""
 
+    kind: RevisionKind
+    author: str | None
+    date: str | None
+    text: str
+    start: int
+
+
+@dataclass
+class _Para:
+    """One paragraph's accepted text, its tracked changes and the text boxes it anchors."""
+
+    parts: list[str] = field(default_factory=list)
+    length: int = 0
+    spans: list[_Span] = field(default_factory=list)
+    boxes: list = field(default_factory=list)
+    fields: list[list] = field(default_factory=list)  # complex fields: [instruction, shown (None: in instruction)]
+    mark_removed: bool = False
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def add(self, s: str) -> None:
+        if s and all(f[1] for f in self.fields):
+            self.parts.append(s)
+            self.length += len(s)
+
+    def change(self, kind: RevisionKind, el, text: str, start: int) -> None:
+        """Record a change; one that continues the previous one (same kind, author, date,
+        contiguous: Word splits an edit at every formatting change) extends it."""
+        author, date = el.get(f"{_W}author"), el.get(f"{_W}date")
+        if not text:
+            return
+        last = self.spans[-1] if self.spans else None
+        if last and (last.kind, last.author, last.date) == (kind, author, date):
+            if (kind == "deletion" and last.start == start) or (
+                kind != "deletion" and last.start + len(last.text) == start
+            ):
+                last.text += text
+                return
+        self.spans.append(_Span(kind, author, date, text, start))
+
+    def joined(self, other: _Para) -> _Para:
+        """This paragraph (whose mark was deleted) and the next one, as one."""
+        for s in other.spans:
+            s.start += self.length
+        self.parts += other.parts
+        self.length += other.length
+        self.spans += other.spans
+        self.boxes += other.boxes
+        self.mark_removed = other.mark_removed
+        return self
+
+
+def _read_paragraph(p) -> _Para:
+    para = _Para()
+    _inline(p, para)
+    rpr = p.find(f"{_W}pPr/{_W}rPr")
+    para.mark_removed = rpr is not None and next(rpr.iterchildren(*_REMOVED), None) is not None
+    return para
+
+
+def _inline(el, para: _Para) -> None:
+    for child in el:
+        tag = child.tag
+        if tag == f"{_W}r":
+            _run(child, para)
+        elif tag in _INSERTED:
+            start, n = para.length, len(para.parts)
+            _inline(child, para)
+            para.change(_INSERTED[tag], child, "".join(para.parts[n:]), start)
+        elif tag == f"{_W}del":
+            para.change("deletion", child, _removed_text(child), para.length)
+        elif tag == f"{_W}fldSimple" and _field_name(child.get(f"{_W}instr")) in _PAGE_FIELDS:
+            continue
+        elif tag in _TRANSPARENT or tag == f"{_W}sdt":
+            _inline(child, para)
+        elif tag == f"{_MC}AlternateContent":
+            _inline(_alternative(child), para)
+        # w:moveFrom (the text is read at its w:moveTo), w:pPr, bookmarks, comment marks: no text
+
+
+def _run(r, para: _Para) -> None:
+    for child in r:
+        tag = child.tag
+        if tag == f"{_W}t":
+            para.add(child.text or "")
+        elif tag in _RUN_TEXT:
+            para.add(_RUN_TEXT[tag])
+        elif tag == f"{_W}br":
+            para.add("\n" if child.get(f"{_W}type", "textWrapping") == "textWrapping" else "")
+        elif tag == f"{_W}fldChar":
+            _field_char(child.get(f"{_W}fldCharType"), para.fields)
+        elif tag == f"{_W}instrText" and para.fields:
+            para.fields[-1][0] += child.text or ""
+        elif tag in (f"{_W}drawing", f"{_W}pict", f"{_MC}AlternateContent"):
+            para.boxes.extend(_text_boxes(child))
+
+
+def _field_char(kind: str | None, fields: list[list]) -> None:
+    """Complex fields: text between ``begin`` and ``separate`` is the instruction (no text),
+    between ``separate`` and ``end`` the result (text, unless a page number). A field that
+    runs over several paragraphs starts afresh in each (only its instruction is hidden)."""
+    if kind == "begin":
+        fields.append(["", None])
+    elif kind == "separate" and fields:
+        fields[-1][1] = _field_name(fields[-1][0]) not in _PAGE_FIELDS
+    elif kind == "end" and fields:
+        fields.pop()
+
+
+def _field_name(instr: str | None) -> str:
+    words = (instr or "").split()
+    return words[0].upper() if words else ""
+
+
+def _removed_text(el) -> str:
     out = []
-    for row in Table(el, d).rows:
-        seen = set()
-        for cell in row.cells:
-            if id(cell._tc) in seen:  # merged cells repeat
+    for e in el.iter(f"{_W}delText", f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen"):
+        if e.tag in (f"{_W}delText", f"{_W}t"):
+            out.append(e.text or "")
+        else:
+            out.append(" " if e.tag != f"{_W}noBreakHyphen" else "-")
+    return "".join(out)
+
+
+def _alternative(ac):
+    """The one alternative of ``mc:AlternateContent`` that is read: the first choice, else the fallback."""
+    for tag in (f"{_MC}Choice", f"{_MC}Fallback"):
+        found = ac.find(tag)
+        if found is not None:
+            return found
+    return ac
+
+
+def _text_boxes(el) -> list:
+    """The ``w:txbxContent`` of the text boxes in a drawing or picture, each once: of
+    ``mc:AlternateContent``, the first alternative that has any (Word writes every text box
+    twice, as a DrawingML choice and a VML fallback)."""
+    if el.tag == f"{_W}txbxContent":
+        return [el]
+    if el.tag == f"{_MC}AlternateContent":
+        for alt in el:
+            found = _text_boxes(alt)
+            if found:
+                return found
+        return []
+    return [box for child in el for box in _text_boxes(child)]
+
+
+def _continues_merge(tc) -> bool:
+    vmerge = tc.find(f"{_W}tcPr/{_W}vMerge")
+    return vmerge is not None and vmerge.get(f"{_W}val", "continue") == "continue"
+
+
+def _children(el, tag: str) -> Iterator:
+    """``el``'s children with ``tag``, also those inside content controls and custom XML."""
+    for child in el:
+        if child.tag == tag:
+            yield child
+        elif child.tag == f"{_W}sdt":
+            for content in child.iterchildren(f"{_W}sdtContent"):
+                yield from _children(content, tag)
+        elif child.tag == f"{_W}customXml":
+            yield from _children(child, tag)
+
+
+def _headers_and_footers(d) -> list:
+    """The root elements of the headers and footers of every section, in section order
+    (headers before footers), each part once."""
+    roots, seen = [], set()
+    for sect in d.element.body.iter(f"{_W}sectPr"):
+        for tag in ("headerReference", "footerReference"):
+            for ref in sect.iterchildren(f"{_W}{tag}"):
+                part = d.part.related_parts.get(ref.get(_REL_ID))
+                root = getattr(part, "element", None)
+                if root is not None and id(part) not in seen:
+                    seen.add(id(part))
+                    roots.append(root)
+    return roots
+
+
+class _DocxReader:
+    """Lays out paragraphs into pages of lines and turns each paragraph's tracked changes
+    into :class:`Revision` objects at their offsets in the document text."""
+
+    def __init__(self) -> None:
+        self.pages: list[list[str]] = [[]]
+        self.page_len = 0  # length of the current page's text so far
+        self.done = 0  # characters of the finished pages, with their separators
+        self.revisions: list[Revision] = []
+        self.carry: _Para | None = None  # a paragraph whose mark was deleted
+
+    def blocks(self, el, paged: bool) -> None:
+        for child in el:
+            tag = child.tag
+            if tag == f"{_W}p":
+                self.paragraph(child, paged)
+            elif tag == f"{_W}tbl":
+                self.flush()
+                self.table(child)
+            elif tag == f"{_W}sdt":
+                for content in child.iterchildren(f"{_W}sdtContent"):
+                    self.blocks(content, paged)
+            elif tag == f"{_W}customXml":
+                self.blocks(child, paged)
+
+    def paragraph(self, p, paged: bool) -> None:
+        if paged and _page_break_in(p) and self.pages[-1]:
+            self.new_page()
+        para = _read_paragraph(p)
+        if self.carry is not None:
+            para, self.carry = self.carry.joined(para), None
+        if para.mark_removed:
+            self.carry = para
+        else:
+            self.emit(para)
+
+    def flush(self) -> None:
+        if self.carry is not None:
+            para, self.carry = self.carry, None
+            self.emit(para)
+
+    def emit(self, para: _Para) -> None:
+        start = self.done + (self.page_len + 1 if self.pages[-1] else 0)
+        self.add_line(para.text)
+        for s in para.spans:
+            self.record(s, start + s.start)
+        for box in para.boxes:
+            self.blocks(box, paged=False)
+            self.flush()
+
+    def record(self, s: _Span, start: int) -> None:
+        end = start if s.kind == "deletion" else start + len(s.text)
+        self.revisions.append(
+            Revision(kind=s.kind, author=s.author, date=s.date, text=s.text, page=len(self.pages), start=start, end=end)
+        )
+
+    def add_line(self, text: str) -> None:
+        lines = self.pages[-1]
+        self.page_len += len(text) + (1 if lines else 0)
+        lines.append(text)
+
+    def new_page(self) -> None:
+        self.done += self.page_len + len(PAGE_SEPARATOR)
+        self.pages.append([])
+        self.page_len = 0
+
+    def table(self, tbl) -> None:
+        for tr in _children(tbl, f"{_W}tr"):
+            removed = tr.find(f"{_W}trPr/{_W}del") is not None
+            for tc in _children(tr, f"{_W}tc"):
+                if removed:
+                    self.removed_cell(tc)
+                elif not _continues_merge(tc):
+                    self.cell(tc)
+
+    def cell(self, tc) -> None:
+        before = (len(self.pages), len(self.pages[-1]))
+        self.blocks(tc, paged=False)
+        self.flush()
+        if (len(self.pages), len(self.pages[-1])) == before:
+            self.add_line("")
+
+    def removed_cell(self, tc) -> None:
+        """A cell of a deleted table row: no text; its deletions where the row was."""
+        for p in tc.iter(f"{_W}p"):
+            for s in _read_paragraph(p).spans:
+                if s.kind == "deletion":
+                    self.record(s, self.done + self.page_len)
+
+    def furniture(self, roots: list) -> None:
+        """Each distinct header or footer text once, after the body on the last page."""
+        self.flush()
+        seen: set[str] = set()
+        for root in roots:
+            n_lines, page_len, n_revisions = len(self.pages[-1]), self.page_len, len(self.revisions)
+            self.blocks(root, paged=False)
+            self.flush()
+            text = "\n".join(self.pages[-1][n_lines:])
+            if text.strip() and text not in seen:
+                seen.add(text)
                 continue
-            seen.add(id(cell._tc))
-            out.append(cell.text)
-    return out
+            del self.pages[-1][n_lines:], self.revisions[n_revisions:]
+            self.page_len = page_len
 
 
 # --------------------------------------------------------------------------- text

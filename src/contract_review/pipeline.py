@@ -20,6 +20,7 @@ from .grounding import ground_profile
 from .loaders import Document, document_from_pages, load_document, sha256_bytes
 from .parties import defined_parties
 from .playbook import Playbook
+from .revisions import insurance_revisions
 from .schema import ErrorInfo, ReviewResult
 from .settings import Settings
 
@@ -144,5 +145,6 @@ class Reviewer:
         result.notes = list(extraction.notes)
         result.profile = ground_profile(doc, extraction.profile)
         result.profile.contract_parties = defined_parties(doc.norm)
+        result.profile.revisions = insurance_revisions(doc, result.profile)
         result.findings = run_checks(result.profile, self.playbook)
         return result

@@ -100,6 +100,48 @@ class UngroundedQuote(_Model):
     reason: str = "not found in the document text"
 
 
+RevisionKind = Literal["insertion", "deletion", "move"]
+REVISION_KINDS: tuple[str, ...] = RevisionKind.__args__  # type: ignore[attr-defined]
+
+
+class AmountChange(_Model):
+    """A money amount that a tracked change took out of the insurance terms, and the amount
+    put in its place (``new`` null when none was). An amount is null when redacted."""
+
+    old: float | None = Field(description="The amount as it stood before the change.")
+    old_currency: str | None = None
+    new: float | None = Field(None, description="The amount inserted in its place; null when none was.")
+    new_currency: str | None = None
+    lowered: bool = Field(False, description="Both amounts known, same currency, and the new one is lower.")
+
+
+class Revision(_Model):
+    """A tracked change of a Word draft, as the file records it. The document text is the
+    draft with every change accepted, so an insertion (or the text of a move, at its new
+    place) is ``text[start:end]`` of the document; a deletion is not in the text and has
+    ``start == end``, the offset where it was removed."""
+
+    kind: RevisionKind
+    author: str | None = Field(None, description="As written in the file (w:author).")
+    date: str | None = Field(None, description="As written in the file (w:date), e.g. 2026-03-02T10:15:00Z.")
+    text: str = Field(description="The inserted, deleted or moved text.")
+    page: int = Field(description="1-based page of the accepted text where the change is.")
+    start: int = Field(description="Offset in the document text (where a deletion was removed).")
+    end: int = Field(description="Offset just past an insertion; equal to start for a deletion.")
+    at: Citation | None = Field(
+        None,
+        description="Accepted text where the change is: the inserted text, or the sentence a deletion was cut from.",
+    )
+    struck: list[str] = Field(
+        default_factory=list,
+        description="For a deletion in the insurance terms: the terms (names of the profile's term fields) whose "
+        "wording it took out and that the text around it does not put back.",
+    )
+    amounts: list[AmountChange] = Field(
+        default_factory=list, description="Money amounts the change took out, with their replacements."
+    )
+
+
 class InsuranceProfile(_Model):
     """What the contract requires of insurance. Produced by an extractor, read by the checker."""
 
@@ -124,6 +166,11 @@ class InsuranceProfile(_Model):
     ungrounded: list[UngroundedQuote] = Field(default_factory=list)
     decided_by: dict[str, str] = Field(
         default_factory=dict, description="For the hybrid extractor: which source decided each field."
+    )
+    revisions: list[Revision] = Field(
+        default_factory=list,
+        description="Tracked changes of a Word draft that touch the insurance terms (empty for other files); "
+        "set by deterministic code whatever the extractor.",
     )
 
     @property

@@ -4,12 +4,13 @@ plugin would register its own."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .. import fmt
 from ..fmt import short
-from ..schema import Citation, InsuranceProfile, Limit, Policy
+from ..schema import Citation, InsuranceProfile, Limit, Policy, Revision
 from .registry import Hit, rule
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -526,3 +527,109 @@ def missing_required_policy(profile: InsuranceProfile, playbook: Playbook) -> It
             insurance_clause(profile),
             suggestion=requirement_clause(profile, req),
         )
+
+
+TERM_LABELS = {
+    "additional_insured": "additional-insured",
+    "waiver_of_subrogation": "waiver-of-subrogation",
+    "primary_noncontributory": "primary and non-contributory",
+    "certificate_of_insurance": "certificate-of-insurance",
+    "cancellation_notice": "cancellation-notice",
+}
+
+
+def _by(rev: Revision) -> str:
+    """ "by Jane Roe on 2026-03-02" from the revision's author and date, as far as they are known."""
+    who_ = f" by {rev.author}" if rev.author else ""
+    when = f" on {rev.date[:10]}" if rev.date and re.match(r"\d{4}-\d\d-\d\d", rev.date) else ""
+    return f"{who_}{when or (f' on {rev.date}' if rev.date else '')}"
+
+
+def _evidence(profile: InsuranceProfile, rev: Revision) -> list[Citation]:
+    return [rev.at] if rev.at else insurance_clause(profile)
+
+
+def _struck_hits(profile: InsuranceProfile, rev: Revision) -> Iterator[Hit]:
+    deleted = " ".join(rev.text.split())
+    for term in rev.struck:
+        label = TERM_LABELS.get(term, term.replace("_", " "))
+        term_value = getattr(profile, term, None)
+        now = (
+            f"other {label} wording remains in the accepted text: check that it still covers what was struck"
+            if term_value is not None and term_value.present
+            else f"the accepted text has no {label} wording"
+        )
+        yield Hit(
+            f'Tracked deletion{_by(rev)} strikes {label} wording: "{short(deleted, 160)}" (p.{rev.page}); {now}',
+            _evidence(profile, rev),
+            suggestion=f'Reject the deletion and keep: "{deleted}"',
+        )
+
+
+def _amount_hits(profile: InsuranceProfile, rev: Revision) -> Iterator[Hit]:
+    for ch in rev.amounts:
+        old = money(ch.old, ch.old_currency)
+        if ch.lowered:
+            message = f"Tracked change{_by(rev)} lowers a limit from {old} to {money(ch.new, ch.new_currency)}"
+        elif ch.new is None and ch.new_currency is None:
+            message = f"Tracked deletion{_by(rev)} strikes a limit of {old}"
+        else:
+            continue  # a higher limit, or one that cannot be compared (redacted, another currency)
+        where = f': "{short(" ".join(rev.text.split()), 160)}" (p.{rev.page})' if rev.kind == "deletion" else ""
+        yield Hit(
+            message + where, _evidence(profile, rev), suggestion=f"Reject the change and keep the limit of {old}."
+        )
+
+
+@rule(
+    code="INS010",
+    slug="struck-insurance-protection",
+    severity="high",
+    requires_insurance=False,
+    roles=("Provider", "Client"),
+    tracked_example=True,
+)
+def insurance_protection_struck(profile: InsuranceProfile, playbook: Playbook) -> Iterator[Hit]:
+    """A tracked change in a Word draft strikes insurance protection or lowers a limit.
+
+    What it does:
+        Reads the tracked changes of a DOCX draft that touch the insurance terms (the
+        profile's `revisions`; the draft itself is read with every change accepted, so the
+        other rules judge the text as it would stand). Reports one finding for each deletion
+        that takes additional-insured, waiver-of-subrogation, primary and non-contributory,
+        certificate or cancellation-notice wording out of its paragraph without the
+        paragraph saying it again, for each limit struck without a replacement amount, and
+        for each limit lowered (old and new amount). Each finding names the author and date
+        of the change, quotes the deleted words and cites the accepted text where they were.
+        It also runs when the accepted text requires no insurance at all: a struck insurance
+        article is what a reviewer must see first. The Example is CriticMarkup:
+        {--deleted--} and {++inserted++} stand for tracked changes.
+    Why it matters:
+        A redline returned by the other side is read for what it adds; what it quietly
+        removes is easy to miss, and once the changes are accepted the struck protection
+        leaves no trace. A deleted additional-insured sentence or a halved limit is a
+        negotiating point to raise before signing, not a gap to discover after a claim.
+    Example:
+        Insurance. Provider shall maintain commercial general liability insurance with
+        limits of not less than {--$2,000,000--}{++$1,000,000++} per occurrence.
+        {--Provider shall name Client as an additional insured on that policy. --}Provider
+        shall deliver a certificate of insurance to Client before performing any Services.
+    Use instead:
+        Insurance. Provider shall maintain commercial general liability insurance with
+        limits of not less than $2,000,000 per occurrence. Provider shall name Client as an
+        additional insured on that policy and shall deliver a certificate of insurance to
+        Client before performing any Services.
+    Known limits:
+        Only DOCX files carry tracked changes; a PDF or a draft whose changes were already
+        accepted shows nothing. Every author's changes are reported (the rule cannot tell
+        your side's from theirs). Wording is found by key words: a struck sentence whose
+        paragraph still names the term elsewhere (a rewording) is not reported, and an
+        inserted qualifier ("to the extent commercially available", "not") that weakens a
+        term without deleting its words is listed in the profile but not reported. A
+        changed notice period and a raised limit are not findings. A limit is compared
+        only with the amount inserted in its place, in the same currency.
+    """
+    for rev in profile.revisions:
+        if rev.kind != "move":
+            yield from _struck_hits(profile, rev)
+            yield from _amount_hits(profile, rev)

@@ -67,6 +67,7 @@ class Rule:
     requires_insurance: bool = True
     example_playbook: str = "general"
     roles: tuple[str, ...] = ()
+    tracked_example: bool = False
 
     @property
     def example(self) -> str:
@@ -124,12 +125,18 @@ def rule(
     requires_insurance: bool = True,
     example_playbook: str = "general",
     roles: tuple[str, ...] = (),
+    tracked_example: bool = False,
 ) -> Callable[[RuleFunc], RuleFunc]:
     """Register a rule. ``requires_insurance`` (the default) keeps the rule silent when the
     contract requires no insurance at all; ``example_playbook`` is the playbook under which
     the docstring's Example fires (the test suite and the docs use it); ``roles`` are the
     generic party names its *Use instead* clause uses, the insured party first, then the
-    party it protects: a finding's suggestion puts the contract's own names in their place."""
+    party it protects: a finding's suggestion puts the contract's own names in their place.
+    ``tracked_example`` marks a rule about a Word draft's tracked changes, which plain text
+    cannot carry: its Example is written in CriticMarkup (``{++inserted++}``,
+    ``{--deleted--}``), and the test suite reviews it as a DOCX with real ``w:ins`` and
+    ``w:del`` revisions (tests/test_revisions.py) instead of as plain text; its Use instead
+    clause, plain text, is checked like any other."""
 
     def deco(fn: RuleFunc) -> RuleFunc:
         where = f"{fn.__module__}.{fn.__name__}"
@@ -147,7 +154,16 @@ def rule(
             if not re.search(rf"\b{re.escape(role)}\b", sections["Use instead"]):
                 raise ValueError(f"{where}: role {role!r} does not appear in the Use instead clause")
         RULES[code] = Rule(
-            code, slug, severity, fn, summary, sections, requires_insurance, example_playbook, tuple(roles)
+            code,
+            slug,
+            severity,
+            fn,
+            summary,
+            sections,
+            requires_insurance,
+            example_playbook,
+            tuple(roles),
+            tracked_example,
         )
         return fn
 

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from ...settings import Settings
 from .. import register_extractor
-from ..amounts import Amount, find_amounts, words_to_number
 from .extractor import RulesExtractor
 
-# Amount, find_amounts and words_to_number lived here before contract_review.extract.amounts.
-__all__ = ["Amount", "RulesExtractor", "find_amounts", "words_to_number"]
+__all__ = ["RulesExtractor"]
 
 
 @register_extractor("rules")
