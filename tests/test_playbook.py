@@ -193,3 +193,8 @@ def test_extends_errors_name_the_key(tmp_path):
     b.write_text("extends: general\nrules: {INS099: {}}\n", encoding="utf-8")
     with pytest.raises(PlaybookError, match="rules.INS099: unknown rule code"):
         load_playbook(str(b))
+
+
+def test_only_a_code_is_upper_cased_a_slug_that_starts_with_ins_is_kept():
+    pb = playbook_from_dict({"rules": {"ins001": False, "insurance-anything": True}})
+    assert list(pb.rules) == ["INS001", "insurance-anything"]

@@ -139,7 +139,7 @@ class Playbook(_Strict):
             k = key.strip() if isinstance(key, str) else key
             if not isinstance(k, str) or not _RULE_KEY.match(k):
                 raise PlaybookError(f"rules.{key}: unknown rule code")
-            out[k.upper() if k.upper().startswith("INS") else k] = setting
+            out[k.upper() if re.fullmatch(r"INS\d{3}", k, re.IGNORECASE) else k] = setting
         return out
 
     @field_validator("required_policies")
