@@ -78,11 +78,6 @@ def test_issue_scenario_the_insertion_counts_and_the_struck_additional_insured_i
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the rules extractor reads a sentence shorter than 60 characters without a modal verb as a heading "
-    "(contract_review.extract.rules._is_heading), so it misses this 57-character waiver; the DOCX text has it",
-)
 def test_issue_scenario_the_inserted_waiver_silences_ins002(tmp_path):
     _, result = review(tmp_path, [ISSUE_CLAUSE])
     assert not fired(result, "INS002")

@@ -539,3 +539,18 @@ def test_each_party_is_named_from_the_preamble():
         "9. INSURANCE. Each Party shall maintain general liability insurance of $1,000,000 per occurrence."
     )
     assert p.obligated_parties == ["Supplier", "Buyer"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Provider waives all rights of subrogation against Client.",
+        "Contractor hereby releases Owner from any such claims.",
+        "Vendor maintains the insurance set out in Exhibit C.",
+    ],
+)
+def test_a_short_sentence_with_a_verb_is_not_a_heading(sentence):
+    from contract_review.extract.rules.clauses import is_heading
+
+    assert len(sentence) < 60 and not is_heading(sentence)
+    assert is_heading("12.3.3 Additional Insured.") and is_heading("Waiver of Subrogation")
