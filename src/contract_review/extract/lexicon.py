@@ -71,7 +71,9 @@ QUOTE_START = re.compile(r"(?:[;:]|\.(?=\s)|\(\s*(?:[a-z]{1,3}|\d{1,2})\s*\))\s+
 #: A verb of a clause: a short unit with none is a heading ("12.3.3 Additional Insured."), while
 #: a short sentence with a present-tense verb of the insurance clauses is not
 #: ("Provider waives all rights of subrogation against Client.").
-VERB = _c(r"\b(?:shall|will|must|may|is|are|be|agrees?|has|have|hereby|waives?|releases?|maintains?|carries?|procures?)\b")
+VERB = _c(
+    r"\b(?:shall|will|must|may|is|are|be|agrees?|has|have|hereby|waives?|releases?|maintains?|carries?|procures?)\b"
+)
 #: The marker that opens a list item: "(a) ", "12.3.4 ", "(iv) ", "B. ".
 LIST_ITEM = re.compile(r"\s*(?:\(?[a-zA-Z]{1,4}\)|\(?\d{1,2}(?:\.\d{1,2}){0,3}\.?\)?|[A-Z]\.)\s+(?=\S)")
 #: A word of a caption, checked for capitals ("Product Liability Insurance.").
