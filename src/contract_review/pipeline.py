@@ -49,8 +49,11 @@ class Reviewer:
     ):
         self.settings = settings or Settings()
         self.extractor = get_extractor(extractor, self.settings)
-        self.playbook = playbook if isinstance(playbook, Playbook) else load_playbook(playbook)
-        rule_settings(self.playbook)  # a playbook built in code is checked against the rules too
+        if isinstance(playbook, Playbook):
+            rule_settings(playbook)  # a playbook built in code is checked against the rules, as a loaded one is
+            self.playbook = playbook
+        else:
+            self.playbook = load_playbook(playbook)
         self.index = index
         self._store = store
 

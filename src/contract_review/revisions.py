@@ -25,6 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from .extract.amounts import find_amounts
+from .grounding import cite
 from .loaders import Document
 from .schema import AmountChange, Citation, InsuranceProfile, Revision
 
@@ -226,13 +227,9 @@ def _context(doc: Document, line: _Line, r: Revision) -> Citation | None:
 
 
 def _citation(doc: Document, start: int, end: int) -> Citation | None:
-    """``doc.text[start:end]`` without its surrounding blanks, as a citation; None if blank."""
-    text = doc.text[start:end]
-    start += len(text) - len(text.lstrip())
-    end -= len(text) - len(text.rstrip())
-    if end <= start:
-        return None
-    return Citation(quote=doc.text[start:end], page=doc.page_at(start), start=start, end=end)
+    """:func:`~contract_review.grounding.cite` of ``doc.text[start:end]``; None if blank."""
+    c = cite(doc, start, end)
+    return c if c.quote else None
 
 
 def _sentence(text: str, offset: int) -> tuple[int, int]:

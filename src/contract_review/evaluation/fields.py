@@ -91,10 +91,6 @@ def register_field(
     return deco
 
 
-def binary_fields() -> list[ScoredField]:
-    return [f for f in FIELDS.values() if f.kind == "binary"]
-
-
 def _profile(result: ReviewResult) -> InsuranceProfile:
     """The profile of a result being scored: only results reviewed without error are
     scored, and those always have one."""
