@@ -376,11 +376,56 @@ def load_docx(data: bytes, settings: Settings) -> PageTexts:
         d = docx.Document(io.BytesIO(data))
     except Exception as e:  # python-docx raises KeyError, ValueError, BadZipFile... on damaged files
         raise UnreadableDocument(f"DOCX is corrupt: {type(e).__name__}: {e}") from e
+    reader = _read_docx(d)
+    return PageTexts(["\n".join(lines) for lines in reader.pages], reader.revisions)
+
+
+def _read_docx(d) -> _DocxReader:
     reader = _DocxReader()
     reader.blocks(d.element.body, paged=True)
     reader.flush()
     reader.furniture(_headers_and_footers(d))
-    return PageTexts(["\n".join(lines) for lines in reader.pages], reader.revisions)
+    return reader
+
+
+@dataclass
+class TracedText:
+    """A piece of a paragraph's text and the element it comes from (``w:t``, ``w:tab``...)."""
+
+    start: int  # offset in the document text
+    text: str
+    el: object
+
+
+@dataclass
+class TracedParagraph:
+    """One line of a Word document's text and where it comes from: its ``w:p`` elements
+    (several when a deleted paragraph mark joined them) and its text pieces, in order."""
+
+    start: int
+    end: int
+    elements: list
+    pieces: list[TracedText]
+
+
+@dataclass
+class DocxTrace:
+    """A Word document's text (as :func:`load_docx` reads it) with, for every character,
+    the element it comes from: what a writer needs to mark up a span that a citation names.
+    ``revision_elements[i]`` is the ``w:ins``/``w:del``/``w:moveTo`` of ``revisions[i]``."""
+
+    text: str
+    paragraphs: list[TracedParagraph]
+    revisions: list[Revision]
+    revision_elements: list
+
+
+def trace_docx(d) -> DocxTrace:
+    """Read an open python-docx ``Document`` ``d`` as :func:`load_docx` does, keeping the
+    element of each piece of text (the document is not changed)."""
+    reader = _read_docx(d)
+    text = PAGE_SEPARATOR.join("\n".join(lines) for lines in reader.pages)
+    return DocxTrace(text, reader.traced, reader.revisions, reader.rev_elements)
 
 
 def _check_docx_package(data: bytes) -> None:
@@ -412,6 +457,7 @@ class _Span:
     date: str | None
     text: str
     start: int
+    el: object = None
 
 
 @dataclass
@@ -424,13 +470,16 @@ class _Para:
     boxes: list = field(default_factory=list)
     fields: list[list] = field(default_factory=list)  # complex fields: [instruction, shown (None: in instruction)]
     mark_removed: bool = False
+    pieces: list[tuple[int, str, object]] = field(default_factory=list)  # (offset, text, element)
+    elements: list = field(default_factory=list)  # the w:p element(s)
 
     @property
     def text(self) -> str:
         return "".join(self.parts)
 
-    def add(self, s: str) -> None:
+    def add(self, s: str, el: object = None) -> None:
         if s and all(f[1] for f in self.fields):
+            self.pieces.append((self.length, s, el))
             self.parts.append(s)
             self.length += len(s)
 
@@ -447,12 +496,14 @@ class _Para:
             ):
                 last.text += text
                 return
-        self.spans.append(_Span(kind, author, date, text, start))
+        self.spans.append(_Span(kind, author, date, text, start, el))
 
     def joined(self, other: _Para) -> _Para:
         """This paragraph (whose mark was deleted) and the next one, as one."""
         for s in other.spans:
             s.start += self.length
+        self.pieces += [(offset + self.length, s, el) for offset, s, el in other.pieces]
+        self.elements += other.elements
         self.parts += other.parts
         self.length += other.length
         self.spans += other.spans
@@ -462,7 +513,7 @@ class _Para:
 
 
 def _read_paragraph(p) -> _Para:
-    para = _Para()
+    para = _Para(elements=[p])
     _inline(p, para)
     rpr = p.find(f"{_W}pPr/{_W}rPr")
     para.mark_removed = rpr is not None and next(rpr.iterchildren(*_REMOVED), None) is not None
@@ -493,11 +544,11 @@ def _run(r, para: _Para) -> None:
     for child in r:
         tag = child.tag
         if tag == f"{_W}t":
-            para.add(child.text or "")
+            para.add(child.text or "", child)
         elif tag in _RUN_TEXT:
-            para.add(_RUN_TEXT[tag])
+            para.add(_RUN_TEXT[tag], child)
         elif tag == f"{_W}br":
-            para.add("\n" if child.get(f"{_W}type", "textWrapping") == "textWrapping" else "")
+            para.add("\n" if child.get(f"{_W}type", "textWrapping") == "textWrapping" else "", child)
         elif tag == f"{_W}fldChar":
             _field_char(child.get(f"{_W}fldCharType"), para.fields)
         elif tag == f"{_W}instrText" and para.fields:
@@ -598,6 +649,8 @@ class _DocxReader:
         self.page_len = 0  # length of the current page's text so far
         self.done = 0  # characters of the finished pages, with their separators
         self.revisions: list[Revision] = []
+        self.rev_elements: list = []  # the element of each revision
+        self.traced: list[TracedParagraph] = []  # each line's source (see trace_docx)
         self.carry: _Para | None = None  # a paragraph whose mark was deleted
 
     def blocks(self, el, paged: bool) -> None:
@@ -633,6 +686,8 @@ class _DocxReader:
     def emit(self, para: _Para) -> None:
         start = self.done + (self.page_len + 1 if self.pages[-1] else 0)
         self.add_line(para.text)
+        pieces = [TracedText(start + offset, s, el) for offset, s, el in para.pieces]
+        self.traced.append(TracedParagraph(start, start + para.length, para.elements, pieces))
         for s in para.spans:
             self.record(s, start + s.start)
         for box in para.boxes:
@@ -644,6 +699,7 @@ class _DocxReader:
         self.revisions.append(
             Revision(kind=s.kind, author=s.author, date=s.date, text=s.text, page=len(self.pages), start=start, end=end)
         )
+        self.rev_elements.append(s.el)
 
     def add_line(self, text: str) -> None:
         lines = self.pages[-1]
@@ -684,13 +740,15 @@ class _DocxReader:
         seen: set[str] = set()
         for root in roots:
             n_lines, page_len, n_revisions = len(self.pages[-1]), self.page_len, len(self.revisions)
+            n_traced = len(self.traced)
             self.blocks(root, paged=False)
             self.flush()
             text = "\n".join(self.pages[-1][n_lines:])
             if text.strip() and text not in seen:
                 seen.add(text)
                 continue
-            del self.pages[-1][n_lines:], self.revisions[n_revisions:]
+            del self.pages[-1][n_lines:], self.revisions[n_revisions:], self.rev_elements[n_revisions:]
+            del self.traced[n_traced:]
             self.page_len = page_len
 
 
