@@ -192,7 +192,11 @@ def test_absent_term_fires_citing_the_insurance_clause(code, field, words):
     assert f.message.startswith("Vendor must carry insurance")
     assert words in f.message
     assert f.evidence == [CLAUSE]
-    assert f.suggestion == RULES[code].use_instead
+    # Written for this contract (tests/test_drafting.py checks the wording): its insured
+    # party, never the rule's generic roles, as one new sub-clause of the insurance section.
+    assert "Vendor" in f.suggestion
+    assert not any(role in f.suggestion for role in RULES[code].roles if role != "Vendor")
+    assert [fix.action for fix in f.fixes] == ["insert"]
 
 
 @pytest.mark.parametrize("code,field,words", ABSENT_TERM_RULES)
@@ -277,9 +281,19 @@ def test_ins008_limit_below_minimum_names_amounts():
     )
     assert f.evidence == p.policies[2].evidence
     assert f.suggestion.startswith(
-        "Vendor shall maintain general liability insurance with limits of not less than "
-        "USD 1,000,000 per occurrence and USD 2,000,000 in the aggregate"
+        "Vendor shall maintain commercial general liability insurance with limits of not less than "
+        "$1,000,000 per occurrence and $2,000,000 in the aggregate"
     )
+    assert not f.fixes  # the quote does not show the amount: nothing to mark up in place
+
+
+def test_ins008_fix_replaces_the_written_amount():
+    quote = cite("commercial general liability insurance with limits of not less than $500,000 per occurrence")
+    low = Policy(type="general_liability", limits=[Limit(amount=500_000, basis="per_occurrence")], evidence=[quote])
+    f = only([f for f in run_checks(tech_profile(TECH_OK[0], TECH_OK[1], low), TECH) if f.severity == "high"], "INS008")
+    (fix,) = f.fixes
+    assert (fix.action, fix.target.quote, fix.text) == ("replace", "$500,000", "$1,000,000")
+    assert fix.target.start == quote.start + quote.quote.index("$500,000")
 
 
 def test_ins008_silent_when_every_minimum_is_met():
@@ -438,8 +452,8 @@ def test_ins009_one_finding_per_missing_type_with_a_clause():
     ]
     assert all(f.severity == "high" and f.evidence == [CLAUSE] for f in findings)
     assert findings[1].suggestion == (
-        "Vendor shall maintain cyber liability insurance with limits of not less than "
-        "USD 5,000,000 per claim throughout the term of this Agreement."
+        "Cyber Liability Insurance. Vendor shall maintain cyber liability (network security and privacy liability) "
+        "insurance with limits of not less than $5,000,000 per claim throughout the term of this Agreement."
     )
 
 

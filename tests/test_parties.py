@@ -66,7 +66,9 @@ def test_run_checks_writes_the_suggestion_in_the_contracts_names():
     )
     by_rule = {f.rule: f for f in run_checks(profile)}
     ai = by_rule["INS001"].suggestion
-    assert ai.startswith("Insurance. Provider shall maintain") and "name Globex, its affiliates" in ai
+    assert (
+        ai.startswith("Additional Insured. Provider shall cause Globex, its affiliates") and "additional insureds" in ai
+    )
     assert "Supplier" not in ai and "Customer" not in ai
     wos = by_rule["INS002"].suggestion
     assert "Provider waives" in wos and "against Globex" in wos and "Contractor" not in wos
@@ -75,10 +77,10 @@ def test_run_checks_writes_the_suggestion_in_the_contracts_names():
 @pytest.mark.parametrize(
     "name, rule, expected",
     [
-        ("06_eu_software_licence_eur_negations.pdf", "INS001", ("Vendor shall maintain", "name Customer, its")),
-        ("08_equipment_lease_loss_payee.pdf", "INS001", ("Lessee shall maintain", "name Lessor, its")),
+        ("06_eu_software_licence_eur_negations.pdf", "INS001", ("Vendor shall cause Customer, its", "clause 9")),
+        ("08_equipment_lease_loss_payee.pdf", "INS001", ("Lessee shall cause Lessor, its", "Section 7")),
         ("08_equipment_lease_loss_payee.pdf", "INS002", ("Lessee waives", "against Lessor and")),
-        ("11_model_evaluation_agreement_prompt_injection.pdf", "INS001", ("Provider shall maintain", "name Customer")),
+        ("11_model_evaluation_agreement_prompt_injection.pdf", "INS001", ("Provider shall cause Customer", "8.6 ")),
     ],
 )
 def test_a_sample_contracts_suggestions_use_its_parties(name, rule, expected):

@@ -22,6 +22,7 @@ from .parties import defined_parties
 from .playbook import Playbook
 from .revisions import insurance_revisions
 from .schema import ErrorInfo, ReviewResult
+from .sections import insurance_section
 from .settings import Settings
 
 
@@ -149,5 +150,6 @@ class Reviewer:
         result.profile = ground_profile(doc, extraction.profile)
         result.profile.contract_parties = defined_parties(doc.norm)
         result.profile.revisions = insurance_revisions(doc, result.profile)
+        result.profile.insurance_section = insurance_section(doc, result.profile)
         result.findings = run_checks(result.profile, self.playbook)
         return result

@@ -16,6 +16,11 @@ at its default severity unless the playbook says otherwise::
         satisfied_by: [professional_liability]   # optional: other types accepted instead
         min_limits:
           - {amount: 5000000, currency: USD, basis: per_claim}
+    drafting:                           # optional: how suggested clauses are written
+      notice_days: 30
+      policies: [general_liability, workers_compensation]  # when neither contract nor playbook names one
+      limits:                           # amounts for policies the playbook sets no minimum for
+        professional_liability: [{amount: 2000000, basis: per_claim}]
 
 Errors raise :class:`~contract_review.errors.PlaybookError` with a message that names the
 bad key (``rules.INS099: unknown rule code``).
@@ -114,6 +119,59 @@ class RuleSetting(_Strict):
         return v if v is None else _one_of(v, tuple(SEVERITY_ORDER), "severity")
 
 
+def _limits(*pairs: tuple[float, str]) -> list[MinLimit]:
+    return [MinLimit(amount=a, basis=b) for a, b in pairs]
+
+
+#: The amounts written into suggested clauses for a policy the playbook sets no minimum for.
+DRAFTING_LIMITS: dict[str, list[MinLimit]] = {
+    "general_liability": _limits((1_000_000, "per_occurrence"), (2_000_000, "aggregate")),
+    "product_liability": _limits((1_000_000, "per_occurrence"), (2_000_000, "aggregate")),
+    "professional_liability": _limits((2_000_000, "per_claim")),
+    "technology_eo": _limits((2_000_000, "per_claim")),
+    "cyber": _limits((2_000_000, "per_claim")),
+    "employers_liability": _limits((1_000_000, "each_accident")),
+    "auto": _limits((1_000_000, "combined_single")),
+    "umbrella_excess": _limits((5_000_000, "per_occurrence")),
+    "d_and_o": _limits((1_000_000, "per_claim")),
+    "clinical_trial": _limits((5_000_000, "per_occurrence")),
+    "media_liability": _limits((1_000_000, "per_claim")),
+    "crime_fidelity": _limits((1_000_000, "per_claim")),
+}
+
+
+class Drafting(_Strict):
+    """How suggested clauses are written: the playbook's required minimums always win; these
+    fill in what it does not require."""
+
+    limits: dict[PolicyType, list[MinLimit]] = Field(
+        default_factory=lambda: dict(DRAFTING_LIMITS),  # type: ignore[arg-type]
+        description="Amounts for policies the playbook requires no minimum for (policy type -> limits).",
+    )
+    policies: list[PolicyType] = Field(
+        default_factory=lambda: ["general_liability", "workers_compensation"],  # type: ignore[arg-type]
+        description="The policies a suggested clause requires when the contract and the playbook name none.",
+    )
+    notice_days: int = Field(30, gt=0, le=365, description="Days of prior notice of cancellation asked for.")
+
+    @field_validator("policies", mode="before")
+    @classmethod
+    def _types(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            for t in v:
+                _one_of(t, POLICY_TYPES, "policy type")
+        return v
+
+    @field_validator("limits", mode="before")
+    @classmethod
+    def _limit_types(cls, v: Any) -> Any:
+        if isinstance(v, dict):
+            for t in v:
+                _one_of(t, POLICY_TYPES, "policy type")
+            return {**DRAFTING_LIMITS, **v}
+        return v
+
+
 _RULE_KEY = re.compile(r"^(INS\d{3}|[a-z][a-z0-9]*(-[a-z0-9]+)*)$", re.IGNORECASE)
 
 
@@ -128,6 +186,7 @@ class Playbook(_Strict):
         description="The rule settings of the playbooks this one extends, nearest last; its own `rules` win.",
     )
     required_policies: list[PolicyRequirement] = Field(default_factory=list)
+    drafting: Drafting = Field(default_factory=Drafting, description="How suggested clauses are written.")
 
     @field_validator("rules", mode="before")
     @classmethod
@@ -232,7 +291,7 @@ def _extend(
     merged["name"] = own.name
     merged["inherited_rules"] = [*merged["inherited_rules"], merged["rules"]]
     merged["rules"] = {key: s.model_dump() for key, s in own.rules.items()}
-    for key in ("description", "required_policies"):
+    for key in ("description", "required_policies", "drafting"):
         if key in data:
             merged[key] = own.model_dump()[key]
     return Playbook.model_validate(merged)

@@ -142,6 +142,52 @@ class Revision(_Model):
     )
 
 
+class InsuranceSection(_Model):
+    """Where the contract's insurance terms sit: the numbered section (or exhibit) that holds
+    the first insurance quote, as the text numbers it. Suggested clauses are written as new
+    sub-clauses of it; set by deterministic code whatever the extractor."""
+
+    number: str | None = Field(None, description='The section number as written ("10", "6"); null when unnumbered.')
+    title: str | None = Field(None, description='Its heading ("INSURANCE"), when it has one.')
+    heading: Citation | None = Field(None, description="The heading line, else the first line of the section.")
+    last_label: str | None = Field(None, description='The last sub-clause number in it ("10.9"); null when none.')
+    called: str = Field(
+        "Section", description='How the contract refers to its sections: "Section", "clause", "Article".'
+    )
+    end: int = Field(description="Offset just past the section's last line of text.")
+    page: int = Field(description="1-based page of the section's last line.")
+
+    def next_labels(self, n: int) -> list[str | None]:
+        """The numbers of ``n`` new sub-clauses after the last one (``None`` each when the
+        section has no numbered sub-clauses)."""
+        if not self.last_label or "." not in self.last_label:
+            return [None] * n
+        head, _, last = self.last_label.rpartition(".")
+        return [f"{head}.{int(last) + i}" for i in range(1, n + 1)]
+
+
+FixAction = Literal["insert", "replace", "restore"]
+
+
+class Fix(_Model):
+    """Where a finding's suggested wording goes in the draft: what a reviewed DOCX marks up
+    as a tracked change. ``insert``: a new sub-clause (``label`` ``caption``. ``text``) put
+    after the offset ``at`` (the end of the insurance section); ``replace``: the span
+    ``target`` replaced by ``text``; ``restore``: ``text``, struck by a tracked deletion at
+    offset ``at``, put back."""
+
+    action: FixAction
+    text: str
+    caption: str | None = None
+    label: str | None = None
+    level: Literal["subclause", "section"] = "subclause"
+    target: Citation | None = None
+    at: int | None = None
+    policies: list[PolicyType] = Field(
+        default_factory=list, description="The policies the new wording requires (with their limits), if any."
+    )
+
+
 class InsuranceProfile(_Model):
     """What the contract requires of insurance. Produced by an extractor, read by the checker."""
 
@@ -172,6 +218,9 @@ class InsuranceProfile(_Model):
         description="Tracked changes of a Word draft that touch the insurance terms (empty for other files); "
         "set by deterministic code whatever the extractor.",
     )
+    insurance_section: InsuranceSection | None = Field(
+        None, description="The section holding the insurance terms; set by deterministic code whatever the extractor."
+    )
 
     @property
     def has_minimum_limits(self) -> bool:
@@ -193,6 +242,12 @@ class Finding(_Model):
     message: str
     evidence: list[Citation] = Field(default_factory=list)
     suggestion: str = ""
+    fixes: list[Fix] = Field(
+        default_factory=list, description="Where the suggestion goes in the draft (a reviewed DOCX's tracked changes)."
+    )
+    covered_by: str | None = Field(
+        None, description="The rule whose fix also puts this finding's suggestion in the draft (its own is dropped)."
+    )
 
 
 class ErrorInfo(_Model):

@@ -32,6 +32,7 @@ __all__ = [
     "rule_settings",
     "enabled",
     "severity_for",
+    "number_insertions",
 ]
 
 
@@ -120,6 +121,45 @@ def run_checks(profile: InsuranceProfile, playbook: Playbook | None = None) -> l
                     suggestion=hit.suggestion
                     if hit.suggestion is not None
                     else in_contract_terms(r.use_instead, r.roles, obligated, profile.contract_parties),
+                    fixes=list(hit.fixes),
                 )
             )
+    number_insertions(findings, profile)
     return findings
+
+
+def number_insertions(findings: list[Finding], profile: InsuranceProfile) -> None:
+    """Number the new sub-clauses that the findings' fixes insert, in rule order, after the
+    insurance section's last one ("10.10", "10.11"...), and write each suggestion as the
+    numbered sub-clause it becomes. An insertion whose words a replacement already puts in
+    the draft (a vague obligation rewritten with the policies and amounts it would add) is
+    dropped."""
+    replacing = [(finding.rule, f) for finding in findings for f in finding.fixes if f.action == "replace"]
+    for finding in findings:
+        kept = []
+        for f in finding.fixes:
+            by = next(
+                (
+                    rule
+                    for rule, r in replacing
+                    if f.action == "insert"
+                    and (f.text == r.text or (f.policies and set(f.policies) <= set(r.policies)))
+                ),
+                None,
+            )
+            if by is None:
+                kept.append(f)
+            else:
+                finding.covered_by = by
+        finding.fixes = kept
+    inserts = [f for finding in findings for f in finding.fixes if f.action == "insert" and f.level == "subclause"]
+    sec = profile.insurance_section
+    labels = sec.next_labels(len(inserts)) if sec else [None] * len(inserts)
+    for fix, label in zip(inserts, labels, strict=True):
+        fix.label = label
+    for finding in findings:
+        ins = [f for f in finding.fixes if f.action == "insert"]
+        if len(ins) == 1 and finding.suggestion == ins[0].text:
+            finding.suggestion = " ".join(
+                x for x in (ins[0].label, f"{ins[0].caption}." if ins[0].caption else "", ins[0].text) if x
+            )

@@ -9,8 +9,10 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from .. import fmt
+from ..extract.amounts import find_amounts
 from ..fmt import short
-from ..schema import Citation, InsuranceProfile, Limit, Policy, Revision
+from ..schema import AmountChange, Citation, Fix, InsuranceProfile, Limit, Policy, Revision
+from .drafting import CLAUSE_NAMES, Drafter, title_case
 from .registry import Hit, rule
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -97,8 +99,17 @@ def who(profile: InsuranceProfile) -> str:
     return " and ".join(parties(profile)) or "a party"
 
 
-def _absent(profile: InsuranceProfile, what: str) -> Hit:
-    return Hit(f"{who(profile)} must carry insurance, but the contract {what}", insurance_clause(profile))
+def _absent(profile: InsuranceProfile, what: str, caption: str = "", clause: str = "", term: str = "") -> Hit:
+    """A term the contract lacks; ``clause`` (written for the contract) is the suggestion,
+    inserted as a new sub-clause ``caption`` of its insurance section, unless a tracked
+    deletion struck the ``term``'s wording: putting that back is INS010's fix."""
+    hit = Hit(f"{who(profile)} must carry insurance, but the contract {what}", insurance_clause(profile))
+    if clause:
+        sec = profile.insurance_section
+        hit.suggestion = clause
+        if not any(term in rev.struck for rev in profile.revisions):
+            hit.fixes = [Fix(action="insert", caption=caption, text=clause, at=sec.end if sec else None)]
+    return hit
 
 
 @rule(
@@ -138,7 +149,9 @@ def no_insurance_clause(profile: InsuranceProfile, playbook: Playbook) -> Iterat
     if not profile.insurance_required:
         n = len(profile.searched)
         searched = f" ({n} section{'s' if n != 1 else ''} searched)" if n else ""
-        yield Hit(f"No party is required to carry insurance{searched}")
+        article = Drafter(profile, playbook).insurance_article()
+        fix = Fix(action="insert", level="section", caption="Insurance", text=article)
+        yield Hit(f"No party is required to carry insurance{searched}", suggestion=article, fixes=[fix])
 
 
 @rule(code="INS001", slug="missing-additional-insured", severity="medium", roles=("Supplier", "Customer"))
@@ -170,7 +183,14 @@ def missing_additional_insured(profile: InsuranceProfile, playbook: Playbook) ->
         an insured" is treated as one (it does not).
     """
     if not profile.additional_insured.present:
-        yield _absent(profile, "requires no party to be named as an additional insured")
+        clause = Drafter(profile, playbook).additional_insured()
+        yield _absent(
+            profile,
+            "requires no party to be named as an additional insured",
+            "Additional Insured",
+            clause,
+            "additional_insured",
+        )
 
 
 @rule(code="INS002", slug="missing-waiver-of-subrogation", severity="low", roles=("Contractor", "Owner"))
@@ -202,7 +222,10 @@ def missing_waiver_of_subrogation(profile: InsuranceProfile, playbook: Playbook)
         claim) is not a waiver.
     """
     if not profile.waiver_of_subrogation.present:
-        yield _absent(profile, "contains no waiver of subrogation")
+        clause = Drafter(profile, playbook).waiver()
+        yield _absent(
+            profile, "contains no waiver of subrogation", "Waiver of Subrogation", clause, "waiver_of_subrogation"
+        )
 
 
 @rule(code="INS003", slug="vague-insurance-language", severity="medium", roles=("Consultant",))
@@ -239,10 +262,14 @@ def vague_insurance_language(profile: InsuranceProfile, playbook: Playbook) -> I
         shown = "; ".join(f'"{short(c.quote, 70)}" (p.{c.page})' for c in quotes[:3])
         more = f" and {len(quotes) - 3} more" if len(quotes) > 3 else ""
         n = len(quotes)
+        d = Drafter(profile, playbook)
+        fixes = [f for f in (d.replace_vague(q) for q in quotes) if f is not None]
         yield Hit(
             f"{n} insurance obligation{'s' if n != 1 else ''} state{'' if n != 1 else 's'} no amount or "
             f"rel{'y' if n != 1 else 'ies'} on a qualitative standard: {shown}{more}",
             quotes,
+            suggestion=fixes[0].text if fixes else None,
+            fixes=fixes,
         )
 
 
@@ -273,7 +300,11 @@ def missing_minimum_limits(profile: InsuranceProfile, playbook: Playbook) -> Ite
         value") are not monetary limits, so a contract whose only amount is a formula fires.
     """
     if not profile.has_minimum_limits:
-        yield _absent(profile, "states no minimum limit for any policy")
+        d = Drafter(profile, playbook)
+        hit = _absent(profile, "states no minimum limit for any policy", "Minimum Limits", d.maintain(d.required_types))
+        for fix in hit.fixes:
+            fix.policies = list(d.required_types)  # type: ignore[arg-type]
+        yield hit
 
 
 @rule(code="INS005", slug="missing-certificate-of-insurance", severity="medium", roles=("Contractor", "Company"))
@@ -302,7 +333,9 @@ def missing_certificate_of_insurance(profile: InsuranceProfile, playbook: Playbo
         is due (before work starts or later) or that it must show the endorsements.
     """
     if not profile.certificate_of_insurance.present:
-        yield _absent(profile, "does not require a certificate of insurance or other evidence of coverage")
+        clause = Drafter(profile, playbook).certificate()
+        what = "does not require a certificate of insurance or other evidence of coverage"
+        yield _absent(profile, what, "Certificates of Insurance", clause, "certificate_of_insurance")
 
 
 @rule(code="INS006", slug="missing-primary-noncontributory", severity="low", roles=("Vendor", "Client"))
@@ -330,7 +363,14 @@ def missing_primary_noncontributory(profile: InsuranceProfile, playbook: Playboo
         wording covers.
     """
     if not profile.primary_noncontributory.present:
-        yield _absent(profile, "does not make that insurance primary and non-contributory")
+        clause = Drafter(profile, playbook).primary()
+        yield _absent(
+            profile,
+            "does not make that insurance primary and non-contributory",
+            "Primary and Non-Contributory",
+            clause,
+            "primary_noncontributory",
+        )
 
 
 @rule(code="INS007", slug="missing-cancellation-notice", severity="low", roles=("Vendor", "Client"))
@@ -357,7 +397,9 @@ def missing_cancellation_notice(profile: InsuranceProfile, playbook: Playbook) -
         period is not checked.
     """
     if not profile.cancellation_notice.present:
-        yield _absent(profile, "requires no prior notice of cancellation, non-renewal or material change")
+        clause = Drafter(profile, playbook).notice()
+        what = "requires no prior notice of cancellation, non-renewal or material change"
+        yield _absent(profile, what, "Notice of Cancellation", clause, "cancellation_notice")
 
 
 def _matching_policies(profile: InsuranceProfile, req: PolicyRequirement) -> list[Policy]:
@@ -368,15 +410,24 @@ def _label(req: PolicyRequirement) -> str:
     return POLICY_LABELS[req.type]
 
 
-def requirement_clause(profile: InsuranceProfile, req: PolicyRequirement) -> str:
-    """A clause that meets ``req`` (the suggestion of INS008 and INS009)."""
-    party = (parties(profile) or ["Supplier"])[0]
-    lims = " and ".join(
-        f"{money(m.amount, m.currency)} {'in the aggregate' if m.basis == 'aggregate' else BASIS_LABELS[m.basis]}"
-        for m in req.min_limits
-    )
-    amount = f" with limits of not less than {lims}" if lims else ""
-    return f"{party} shall maintain {_label(req)} insurance{amount} throughout the term of this Agreement."
+def requirement_clause(profile: InsuranceProfile, playbook: Playbook, req: PolicyRequirement) -> str:
+    """A clause that meets ``req`` (the suggestion of INS008 and INS009), in the contract's names."""
+    d = Drafter(profile, playbook)
+    return f"{d.insured} shall maintain {d.policy_phrase(req.type)} throughout the term of this Agreement."
+
+
+def _best(pols: list[Policy], minimum: MinLimit) -> Limit | None:
+    """The highest limit of ``pols`` comparable with ``minimum`` (same currency, a basis it accepts)."""
+    same = [
+        lim
+        for p in pols
+        for lim in p.limits
+        if lim.basis in COMPARABLE_BASES[minimum.basis]
+        and not lim.redacted
+        and lim.amount is not None
+        and (lim.currency or "").upper() == minimum.currency
+    ]
+    return max(same, key=lambda lim: lim.amount or 0, default=None)
 
 
 def _compare(pols: list[Policy], req: PolicyRequirement, minimum: MinLimit) -> str | None:
@@ -462,14 +513,18 @@ def limit_below_playbook(profile: InsuranceProfile, playbook: Playbook) -> Itera
         if not pols:
             continue
         evidence = _dedupe([c for p in pols for c in p.evidence])
-        clause = requirement_clause(profile, req)
+        clause = requirement_clause(profile, playbook, req)
         notes: dict[str, list[str]] = {}
+        d = Drafter(profile, playbook)
         for minimum in req.min_limits:
             outcome = _compare(pols, req, minimum)
             if outcome is None:
                 continue
             if not outcome.startswith("i:"):
-                yield Hit(outcome, evidence, suggestion=clause)
+                best = _best(pols, minimum)
+                cites = [c for p in pols for c in p.evidence]
+                fix = d.raise_limit(cites, best.amount or 0, minimum.currency, minimum) if best else None
+                yield Hit(outcome, evidence, suggestion=clause, fixes=[fix] if fix else [])
                 continue
             notes.setdefault(outcome[2:], []).append(
                 f"{money(minimum.amount, minimum.currency)} {BASIS_LABELS[minimum.basis]}"
@@ -522,10 +577,16 @@ def missing_required_policy(profile: InsuranceProfile, playbook: Playbook) -> It
             continue
         accepted = ", ".join(POLICY_LABELS[t] for t in req.satisfied_by)
         alt = f" (or {accepted})" if accepted else ""
+        clause = requirement_clause(profile, playbook, req)
+        sec = profile.insurance_section
+        caption = title_case(f"{CLAUSE_NAMES[req.type].split(' (')[0]} insurance")
         yield Hit(
             f"The contract does not require {_label(req)} insurance{alt}, which the playbook requires",
             insurance_clause(profile),
-            suggestion=requirement_clause(profile, req),
+            suggestion=clause,
+            fixes=[
+                Fix(action="insert", caption=caption, text=clause, at=sec.end if sec else None, policies=[req.type])
+            ],
         )
 
 
@@ -563,6 +624,7 @@ def _struck_hits(profile: InsuranceProfile, rev: Revision) -> Iterator[Hit]:
             f'Tracked deletion{_by(rev)} strikes {label} wording: "{short(deleted, 160)}" (p.{rev.page}); {now}',
             _evidence(profile, rev),
             suggestion=f'Reject the deletion and keep: "{deleted}"',
+            fixes=[Fix(action="restore", text=rev.text, at=rev.start)],
         )
 
 
@@ -577,8 +639,32 @@ def _amount_hits(profile: InsuranceProfile, rev: Revision) -> Iterator[Hit]:
             continue  # a higher limit, or one that cannot be compared (redacted, another currency)
         where = f': "{short(" ".join(rev.text.split()), 160)}" (p.{rev.page})' if rev.kind == "deletion" else ""
         yield Hit(
-            message + where, _evidence(profile, rev), suggestion=f"Reject the change and keep the limit of {old}."
+            message + where,
+            _evidence(profile, rev),
+            suggestion=f"Reject the change and keep the limit of {old}.",
+            fixes=_keep_amount(rev, ch),
         )
+
+
+def _keep_amount(rev: Revision, ch: AmountChange) -> list[Fix]:
+    """Put the struck amount back: in place of the amount inserted for it, else where it was."""
+    written = next((a for a in find_amounts(rev.text) if a.value == ch.old), None)
+    if written is None:
+        return []
+    old_text = rev.text[written.start : written.end]
+    if ch.new is not None and rev.at is not None:
+        news = [a for a in find_amounts(rev.at.quote) if a.value == ch.new and a.currency == ch.new_currency]
+        if news:
+            near = min(news, key=lambda a: abs(rev.at.start + a.start - rev.start))  # type: ignore[union-attr]
+            at = rev.at
+            span = Citation(
+                quote=at.quote[near.start : near.end],
+                page=at.page,
+                start=at.start + near.start,
+                end=at.start + near.end,
+            )
+            return [Fix(action="replace", target=span, text=old_text)]
+    return [Fix(action="restore", text=old_text, at=rev.start)]
 
 
 @rule(

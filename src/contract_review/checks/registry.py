@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..registry import Registry
-from ..schema import SEVERITY_ORDER, Citation, InsuranceProfile, Severity
+from ..schema import SEVERITY_ORDER, Citation, Fix, InsuranceProfile, Severity
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..playbook import Playbook
@@ -45,12 +45,14 @@ _HEADER = re.compile(rf"^({'|'.join(re.escape(s) for s in SECTIONS)}):\s*$")
 class Hit:
     """What a rule reports. ``severity`` is set only when a hit must not take the playbook's
     severity for the rule (an information note, for example); ``suggestion`` replaces the
-    rule's *Use instead* clause when the rule can write a more specific one."""
+    rule's *Use instead* clause when the rule can write one for the contract (see
+    :mod:`contract_review.checks.drafting`); ``fixes`` say where it goes in the draft."""
 
     message: str
     evidence: list[Citation] = field(default_factory=list)
     severity: Severity | None = None
     suggestion: str | None = None
+    fixes: list[Fix] = field(default_factory=list)
 
 
 RuleFunc = Callable[[InsuranceProfile, "Playbook"], Iterable[Hit]]
