@@ -34,6 +34,12 @@ class ReviewFormat(str, Enum):
     text = "text"
     md = "md"
     json = "json"
+    docx = "docx"
+
+
+class AudienceOpt(str, Enum):
+    internal = "internal"
+    counterparty = "counterparty"
 
 
 ExtractorOpt = Annotated[str, typer.Option("--extractor", "-e", help="rules (offline, default), llm or hybrid.")]
@@ -50,23 +56,63 @@ def _fail(msg: str, code: int = EXIT_USAGE) -> None:
 @app.command()
 def review(
     file: Annotated[Path, typer.Argument(help="A contract: PDF, DOCX, TXT or MD.")],
-    fmt: Annotated[ReviewFormat, typer.Option("--format", "-f")] = ReviewFormat.text,
+    fmt: Annotated[
+        ReviewFormat, typer.Option("--format", "-f", help="text, md, json, or docx (the review memo; needs --output).")
+    ] = ReviewFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")
+    ] = None,
     extractor: ExtractorOpt = "rules",
     playbook: PlaybookOpt = None,
     index: Annotated[bool, typer.Option("--index/--no-index", help="Add the contract to the search index.")] = True,
+    redline: Annotated[
+        Path | None,
+        typer.Option(
+            "--redline",
+            help="Write the reviewed DOCX here: the draft with comments and tracked changes (a memo for a PDF or text).",
+        ),
+    ] = None,
+    author: Annotated[str, typer.Option("--author", help="Author of the comments and tracked changes.")] = "",
+    audience: Annotated[
+        AudienceOpt, typer.Option("--audience", help="internal (the reasoning) or counterparty (polite requests).")
+    ] = AudienceOpt.internal,
 ) -> None:
     """Review one contract: findings first, most severe first, then the policy table."""
     from .pipeline import Reviewer
+    from .redline import DEFAULT_AUTHOR, reviewed_docx
     from .report import render_text, to_json_line
 
+    if fmt is ReviewFormat.docx and output is None:
+        _fail("--format docx writes a Word file: give it a path with --output")
+    for target in (output, redline):
+        if target is not None and target.resolve() == file.resolve():
+            _fail(f"{target} is the contract itself: write the result to another file")
     settings = get_settings()
     reviewer = Reviewer(settings, extractor=extractor, playbook=playbook, index=index)
-    result = reviewer.review(str(file))
-    if fmt is ReviewFormat.json:
-        typer.echo(to_json_line(result))
+    data = file.read_bytes() if redline is not None and file.is_file() else None
+    result = reviewer.review(str(file), data)
+    options = {"author": author or DEFAULT_AUTHOR, "audience": audience.value, "playbook": reviewer.playbook}
+    if fmt is ReviewFormat.docx:
+        _write(output, reviewed_docx(None, result, memo=True, **options), "review memo")  # type: ignore[arg-type]
     else:
-        typer.echo(render_text(result, markdown=fmt is ReviewFormat.md), nl=False)
+        text = (
+            to_json_line(result) + "\n"
+            if fmt is ReviewFormat.json
+            else render_text(result, markdown=fmt is ReviewFormat.md)
+        )
+        if output is None:
+            typer.echo(text, nl=False)
+        else:
+            output.write_text(text, encoding="utf-8")
+    if redline is not None and result.status == "ok":
+        kind = "reviewed draft" if file.suffix.lower() == ".docx" else "review memo (the contract is not a DOCX)"
+        _write(redline, reviewed_docx(data, result, **options), kind)  # type: ignore[arg-type]
     raise typer.Exit(EXIT_FILE_ERRORS if result.status == "error" else EXIT_OK)
+
+
+def _write(path: Path, data: bytes, what: str) -> None:
+    path.write_bytes(data)
+    err.print(f"wrote {what}: {escape(str(path))}")
 
 
 class FailOn(str, Enum):
