@@ -147,6 +147,27 @@ def show_review(item: ui.Reviewed, n: int) -> None:
         with st.expander(f"Sections searched ({len(searched)})", key=f"searched-exp-{key}"):
             st.dataframe(searched, hide_index=True, key=f"searched-{key}")
 
+        st.markdown("#### Take it to Word")
+        w1, w2, w3 = st.columns([2, 2, 2], vertical_alignment="bottom")
+        audience = w1.selectbox(
+            "Comments for",
+            ["internal", "counterparty"],
+            key=f"audience-{key}",
+            help="internal: each rule's reasoning; counterparty: polite requests, no internal notes.",
+        )
+        author = w2.text_input("Author of the changes", value="contract-review", key=f"author-{key}", max_chars=80)
+        label, filename = ui.word_download(r, item.data)
+        w3.download_button(
+            label,
+            lambda: ui.word_bytes(r, item.data, author, "counterparty" if audience == "counterparty" else "internal"),
+            ui.safe_filename(filename),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            key=f"dl-docx-{key}",
+            on_click="ignore",
+            help="A Word draft comes back with a comment per finding and the suggested clauses as tracked changes; "
+            "a PDF or text contract gets a review memo.",
+        )
+
         d1, d2, _ = st.columns([1, 1, 3])
         stem = ui.safe_filename(r.file).rsplit(".", 1)[0]
         d1.download_button(

@@ -529,7 +529,7 @@ def test_a_docx_with_redacted_limits_fills_the_policy_table():
     assert want and policies.to_dict("records") == want
     # a review can be taken away as the CLI's Markdown report and as its JSON line
     labels = [d.proto.label for d in at.get("download_button")]
-    assert labels == ["Report (Markdown)", "Result (JSON)"]
+    assert labels == ["Reviewed draft (DOCX)", "Report (Markdown)", "Result (JSON)"]
     md = ui.report_markdown(expected).decode()
     assert md.startswith(f"# {path.name}") and "## Findings" in md
     assert json.loads(ui.jsonl_bytes([expected]))["file"] == path.name
@@ -730,3 +730,40 @@ def test_search_also_covers_the_shared_index(monkeypatch, tmp_path):
     top = workspace(at).search("insurance", 5)[0]
     assert (top.document, top.source) == ("shared-contract.pdf", "shared index")
     assert top.page == 1 and top.text and 0 < top.score <= 1
+
+
+def test_a_word_draft_comes_back_as_a_reviewed_docx_for_the_chosen_audience():
+    import io
+
+    import docx
+
+    from contract_review import wordml
+    from contract_review.loaders import load_document
+
+    path = sample("13_pilot_agreement_insurance_as_required.docx")
+    at = upload(new_app(), [(path.name, path.read_bytes())])
+    item = next(iter(workspace(at)._reviews.values()))
+    key = f"0-{item.result.sha256}"
+    at.selectbox(key=f"audience-{key}").set_value("counterparty")
+    at.text_input(key=f"author-{key}").set_value("Jane Roe")
+    at.run()
+    assert not at.exception, at.exception
+    assert [d.proto.label for d in at.get("download_button")][0] == "Reviewed draft (DOCX)"
+    assert item.data == path.read_bytes()
+    out = ui.word_bytes(
+        item.result, item.data, at.text_input(key=f"author-{key}").value, at.selectbox(key=f"audience-{key}").value
+    )
+    d = docx.Document(io.BytesIO(out))
+    assert {c.author for c in d.comments} == {"Jane Roe"}
+    assert all(c.text.startswith("We ") for c in d.comments)
+    # our changes rejected: the upload's text
+    wordml.reject(d.element.body, "Jane Roe")
+    buf = io.BytesIO()
+    d.save(buf)
+    assert load_document("x.docx", data=buf.getvalue()).text == load_document(path).text
+
+
+def test_a_pdf_review_offers_the_review_memo():
+    path = sample("02_engagement_letter_vague_insurance.pdf")
+    at = upload(new_app(), [(path.name, path.read_bytes())])
+    assert [d.proto.label for d in at.get("download_button")][0] == "Review memo (DOCX)"

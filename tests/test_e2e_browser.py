@@ -233,6 +233,40 @@ def test_review_of_a_flawed_contract_shows_its_findings_and_quotes(server, brows
         context.close()
 
 
+def test_a_word_draft_is_downloaded_reviewed_with_comments_and_tracked_changes(server, browser, tmp_path):
+    import docx
+
+    from contract_review import wordml
+    from contract_review.loaders import load_document
+
+    draft = SAMPLES / "13_pilot_agreement_insurance_as_required.docx"
+    context, page = open_app(browser, server.url)
+    try:
+        upload(page, [draft])
+        wait_for_reviews(page, 1)
+        author = page.get_by_label("Author of the changes")
+        author.fill("Jane Roe")
+        author.press("Enter")
+        page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=SLOW)
+        page.wait_for_timeout(500)
+        with page.expect_download() as dl:
+            page.get_by_role("button", name="Reviewed draft (DOCX)").click()
+        assert dl.value.suggested_filename == "13_pilot_agreement_insurance_as_required-reviewed.docx"
+        data = Path(dl.value.path()).read_bytes()
+        d = docx.Document(io.BytesIO(data))
+        expected = Reviewer(Settings()).review(draft)
+        assert {c.author for c in d.comments} == {"Jane Roe"}
+        assert len(d.comments) == len(expected.findings)
+        ours = [el for el in d.element.body.iter(f"{wordml.W}ins", f"{wordml.W}del")]
+        assert ours and all(el.get(f"{wordml.W}author") == "Jane Roe" for el in ours)
+        wordml.reject(d.element.body, "Jane Roe")
+        buf = io.BytesIO()
+        d.save(buf)
+        assert load_document("x.docx", data=buf.getvalue()).text == load_document(draft).text
+    finally:
+        context.close()
+
+
 def test_two_sessions_never_see_each_others_uploads(server, browser, tmp_path):
     contract = SAMPLES / "13_pilot_agreement_insurance_as_required.pdf"
     if not contract.is_file():

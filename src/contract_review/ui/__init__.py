@@ -8,7 +8,7 @@ without a browser."""
 from __future__ import annotations
 
 from ..checks import load_playbook
-from .downloads import csv_bytes, jsonl_bytes, report_markdown, xlsx_bytes
+from .downloads import csv_bytes, jsonl_bytes, report_markdown, word_bytes, word_download, xlsx_bytes
 from .markup import (
     SEVERITY_COLOURS,
     crash_message,
@@ -49,6 +49,8 @@ from .tables import (
 from .workspace import InputError, Reviewed, Workspace, safe_filename
 
 __all__ = [
+    "word_bytes",
+    "word_download",
     "LOCAL_EXTRACTORS",
     "OPENAI_DEFAULT_ENDPOINT",
     "SEVERITY_COLOURS",

@@ -49,6 +49,7 @@ class Reviewed:
 
     result: ReviewResult
     doc: Document | None = None
+    data: bytes | None = None  # the file as uploaded (a Word draft is marked up from it)
 
 
 @dataclass
@@ -129,7 +130,7 @@ class Workspace:
                 # the pipeline turns the same error into the standard error result
                 self._reviews[key] = Reviewed(reviewer.review(path))
             else:
-                self._reviews[key] = Reviewed(reviewer.review_document(doc), doc)
+                self._reviews[key] = Reviewed(reviewer.review_document(doc), doc, data)
         return self._reviews[key]
 
     # -- batch
