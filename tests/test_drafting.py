@@ -220,3 +220,40 @@ def test_unknown_parties_are_neutral_terms_a_lawyer_can_search_for(tmp_path):
     ai = next(f for f in result.findings if f.rule == "INS001")
     assert ai.suggestion.startswith("7.2 Additional Insured. Consultant shall cause [Protected Party], its")
     assert not re.search(r"\b(?:Supplier|Customer|Vendor|Client)\b", ai.suggestion)
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        # a list item: a sentence in its place would not read
+        "Licensee shall maintain: (a) commercial general liability insurance of $1,000,000 per occurrence;\n"
+        "(b) such other insurance as is customary in its industry.",
+        # a sentence that obliges more than insurance
+        "Licensee agrees to keep the Equipment in good working condition, to return it on request and to keep it "
+        "covered under adequate property insurance at all times, without expense to Licensor, and to report any loss "
+        "within ten (10) days.",
+        # a sentence that also holds another term
+        "Licensee shall maintain adequate insurance and shall name Licensor as an additional insured.",
+    ],
+)
+def test_a_vague_phrase_is_replaced_only_when_nothing_else_would_be_lost(tmp_path, clause):
+    _, result = review_text(tmp_path, contract([f"7.1 {clause}"]))
+    vague = next(f for f in result.findings if f.rule == "INS003")
+    assert not vague.fixes
+    assert vague.suggestion.startswith("Licensee shall maintain")  # still suggested, as a comment
+
+
+def test_the_replacement_keeps_the_subject_of_the_sentence_it_replaces(tmp_path):
+    text = contract(
+        [
+            "7.1 Each party shall maintain commercial general liability insurance of not less than $1,000,000 per "
+            "occurrence.",
+            "7.2 Licensor shall maintain adequate professional liability insurance.",
+        ]
+    )
+    _, result = review_text(tmp_path, text)
+    vague = next(f for f in result.findings if f.rule == "INS003")
+    (fix,) = vague.fixes
+    assert fix.target.quote == "Licensor shall maintain adequate professional liability insurance."
+    assert fix.text.startswith("Licensor shall maintain, at its own expense")
+    assert "professional liability insurance with limits of not less than $2,000,000 per claim" in fix.text

@@ -332,3 +332,30 @@ def test_libreoffice_reads_every_change_and_comment(tmp_path, path, playbook):
     assert changes_after - changes_before == our_regions(out) - our_regions(data)
     if any(f.fixes for f in result.findings):
         assert changes_after > changes_before
+
+
+def test_a_contract_without_insurance_gets_an_insurance_section_before_the_signatures():
+    parties = (
+        'This Licence Agreement is made between Corvid Media LLC, a Delaware limited liability company ("Licensor") '
+        'and Palisade Labs, Inc., a Delaware corporation ("Licensee").'
+    )
+    data = make_revised_docx(
+        [
+            parties,
+            "1. LICENCE",
+            "1.1 Licensor grants Licensee a licence to the archive.",
+            "2. INDEMNITY",
+            "2.1 Licensee shall indemnify Licensor against third-party claims.",
+            "IN WITNESS WHEREOF the parties have signed this Agreement.",
+        ]
+    )
+    result = Reviewer().review("licence.docx", data, index=False)
+    assert [f.rule for f in result.findings] == ["INS000"]
+    out = write_redline(data, result, author=AUTHOR, date=DATE)
+    lines = text(applied(out, wordml.accept)).split("\n")
+    at = lines.index("3. INSURANCE")
+    assert lines[at - 1].startswith("2.1 Licensee shall indemnify") and lines[at + 2].startswith("IN WITNESS")
+    assert lines[at + 1].startswith("[Insured Party] shall maintain, at its own expense")
+    assert text(applied(out, wordml.reject)) == text(data)
+    again = Reviewer().review("accepted.docx", applied(out, wordml.accept), index=False)
+    assert again.findings == []

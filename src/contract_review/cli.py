@@ -107,6 +107,8 @@ def review(
     if redline is not None and result.status == "ok":
         kind = "reviewed draft" if file.suffix.lower() == ".docx" else "review memo (the contract is not a DOCX)"
         _write(redline, reviewed_docx(data, result, **options), kind)  # type: ignore[arg-type]
+    elif redline is not None:
+        err.print(f"no reviewed DOCX written: {escape(result.file)} could not be reviewed")
     raise typer.Exit(EXIT_FILE_ERRORS if result.status == "error" else EXIT_OK)
 
 

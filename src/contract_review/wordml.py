@@ -215,30 +215,38 @@ def _marked_paragraphs(root, kind: str, author: str | None) -> list:
     ]
 
 
+def _changes(root, kind: str, author: str | None) -> list:
+    """The tracked changes of ``kind`` around content (not paragraph-mark flags)."""
+    return [e for e in root.iter(f"{W}{kind}") if e.getparent().tag != f"{W}rPr" and _mine(e, author)]
+
+
+def _clear_marks(root, author: str | None) -> None:
+    for mark in [m for m in root.iter(f"{W}ins", f"{W}del") if m.getparent().tag == f"{W}rPr" and _mine(m, author)]:
+        mark.getparent().remove(mark)
+
+
 def accept(root, author: str | None = None) -> None:
     """Accept the tracked insertions and deletions of ``author`` (every author's when None)
     in the element tree ``root``."""
+    for el in _changes(root, "del", author):
+        el.getparent().remove(el)
+    for el in _changes(root, "ins", author):
+        _unwrap(el)
     for p in _marked_paragraphs(root, "del", author):
         _drop_paragraph_mark(p)
-    for mark in [m for m in root.iter(f"{W}ins", f"{W}del") if m.getparent().tag == f"{W}rPr" and _mine(m, author)]:
-        mark.getparent().remove(mark)
-    for el in [e for e in root.iter(f"{W}del") if _mine(e, author)]:
-        el.getparent().remove(el)
-    for el in [e for e in root.iter(f"{W}ins") if _mine(e, author)]:
-        _unwrap(el)
+    _clear_marks(root, author)
 
 
 def reject(root, author: str | None = None) -> None:
     """Reject the tracked insertions and deletions of ``author`` (every author's when None)."""
-    for p in _marked_paragraphs(root, "ins", author):
-        _drop_paragraph_mark(p)
-    for mark in [m for m in root.iter(f"{W}ins", f"{W}del") if m.getparent().tag == f"{W}rPr" and _mine(m, author)]:
-        mark.getparent().remove(mark)
-    for el in [e for e in root.iter(f"{W}ins") if _mine(e, author)]:
+    for el in _changes(root, "ins", author):
         el.getparent().remove(el)
-    for el in [e for e in root.iter(f"{W}del") if _mine(e, author)]:
+    for el in _changes(root, "del", author):
         for t in el.iter(f"{W}delText"):
             t.tag = f"{W}t"
         for t in el.iter(f"{W}delInstrText"):
             t.tag = f"{W}instrText"
         _unwrap(el)
+    for p in _marked_paragraphs(root, "ins", author):
+        _drop_paragraph_mark(p)
+    _clear_marks(root, author)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Literal
 
 from ..extract.amounts import find_amounts
 from ..parties import counterparty
-from ..schema import Citation, Fix, InsuranceProfile
+from ..schema import TERM_FIELDS, Citation, Fix, InsuranceProfile
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..playbook import MinLimit, Playbook
@@ -159,6 +159,16 @@ class Drafter:
                 return other
         return PROTECTED_PARTY
 
+    @property
+    def its(self) -> str:
+        """The insured party's possessive: "its", or "your" where the contract calls it "you"."""
+        return "your" if self.insured.casefold() == "you" else "its"
+
+    @property
+    def verb_s(self) -> str:
+        """The present-tense ending that agrees with the insured party ("waives", "you waive")."""
+        return "" if self.insured.casefold() == "you" else "s"
+
     @cached_property
     def section(self) -> str:
         """How a clause refers to the insurance section: "this Section 10", "this clause 9"."""
@@ -217,9 +227,12 @@ class Drafter:
         )
 
     # ------------------------------------------------------------------ clauses
-    def maintain(self, types: list[str]) -> str:
+    def maintain(self, types: list[str], who: str | None = None) -> str:
+        """``who`` (default: the insured party) maintains ``types`` with the playbook's amounts."""
+        who = who or self.insured
+        its = "your" if who.casefold() == "you" else "its"
         return (
-            f"{self.insured} shall maintain, at its own expense and throughout the term of this Agreement, "
+            f"{who} shall maintain, at {its} own expense and throughout the term of this Agreement, "
             f"{self.coverage_list(types)}."
         )
 
@@ -228,19 +241,19 @@ class Drafter:
         policies = (" and ".join(ai) + " policies") if ai else "liability policies"
         return (
             f"{self.insured} shall cause {self.protected}, its affiliates and their respective officers, directors "
-            f"and employees to be named as additional insureds under its {policies} required by {self.section}, "
+            f"and employees to be named as additional insureds under {self.its} {policies} required by {self.section}, "
             "by endorsement, with respect to liability arising out of the performance of this Agreement."
         )
 
     def waiver(self) -> str:
         return (
-            f"{self.insured} waives, and shall cause its insurers to waive, all rights of subrogation against "
+            f"{self.insured} waive{self.verb_s}, and shall cause {self.its} insurers to waive, all rights of subrogation against "
             f"{self.protected} and its affiliates under each policy required by {self.section}."
         )
 
     def certificate(self) -> str:
         return (
-            f"Before performing under this Agreement and upon each renewal of its policies, {self.insured} shall "
+            f"Before performing under this Agreement and upon each renewal of {self.its} policies, {self.insured} shall "
             f"deliver to {self.protected} certificates of insurance evidencing the coverage required by "
             f"{self.section}."
         )
@@ -283,11 +296,32 @@ class Drafter:
         the contract already states limits and the quote names no policy, there is nothing
         definite to put in its place (None)."""
         target = _clause_of(quote)
+        subject = _whole_obligation(target.quote)
+        if subject is None or len(target.quote) > MAX_REPLACED or self._holds_a_term(target):
+            # A fragment or list item (a sentence in its place would not read), a long sentence
+            # that may oblige more than insurance, or one that also holds another term: a
+            # replacement would lose words that matter, so the suggestion stays a comment.
+            return None
         named = [t for t in self.policy_types if _overlaps_policy(self.profile, t, quote)]
         if not named and self.profile.has_minimum_limits:
             return None
         types = named or self.required_types
-        return Fix(action="replace", target=target, text=self.maintain(types), policies=types)
+        who = subject if subject.casefold() in (p.casefold() for p in self.obligated) else None
+        return Fix(action="replace", target=target, text=self.maintain(types, who), policies=types)
+
+    def vague_suggestion(self, quote: Citation) -> str:
+        """What to say instead of a vague obligation, whether or not it can be replaced in place."""
+        named = [t for t in self.policy_types if _overlaps_policy(self.profile, t, quote)]
+        subject = _whole_obligation(_clause_of(quote).quote)
+        who = subject if subject and subject.casefold() in (p.casefold() for p in self.obligated) else None
+        return self.maintain(named or self.required_types, who)
+
+    def _holds_a_term(self, span: Citation) -> bool:
+        return any(
+            c.start < span.end and span.start < c.end
+            for name in TERM_FIELDS
+            for c in getattr(self.profile, name).evidence
+        )
 
     def raise_limit(self, evidence: list[Citation], amount: float, currency: str, new: MinLimit) -> Fix | None:
         """Replace the written amount ``amount`` in the policy's quotes by the minimum ``new``."""
@@ -323,6 +357,22 @@ def _clause_of(quote: Citation) -> Citation:
     if not text[offset:].strip():
         return quote
     return Citation(quote=text[offset:], page=quote.page, start=quote.start + offset, end=quote.end)
+
+
+#: A whole obligation: a sentence that starts with its subject and binds it ("Vendor shall carry
+#: insurance as required by Customer.", "The Consultant will maintain adequate insurance.").
+_OBLIGATION = re.compile(
+    r"^(?:The |Each )?(?P<who>[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,3}) (?:shall|must|will|agrees to|is to)\b"
+    r"[^\n]*[.;]\s*$"
+)
+#: The longest vague sentence replaced whole; a longer one may oblige more than insurance.
+MAX_REPLACED = 200
+
+
+def _whole_obligation(text: str) -> str | None:
+    """The subject of ``text`` when it is one whole obligation sentence, else None."""
+    m = _OBLIGATION.match(text.strip())
+    return m.group("who") if m and text.count(". ") <= 1 else None
 
 
 def _overlaps_policy(profile: InsuranceProfile, policy_type: str, quote: Citation) -> bool:

@@ -268,7 +268,7 @@ def vague_insurance_language(profile: InsuranceProfile, playbook: Playbook) -> I
             f"{n} insurance obligation{'s' if n != 1 else ''} state{'' if n != 1 else 's'} no amount or "
             f"rel{'y' if n != 1 else 'ies'} on a qualitative standard: {shown}{more}",
             quotes,
-            suggestion=fixes[0].text if fixes else None,
+            suggestion=fixes[0].text if fixes else d.vague_suggestion(quotes[0]),
             fixes=fixes,
         )
 
@@ -301,7 +301,13 @@ def missing_minimum_limits(profile: InsuranceProfile, playbook: Playbook) -> Ite
     """
     if not profile.has_minimum_limits:
         d = Drafter(profile, playbook)
-        hit = _absent(profile, "states no minimum limit for any policy", "Minimum Limits", d.maintain(d.required_types))
+        # A clause of policies that take no monetary limit (property at replacement value,
+        # statutory workers' compensation) would not state one either: no tracked change then.
+        monetary = [t for t in d.required_types if d.limits_for(t)]
+        clause = d.maintain(d.required_types)
+        hit = _absent(profile, "states no minimum limit for any policy", "Minimum Limits", clause)
+        if not monetary:
+            hit.fixes = []
         for fix in hit.fixes:
             fix.policies = list(d.required_types)  # type: ignore[arg-type]
         yield hit
