@@ -359,3 +359,22 @@ def test_a_contract_without_insurance_gets_an_insurance_section_before_the_signa
     assert text(applied(out, wordml.reject)) == text(data)
     again = Reviewer().review("accepted.docx", applied(out, wordml.accept), index=False)
     assert again.findings == []
+
+
+@pytest.mark.dev_set
+@pytest.mark.slow
+@pytest.mark.parametrize("playbook", PLAYBOOKS)
+def test_real_contracts_round_trip_as_word_drafts(cuad_dir, playbook):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "eval"))
+    from redline_roundtrip import as_docx, round_trip
+
+    files = sorted((cuad_dir / "txt").glob("*.txt"))[::25]  # 21 contracts across the corpus
+    reviewer = Reviewer(playbook=playbook)
+    problems, fixes = [], 0
+    for path in files:
+        problem, n = round_trip(reviewer, path.stem + ".docx", as_docx(path.read_text(errors="replace")))
+        fixes += n
+        if problem:
+            problems.append((path.name, problem))
+    assert not problems
+    assert fixes > 20
