@@ -257,3 +257,20 @@ def test_the_replacement_keeps_the_subject_of_the_sentence_it_replaces(tmp_path)
     assert fix.target.quote == "Licensor shall maintain adequate professional liability insurance."
     assert fix.text.startswith("Licensor shall maintain, at its own expense")
     assert "professional liability insurance with limits of not less than $2,000,000 per claim" in fix.text
+
+
+def test_a_low_limit_is_found_by_its_policy_and_basis(tmp_path):
+    text = contract(
+        [
+            "7.1 Licensee shall maintain technology errors and omissions insurance and cyber liability insurance "
+            "of at least $5,000,000 per claim each, and commercial general liability insurance with coverage of at "
+            "least One Million Dollars ($1,000,000) per occurrence and One Million Dollars ($1,000,000) general "
+            "aggregate."
+        ]
+    )
+    doc, result = review_text(tmp_path, text, playbook="technology-services")
+    low = [f for f in result.findings if f.rule == "INS008" and f.severity == "high"]
+    assert [f.message.split(" is below")[0] for f in low] == ["General liability limit USD 1,000,000 aggregate"]
+    (fix,) = low[0].fixes
+    assert doc.text[fix.target.end : fix.target.end + 18] == " general aggregate"  # the aggregate one, not the first
+    assert fix.text == "$2,000,000"

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
+from ..extract import lexicon as lx
 from ..extract.amounts import find_amounts
 from ..parties import counterparty
 from ..schema import TERM_FIELDS, Citation, Fix, InsuranceProfile
@@ -323,15 +324,41 @@ class Drafter:
             for c in getattr(self.profile, name).evidence
         )
 
-    def raise_limit(self, evidence: list[Citation], amount: float, currency: str, new: MinLimit) -> Fix | None:
-        """Replace the written amount ``amount`` in the policy's quotes by the minimum ``new``."""
+    def raise_limit(
+        self, evidence: list[Citation], amount: float, currency: str, new: MinLimit, types: tuple[str, ...]
+    ) -> Fix | None:
+        """Replace the written amount ``amount`` of a policy of ``types`` in its quotes by the
+        minimum ``new``: the occurrence that the nearest policy named before it is one of
+        ``types`` and that the words after it give ``new``'s kind of basis (aggregate or per
+        event). None when no occurrence is that one for sure."""
         for c in evidence:
             for a in find_amounts(c.quote):
-                if a.value == amount and (a.currency or "").upper() == currency.upper():
-                    start = c.start + a.start
-                    span = Citation(quote=c.quote[a.start : a.end], page=c.page, start=start, end=c.start + a.end)
-                    return Fix(action="replace", target=span, text=clause_money(new.amount, new.currency))
+                if a.value != amount or (a.currency or "").upper() != currency.upper():
+                    continue
+                if _policy_before(c.quote, a.start) not in (*types, None):
+                    continue
+                if _is_aggregate(c.quote[a.end : a.end + 60]) != (new.basis == "aggregate"):
+                    continue
+                start = c.start + a.start
+                span = Citation(quote=c.quote[a.start : a.end], page=c.page, start=start, end=c.start + a.end)
+                return Fix(action="replace", target=span, text=clause_money(new.amount, new.currency))
         return None
+
+
+def _policy_before(text: str, end: int) -> str | None:
+    """The type of the policy named last before ``end`` in ``text`` (None when none is)."""
+    best: tuple[int, str] | None = None
+    for typ, pat in lx.POLICY_PATTERNS:
+        for m in pat.finditer(text, 0, end):
+            if best is None or m.end() > best[0]:
+                best = (m.end(), typ)
+    return best[1] if best else None
+
+
+def _is_aggregate(after: str) -> bool:
+    """Whether the words just after an amount make it an aggregate limit."""
+    head = re.split(r"[;]|\$|\bper\b|\beach\b", after, maxsplit=1)[0] if not after.lstrip().startswith("per") else ""
+    return bool(re.search(r"\baggregate\b", head, re.IGNORECASE))
 
 
 #: A clause number at the start of a line ("6.1 ", "(a) ", "Section 4.2 ").
@@ -360,10 +387,11 @@ def _clause_of(quote: Citation) -> Citation:
 
 
 #: A whole obligation: a sentence that starts with its subject and binds it ("Vendor shall carry
-#: insurance as required by Customer.", "The Consultant will maintain adequate insurance.").
+#: insurance as required by Customer.", "The Consultant will maintain adequate insurance."); a
+#: right ("shall have the right to self-insure") is not one.
 _OBLIGATION = re.compile(
     r"^(?:The |Each )?(?P<who>[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,3}) (?:shall|must|will|agrees to|is to)\b"
-    r"[^\n]*[.;]\s*$"
+    r"(?! (?:have|be entitled|retain)\b)[^\n]*[.;]\s*$"
 )
 #: The longest vague sentence replaced whole; a longer one may oblige more than insurance.
 MAX_REPLACED = 200

@@ -529,7 +529,11 @@ def limit_below_playbook(profile: InsuranceProfile, playbook: Playbook) -> Itera
             if not outcome.startswith("i:"):
                 best = _best(pols, minimum)
                 cites = [c for p in pols for c in p.evidence]
-                fix = d.raise_limit(cites, best.amount or 0, minimum.currency, minimum) if best else None
+                fix = (
+                    d.raise_limit(cites, best.amount or 0, minimum.currency, minimum, req.accepted_types)
+                    if best
+                    else None
+                )
                 yield Hit(outcome, evidence, suggestion=clause, fixes=[fix] if fix else [])
                 continue
             notes.setdefault(outcome[2:], []).append(
