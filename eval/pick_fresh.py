@@ -22,9 +22,7 @@ from pathlib import Path
 
 def pick(cuad_dir: Path, seed: int, n_yes: int, n_no: int) -> list[tuple[str, str]]:
     dev = {
-        line.strip()
-        for line in (cuad_dir / "dev_subset.txt").read_text(encoding="utf-8").splitlines()
-        if line.strip()
+        line.strip() for line in (cuad_dir / "dev_subset.txt").read_text(encoding="utf-8").splitlines() if line.strip()
     }
     with (cuad_dir / "cuad_insurance.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))

@@ -86,6 +86,12 @@ class Settings(BaseSettings):
     embedding_batch_size: int = Field(
         8, description="Chunks per forward pass; on CPU 8 is as fast as 32 and uses less memory."
     )
+    semantic: bool = Field(
+        False,
+        description="Add the semantic layer to the rules extractor: sentences of the insurance region embedded "
+        "with the embedding model and compared with prompts/semantic-prototypes.yaml, to catch paraphrased terms "
+        "(loads the encoder: seconds and hundreds of MB).",
+    )
     chroma_url: str | None = Field(
         None, validation_alias="CHROMA_URL", description="Use a Chroma server instead of the embedded store."
     )
