@@ -130,7 +130,8 @@ def test_cache_key_covers_playbook_content_parser_and_extractor():
     assert k == cache_key("00" * 32, **base)
     assert k != cache_key("11" * 32, **base)
     assert k != cache_key("00" * 32, **{**base, "playbook": {"name": "general", "rules": {"INS001": "off"}}})
-    assert k != cache_key("00" * 32, **{**base, "settings": Settings(pdf_parser="pdfium")})
+    assert k != cache_key("00" * 32, **{**base, "settings": Settings(pdf_parser="pypdf")})  # pdfium is the default
+    assert k != cache_key("00" * 32, **{**base, "settings": Settings(semantic=True)})
     assert k != cache_key("00" * 32, **{**base, "extractor": "llm", "prompt_version": "extract-v1"})
 
 
@@ -158,8 +159,8 @@ def test_screen_files_caches_then_force_recomputes(folder):
     assert third.stats.cached == 1 and third.results[0].file == "copy of UPPER.pdf"
     forced = screen_files(files, Settings(), workers=1, force=True)
     assert forced.stats.computed == 4
-    # A different parser is a different key.
-    assert screen_files(files[:1], Settings(pdf_parser="pdfium"), workers=1).stats.computed == 1
+    # A different parser (pdfium is the default) is a different key.
+    assert screen_files(files[:1], Settings(pdf_parser="pypdf"), workers=1).stats.computed == 1
 
 
 def test_screen_files_in_two_processes_gives_the_same_results(folder):

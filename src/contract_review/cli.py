@@ -145,7 +145,7 @@ def screen(
     playbook: PlaybookOpt = None,
     parser: Annotated[
         PdfParser | None,
-        typer.Option("--parser", help="PDF parser: pypdf (default) or pdfium (faster; falls back to pypdf)."),
+        typer.Option("--parser", help="PDF parser: pdfium (default, faster; falls back to pypdf) or pypdf."),
     ] = None,
     chroma_url: Annotated[
         str | None, typer.Option("--chroma-url", help="Chroma server URL (else the embedded store).")

@@ -211,7 +211,10 @@ class InsuranceProfile(_Model):
     )
     ungrounded: list[UngroundedQuote] = Field(default_factory=list)
     decided_by: dict[str, str] = Field(
-        default_factory=dict, description="For the hybrid extractor: which source decided each field."
+        default_factory=dict,
+        description="Which source decided each field: for the hybrid extractor every field ('rules', 'llm'); "
+        "for the rules extractor with the semantic layer, the terms the layer added alone "
+        "('semantic:semantic-prototypes@<version>').",
     )
     revisions: list[Revision] = Field(
         default_factory=list,

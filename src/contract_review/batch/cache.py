@@ -27,6 +27,7 @@ RESULT_SETTINGS = (
     "chunk_size",
     "chunk_overlap",
     "embedding_model",
+    "semantic",
     "llm_model",
     "llm_token_budget",
     "llm_top_k",

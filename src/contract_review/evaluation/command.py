@@ -38,7 +38,7 @@ def eval_command(
         typer.Option("--thresholds", "-t", help="Gate: YAML of minimum F1 per field (eval/thresholds.yaml)."),
     ] = None,
     min_f1: Annotated[float | None, typer.Option("--min-f1", help="Gate: minimum F1 for every scored field.")] = None,
-    parser: Annotated[str | None, typer.Option("--parser", help="PDF parser: pypdf (default) or pdfium.")] = None,
+    parser: Annotated[str | None, typer.Option("--parser", help="PDF parser: pdfium (default) or pypdf.")] = None,
 ) -> None:
     """Score the pipeline on labelled contracts: per-field precision/recall/F1, limits,
     grounding, errors and disagreements. Exit 0, 2 when a document errored, 4 when a

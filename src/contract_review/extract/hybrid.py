@@ -93,7 +93,10 @@ def merge(rules: InsuranceProfile, llm: InsuranceProfile | None, asked: Sequence
         known = {(s.page, s.section) for s in p.searched}
         p.searched += [s for s in llm.searched if (s.page, s.section) not in known]
         p.ungrounded += llm.ungrounded
-    p.decided_by = {f: (llm.decided_by.get(f, "llm") if llm is not None and f in asked else "rules") for f in FIELDS}
+    p.decided_by = {
+        f: (llm.decided_by.get(f, "llm") if llm is not None and f in asked else rules.decided_by.get(f, "rules"))
+        for f in FIELDS
+    }
     return p
 
 

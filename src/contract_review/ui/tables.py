@@ -50,7 +50,9 @@ def policy_rows(result: ReviewResult) -> list[dict]:
 
 def term_rows(result: ReviewResult) -> list[dict]:
     """Additional insured, waiver of subrogation, primary & non-contributory, certificate
-    of insurance, cancellation notice: present or absent, with the first quote."""
+    of insurance, cancellation notice: present or absent, with the first quote and who
+    decided it ("rules", "llm", or "semantic layer (...)" for a term only the semantic layer
+    found: a paraphrase a reader should check)."""
     p = result.profile
     if p is None:
         return []
@@ -61,11 +63,23 @@ def term_rows(result: ReviewResult) -> list[dict]:
             {
                 "term": TERM_LABELS[name],
                 "status": "present" if term.present else "absent",
+                "decided by": decided_by_label(p.decided_by.get(name), result.extractor),
                 "page": term.evidence[0].page if term.evidence else None,
                 "quote": short(term.evidence[0].quote) if term.evidence else "",
             }
         )
     return rows
+
+
+def decided_by_label(source: str | None, extractor: str) -> str:
+    """ "semantic:semantic-prototypes@1" -> "semantic layer (semantic-prototypes@1)"; no
+    record -> the extractor's name."""
+    if not source:
+        return extractor
+    kind, _, ref = source.partition(":")
+    if kind == "semantic":
+        return f"semantic layer ({ref})" if ref else "semantic layer"
+    return source
 
 
 def searched_rows(result: ReviewResult) -> list[dict]:

@@ -7,6 +7,8 @@ when it is, ``policies``, the terms and ``vague_language``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ...chunking import Chunk, find_sections
 from ...loaders import Document
 from ...schema import TERM_FIELDS, InsuranceProfile, SearchedSection
@@ -23,6 +25,9 @@ from .state import Run
 from .terms import term
 from .vague import vague
 
+if TYPE_CHECKING:  # pragma: no cover
+    from ..semantic import SemanticLayer
+
 
 class RulesExtractor:
     """Offline, deterministic extraction of an :class:`InsuranceProfile` by linguistic
@@ -34,6 +39,11 @@ class RulesExtractor:
 
     def __init__(self, settings: Settings | None = None):
         self.settings = settings
+        self.semantic: SemanticLayer | None = None
+        if settings is not None and settings.semantic:
+            from ..semantic import SemanticLayer
+
+            self.semantic = SemanticLayer(settings.embedding_model)
 
     def extract(self, doc: Document, chunks: list[Chunk] | None = None) -> Extraction:
         norm = doc.norm  # look-alike characters already folded, offsets unchanged (loaders.searchable)
@@ -45,11 +55,12 @@ class RulesExtractor:
             searched_ = [SearchedSection(page=s.page, section=s.title) for s in sections]
             return Extraction(InsuranceProfile(searched=searched_), notes=["no insurance keyword in the document"])
         clauses = Clauses(doc, norm, unit_breaks(norm), sections, [s.start for s in sections], document_dollar(norm))
-        return read(clauses, hits)
+        return read(clauses, hits, self.semantic)
 
 
-def read(clauses: Clauses, hits: list[int]) -> Extraction:
-    """Decide every field over the insurance region around the keyword ``hits``."""
+def read(clauses: Clauses, hits: list[int], semantic: SemanticLayer | None = None) -> Extraction:
+    """Decide every field over the insurance region around the keyword ``hits``; with a
+    ``semantic`` layer, terms the rules did not find may be added from paraphrases."""
     reader = Reader(clauses, insurance_sections(clauses))
     region = find_region(reader, hits)
     run = Run(reader, region, notes=list(region.notes))
@@ -60,6 +71,10 @@ def read(clauses: Clauses, hits: list[int]) -> Extraction:
         for name in TERM_FIELDS:
             setattr(p, name, term(run, name))
         vague(run, p)
+        if semantic is not None:
+            added = semantic.add_terms(run, p)
+            if added:
+                run.notes.append(f"semantic layer ({semantic.prototypes.ref}) added: {', '.join(added)}")
     p.searched = searched(clauses, region)
     if not p.insurance_required:
         # terms are only meaningful when insurance is required; keep the audit trail
