@@ -112,6 +112,7 @@ class CoiFinding(_Model):
     certificate_evidence: list[Entry] = Field(default_factory=list, description="The certificate's boxes concerned.")
     suggestion: str = ""
     uncertain: bool = Field(False, description="True when the rule could not be sure (a name that may be the same).")
+    policy: str | None = Field(None, description="The required policy type the finding is about, if one.")
 
 
 class LineResult(_Model):

@@ -19,6 +19,7 @@ from .obligations import insurance_required
 from .policies import policies
 from .reader import Reader
 from .region import find_region, insurance_sections, searched
+from .requirements import policy_requirements
 from .state import Run
 from .terms import term
 from .vague import vague
@@ -60,6 +61,7 @@ def read(clauses: Clauses, hits: list[int]) -> Extraction:
         for name in TERM_FIELDS:
             setattr(p, name, term(run, name))
         vague(run, p)
+        policy_requirements(run, p)
     p.searched = searched(clauses, region)
     if not p.insurance_required:
         # terms are only meaningful when insurance is required; keep the audit trail
