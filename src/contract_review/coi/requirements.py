@@ -27,7 +27,8 @@ NOT_LIABILITY = frozenset({"workers_compensation", "employers_liability"})
 TERMS = ("additional_insured", "waiver_of_subrogation", "primary_noncontributory")
 
 _LEGAL_NAME = re.compile(
-    r"(?:\bbetween|\band|\bby|\bwith|^)\s+(?P<name>[A-Z][^()\"]{1,90}?)(?:,\s+(?:a|an)\s|,\s+having|,\s+with|\s*\(|,\s+organi[sz]ed)",
+    r"(?:(?:\bbetween|\band|\bby|\bwith)\s+|^\s*)(?P<name>[A-Z][^()\"]{1,90}?)"
+    r"(?:,\s+(?:a|an)\s|,\s+having|,\s+with|\s*\(|,\s+organi[sz]ed|,\s+incorporated|,\s+whose)",
 )
 
 
@@ -43,8 +44,9 @@ def legal_names(text: str, limit: int = PREAMBLE_CHARS) -> dict[str, str]:
         before = text[max(0, m.start() - 300) : m.end()]
         before = re.split(r"\)|;|\n\s*\n", before[: -(m.end() - m.start())])[-1] + text[m.start() : m.start() + 1]
         found = list(_LEGAL_NAME.finditer(" ".join(before.split())))
+        numbered = [f for f in found if f.start() == 0]  # "(1) ACME LIMITED, incorporated ...": the name opens it
         if found:
-            out[name] = found[-1].group("name").strip().rstrip(",")
+            out[name] = (numbered or found)[-1].group("name").strip().rstrip(",")
     return out
 
 

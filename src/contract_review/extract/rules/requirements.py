@@ -34,30 +34,42 @@ def policy_requirements(run: Run, p: InsuranceProfile) -> None:
     for name in _SCOPED_TERMS:
         _scope_term(run, p, name)
     for u in run.region.units:
-        t = run.clauses.text(u)
-        m = lx.OCCURRENCE_FORM.search(t)
-        if m:
-            for pol in _policies_for(run, p, u, every=False, at=u[0] + m.start()):
-                _set_form(run, pol, "occurrence", u, m.start())
-        m = lx.CLAIMS_MADE_FORM.search(t)
-        if m and not lx.OCCURRENCE_FORM.search(t):
-            for pol in _policies_for(run, p, u, every=False, at=u[0] + m.start()):
-                _set_form(run, pol, "claims_made", u, m.start())
-        _duration(run, p, u, t)
-        m = lx.RETRO_DATE.search(t)
-        if m:
-            for pol in _policies_for(run, p, u, every=True, at=u[0] + m.start()):
-                pol.retroactive_date = pol.retroactive_date or Stated(
-                    value=" ".join(m.group(0).split()), evidence=[run.clauses.cite(u[0], u[1], u[0] + m.start())]
-                )
-        m = lx.RATING.search(t)
-        if m and lx.BEST.search(t):
-            value = m.group("r") + (f" {m.group('c')}" if m.group("c") else "")
-            for pol in _policies_for(run, p, u, every=True):
-                pol.min_rating = pol.min_rating or Stated(
-                    value=value, evidence=[run.clauses.cite(u[0], u[1], u[0] + m.start())]
-                )
+        _forms(run, p, u)
+        _rating_and_retro(run, p, u)
+    for u in run.region.units:  # after the forms: a claims-made tail is not an occurrence policy's
+        _duration(run, p, u, run.clauses.text(u))
     _certificate_due(run, p)
+
+
+def _forms(run: Run, p: InsuranceProfile, u: Unit) -> None:
+    """An occurrence form required, or a claims-made form allowed, for the policies named."""
+    t = run.clauses.text(u)
+    m = lx.OCCURRENCE_FORM.search(t)
+    if m:
+        for pol in _policies_for(run, p, u, every=False, at=u[0] + m.start()):
+            _set_form(run, pol, "occurrence", u, m.start())
+    m = lx.CLAIMS_MADE_FORM.search(t)
+    if m and not lx.OCCURRENCE_FORM.search(t):
+        for pol in _policies_for(run, p, u, every=False, at=u[0] + m.start()):
+            _set_form(run, pol, "claims_made", u, m.start())
+
+
+def _rating_and_retro(run: Run, p: InsuranceProfile, u: Unit) -> None:
+    """The retroactive date and the minimum insurer rating stated in unit ``u``."""
+    t = run.clauses.text(u)
+    m = lx.RETRO_DATE.search(t)
+    if m:
+        for pol in _policies_for(run, p, u, every=True, at=u[0] + m.start()):
+            pol.retroactive_date = pol.retroactive_date or Stated(
+                value=" ".join(m.group(0).split()), evidence=[run.clauses.cite(u[0], u[1], u[0] + m.start())]
+            )
+    m = lx.RATING.search(t)
+    if m and lx.BEST.search(t):
+        value = m.group("r") + (f" {m.group('c')}" if m.group("c") else "")
+        for pol in _policies_for(run, p, u, every=True):
+            pol.min_rating = pol.min_rating or Stated(
+                value=value, evidence=[run.clauses.cite(u[0], u[1], u[0] + m.start())]
+            )
 
 
 def _carried_by(run: Run, p: InsuranceProfile) -> None:
@@ -145,7 +157,10 @@ def _duration(run: Run, p: InsuranceProfile, u: Unit, t: str) -> None:
     tail = lx.TAIL_WORDS.search(t)
     if not (m or tail):
         return
-    if m and not (lx.INSURANCE_WORD.search(t) or lx.CLAIMS_MADE_FORM.search(t) or tail):
+    duty = any(
+        ou == u for ou, _m in run.obligations
+    )  # "During the Term and for two (2) years thereafter, Vendor shall carry:"
+    if m and not (duty or lx.INSURANCE_WORD.search(t) or lx.CLAIMS_MADE_FORM.search(t) or tail):
         return
     years: float | None = None
     if m:
@@ -154,7 +169,14 @@ def _duration(run: Run, p: InsuranceProfile, u: Unit, t: str) -> None:
             years = float(m.group("n"))
     focus = (m or tail).start()  # type: ignore[union-attr]  # one of them matched
     value = " ".join((m or tail).group(0).split())  # type: ignore[union-attr]
-    for pol in _policies_for(run, p, u, every=True, at=u[0] + focus):
+    targets = _policies_for(run, p, u, every=True, at=u[0] + focus)
+    if lx.CLAIMS_MADE_FORM.search(t) and not _types_in(run, u, u[0] + focus):
+        # "If any required coverage is written on a claims-made basis, ... for three years after":
+        # only cover that can be claims-made (not one required on an occurrence form, nor WC/EL)
+        targets = [
+            pol for pol in targets if pol.coverage_form != "occurrence" and pol.type not in lx.NOT_LIABILITY_TYPES
+        ]
+    for pol in targets:
         if pol.duration is None:
             pol.duration = Stated(value=value, evidence=[run.clauses.cite(u[0], u[1], u[0] + focus)])
             pol.tail_years = years
