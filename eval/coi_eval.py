@@ -78,10 +78,13 @@ def _value(pol, name: str):
 def score_requirements(lines: list[str]) -> dict:
     right: Counter = Counter()
     total: Counter = Counter()
+    blind_right: Counter = Counter()  # contracts labelled after the rules were written ("Labelled blind")
+    blind_total: Counter = Counter()
     misses: list[str] = []
     extra = {"certificate_due": [0, 0], "legal_names": [0, 0]}
     for lab in _jsonl(SAMPLES / "requirements_labels.jsonl"):
         req = _requirements(lab["file"])
+        blind = lab.get("notes", "").startswith("Labelled blind")
         by_type = {p.type: p for p in req.policies}
         for typ, want in lab["policies"].items():
             pol = by_type.get(typ)
@@ -94,6 +97,9 @@ def score_requirements(lines: list[str]) -> dict:
                 else:
                     ok = got == exp
                 right[name] += ok
+                if blind:
+                    blind_total[name] += 1
+                    blind_right[name] += ok
                 if not ok:
                     misses.append(f"{lab['file']} {typ}.{name}: expected {exp!r}, got {got!r}")
         due = req.certificate_due.value if req.certificate_due else ""
@@ -111,13 +117,19 @@ def score_requirements(lines: list[str]) -> dict:
     lines += [
         "## Requirements (contract side, rules extractor)",
         "",
-        "| field | correct | accuracy |",
-        "|---|---:|---:|",
+        "Six sample contracts; 07 and 08 were labelled after the rules were written (blind), the",
+        "other four are the ones the rules were developed on, so their figures are optimistic.",
+        "",
+        "| field | correct | accuracy | of which blind |",
+        "|---|---:|---:|---:|",
     ]
     for name in REQ_FIELDS:
-        lines.append(f"| {name} | {right[name]}/{total[name]} | {right[name] / total[name]:.2f} |")
+        lines.append(
+            f"| {name} | {right[name]}/{total[name]} | {right[name] / total[name]:.2f} "
+            f"| {blind_right[name]}/{blind_total[name]} |"
+        )
     for name, (ok, n) in extra.items():
-        lines.append(f"| {name} | {ok}/{n} | {ok / n:.2f} |")
+        lines.append(f"| {name} | {ok}/{n} | {ok / n:.2f} | |")
     lines += ["", "Disagreements:", ""] + [f"- {m}" for m in misses] + [""]
     return {"right": dict(right), "total": dict(total), "extra": extra, "misses": misses}
 
@@ -183,6 +195,9 @@ def score_parsing(maker, lines: list[str], tmp: Path) -> dict:
     lines += [
         "## Certificate parsing (every filled box read back)",
         "",
+        "Synthetic certificates: our generator fills (or prints onto) the one ACORD 25 (2016/03) layout",
+        "the parser knows, so this shows the round trip is exact, not accuracy on agency software's output.",
+        "",
         f"Certificates: {', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}.",
         "",
         "| field | correct | accuracy |",
@@ -238,6 +253,9 @@ def score_checks(maker, lines: list[str], tmp: Path) -> dict:
     rec = tp / (tp + fn) if tp + fn else 1.0
     lines += [
         "## Checks (findings against the labels, info notes left out)",
+        "",
+        "The certificates and their labels were written with the rules, one per kind of gap: these",
+        "figures show each gap is found on them; they are not a held-out measure.",
         "",
         "| certificate | expected | found | extra / missed |",
         "|---|---:|---:|---|",
