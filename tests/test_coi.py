@@ -131,8 +131,10 @@ def test_every_coi_rule_is_documented_and_in_the_rules_page():
         "coi-holder-mismatch",
     } <= slugs
     page = (Path(__file__).resolve().parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
+    listed = run("rules").stdout
     for r in rules:
         assert f"## {r.code} {r.slug}" in page
+        assert f"{r.code}  {r.slug}" in listed
 
 
 def test_a_compliant_certificate_has_no_gap(tmp_path, maker, msa_req):  # noqa: F811
@@ -222,3 +224,69 @@ def test_coi_command_result_shape_and_exit_codes(tmp_path, maker):  # noqa: F811
     r = run("coi", str(MSA), str(gaps), "--as-of", "2026-06-01", "--format", "md", "--output", str(md))
     assert r.returncode == 0 and "| policy | requirement | certificate | status |" in md.read_text()
     assert run("coi", str(MSA), str(gaps), "--as-of", "June 1").returncode == 1
+
+
+# --------------------------------------------------------------------------- rules on built models
+
+
+def _req(**kw):
+    from contract_review.coi.requirements import PolicyRequirement, Requirements
+
+    pols = kw.pop("policies")
+    return Requirements(
+        contract="c.pdf",
+        insurance_required=True,
+        obligated_parties=["Vendor"],
+        protected_parties=["Client"],
+        legal_names={"Vendor": "Acme Widgets, LLC", "Client": "Globex Corporation"},
+        policies=[PolicyRequirement(**p) for p in pols],
+        **kw,
+    )
+
+
+def _cert(lines, insured="ACME WIDGETS L.L.C.", holder="Globex Corp"):
+    from contract_review.coi.model import Certificate, CoverageLine, Insurer, Party
+
+    return Certificate(
+        source="acroform",
+        named_insured=Party(name=insured),
+        holder=Party(name=holder),
+        insurers=[Insurer(letter="A", name="Granite Casualty", naic="1")],
+        lines=[CoverageLine(**line) for line in lines],
+    )
+
+
+def _slugs(req, cert, as_of=JUNE):
+    from contract_review.coi.check import check_certificate
+
+    findings, _notes = check_certificate(req, cert, as_of)
+    return {(f.slug, f.policy, f.uncertain) for f in findings if f.severity != "info"}
+
+
+def test_a_professional_liability_row_for_tech_eo_is_accepted_as_uncertain():
+    req = _req(policies=[{"type": "technology_eo"}])
+    row = {
+        "line": "other",
+        "title": "Professional Liability",
+        "policy_types": ["professional_liability"],
+        "insurer_letter": "A",
+        "effective": dt.date(2026, 1, 1),
+        "expiration": dt.date(2027, 1, 1),
+    }
+    assert _slugs(req, _cert([row])) == {("coi-policy-missing", "technology_eo", True)}
+
+
+def test_another_legal_form_is_uncertain_and_a_missing_insurer_letter_is_reported():
+    req = _req(policies=[{"type": "general_liability"}])
+    row = {
+        "line": "general_liability",
+        "title": "CGL",
+        "policy_types": ["general_liability"],
+        "insurer_letter": "B",
+        "effective": dt.date(2026, 1, 1),
+        "expiration": dt.date(2027, 1, 1),
+    }
+    found = _slugs(req, _cert([row], insured="Acme Widgets, Inc."))
+    assert ("coi-insured-mismatch", None, True) in found
+    assert ("coi-insurer-not-named", "general_liability", False) in found
+    assert not any(s == "coi-holder-mismatch" for s, _p, _u in found)  # "Globex Corp" is "Globex Corporation"

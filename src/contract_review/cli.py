@@ -261,6 +261,11 @@ def rules_cmd(playbook: PlaybookOpt = None) -> None:
     for r in all_rules():
         sev = severity_for(pb, r.code) if enabled(pb, r.code) else "off"
         typer.echo(f"{r.code}  {r.slug:<34} {sev:<7} {r.summary}")
+    from .coi.registry import all_coi_rules
+
+    typer.echo("certificate of insurance rules (contract-review coi)")
+    for c in all_coi_rules():
+        typer.echo(f"{c.code}  {c.slug:<34} {c.severity:<7} {c.summary}")
 
 
 class ReqFormat(str, Enum):

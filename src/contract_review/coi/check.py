@@ -62,6 +62,8 @@ def check_certificate(req: Requirements, cert: Certificate, as_of: dt.date) -> t
         "A certificate is issued as a matter of information only and confers no rights upon the holder: "
         "additional-insured status and waivers are shown by the endorsements, which should be asked for."
     ]
+    if not req.insurance_required:
+        notes.append("The contract requires no insurance that the reader found: there is nothing to check against.")
     ratings = {p.min_rating.value for p in req.policies if p.min_rating}
     if ratings:
         naic = ", ".join(f"{i.letter} {i.name} (NAIC {i.naic or '?'})" for i in cert.insurers)

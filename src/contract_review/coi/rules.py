@@ -536,6 +536,14 @@ def _party_check(
     ctx: Context, parties: list[str], shown: str, role: str, entries: list[Entry], cites: list[Citation]
 ) -> Iterator[CoiHit]:
     if not parties:
+        yield CoiHit(
+            f"The contract does not say, in a way the reader found, which party the {role} should be; "
+            f"the certificate names {shown or 'none'!r}: compare by hand.",
+            contract=cites,
+            certificate=entries,
+            severity="info",
+            uncertain=True,
+        )
         return
     names = [(p, _legal(ctx.requirements, p)) for p in parties]
     known = [(p, n) for p, n in names if n]
@@ -594,6 +602,8 @@ def insured_mismatch(ctx: Context) -> Iterator[CoiHit]:
     """
     cert = ctx.certificate
     req = ctx.requirements
+    if not req.insurance_required:
+        return
     shown = cert.named_insured.name if cert.named_insured else ""
     parties = list(dict.fromkeys(p for pol in req.policies for p in pol.carried_by)) or req.obligated_parties
     cites = _cites(*(pol.carried_by_evidence for pol in req.policies))
@@ -622,6 +632,8 @@ def holder_mismatch(ctx: Context) -> Iterator[CoiHit]:
         An affiliate of the protected party named as holder is reported as a mismatch.
     """
     cert = ctx.certificate
+    if not ctx.requirements.insurance_required:
+        return
     shown = cert.holder.name if cert.holder else ""
     cites = _cites(ctx.requirements.certificate_required.evidence)
     yield from _party_check(
