@@ -165,6 +165,17 @@ def test_the_umbrella_tops_up_gl_but_never_eo(tmp_path, maker, msa_req):  # noqa
     assert [f.severity for f in gl] == ["info"] and "counted once" in gl[0].message
     eo = [f for f in res.findings if f.slug == "coi-limit-below-requirement" and f.policy == "technology_eo"]
     assert eo and all(f.severity == "high" and "never tops up" in f.message for f in eo)
+    # counted once: an umbrella of exactly the 5,000,000 the contract requires of it has nothing to spare
+    spec = dict(maker.specs()["01_redline_umbrella_flattened.pdf"])
+    spec["lines"] = dict(spec["lines"])
+    spec["lines"]["umbrella_excess"] = dict(
+        spec["lines"]["umbrella_excess"], limits={"each_occurrence": "5,000,000", "aggregate": "5,000,000"}
+    )
+    exact = tmp_path / "exact-umbrella.pdf"
+    exact.write_bytes(maker.make(spec))
+    res = check_files(msa_req, [str(exact)], Settings(), JUNE)[0]
+    gl = [f for f in res.findings if f.policy == "general_liability"]
+    assert [f.severity for f in gl] == ["high"] and "cannot make it up" in gl[0].message
     # without the umbrella the same GL aggregate is a gap
     spec = dict(maker.specs()["01_redline_umbrella_flattened.pdf"])
     spec["lines"] = {k: v for k, v in spec["lines"].items() if k != "umbrella_excess"}

@@ -205,6 +205,33 @@ def _umbrella(cert: Certificate) -> CoverageLine | None:
     return next((line for line in cert.lines if line.line == "umbrella_excess"), None)
 
 
+def _top_up(
+    ctx: Context,
+    req: PolicyRequirement,
+    lim: Limit,
+    line: CoverageLine,
+    umbrella: CoverageLine,
+    have: float,
+    need: float,
+) -> tuple[float, float] | None:
+    """What an umbrella/excess row over the same period has to spare for ``lim`` of a GL,
+    auto or EL policy: ``(spare, own)``, ``own`` being what the contract requires of the
+    umbrella itself on that basis (counted once: the part of its limit that meets its own
+    requirement cannot also make up the underlying policy's). None when it cannot top up."""
+    if req.type not in UMBRELLA_TOPS_UP or not _covers_period(umbrella, line):
+        return None
+    key = "aggregate" if lim.basis == "aggregate" else "each_occurrence"
+    top = next((u.amount for u in umbrella.limits if u.key == key and u.amount), None)
+    if not top:
+        return None
+    own = 0.0
+    for p in ctx.requirements.policies:
+        if p.type == "umbrella_excess":
+            mins = [m.amount for m in p.limits if m.amount and (m.basis == "aggregate") == (key == "aggregate")]
+            own = max(mins, default=0.0)
+    return max(top - own, 0.0), own
+
+
 def _limit_hit(ctx: Context, req: PolicyRequirement, lim: Limit, line: CoverageLine) -> CoiHit | None:
     need = lim.amount
     if need is None or lim.redacted:
@@ -238,19 +265,31 @@ def _limit_hit(ctx: Context, req: PolicyRequirement, lim: Limit, line: CoverageL
         return None
     entries = _row_entries(line, shown.field)
     umbrella = _umbrella(ctx.certificate)
-    if umbrella is not None and req.type in UMBRELLA_TOPS_UP:
-        key = "aggregate" if lim.basis == "aggregate" else "each_occurrence"
-        top = next((u.amount for u in umbrella.limits if u.key == key and u.amount), None)
-        if top and _covers_period(umbrella, line) and have + top >= need:
+    topped = _top_up(ctx, req, lim, line, umbrella, have, need) if umbrella is not None else None
+    if topped is not None and umbrella is not None:
+        spare, own = topped
+        if have + spare >= need:
             return CoiHit(
                 f"{_label(req.type).capitalize()} shows {money(have, shown.currency)} against the {what} required; "
-                f"with the umbrella/excess policy over the same period ({money(top, 'USD')}, counted once, toward "
-                "this limit only) the requirement is met, if that policy follows form over this one.",
+                f"the umbrella/excess policy over the same period makes up the difference, counted once: "
+                f"{money(spare, 'USD')} of its limit is left above the {money(own, 'USD')} the contract requires of "
+                "it. Met if that policy follows form over this one.",
                 contract=_cites(req.evidence),
                 certificate=entries + _row_entries(umbrella, "Umbrella_"),
                 policy=req.type,
                 severity="info",
             )
+        shortfall = (
+            f" The umbrella/excess policy cannot make it up: counted once, only {money(spare, 'USD')} of its "
+            f"limit is left above the {money(own, 'USD')} the contract requires of it."
+        )
+        return CoiHit(
+            f"The contract requires {_label(req.type)} of {what}; the certificate shows "
+            f"{money(have, shown.currency)} ({shown.label}).{shortfall}",
+            contract=_cites(req.evidence),
+            certificate=entries + _row_entries(umbrella, "Umbrella_"),
+            policy=req.type,
+        )
     note = (
         " An umbrella or excess policy never tops up E&O or cyber."
         if umbrella is not None and req.type not in UMBRELLA_TOPS_UP and req.type != "umbrella_excess"
@@ -274,15 +313,16 @@ def limit_below(ctx: Context) -> Iterator[CoiHit]:
         same basis (each occurrence, general aggregate, combined single limit, E.L. each
         accident, or the OTHER row's own labels such as "Each Claim"). Where the limit of
         general liability, automobile or employers' liability falls short, an umbrella or
-        excess policy on the certificate that covers the same period tops it up: its limit
-        is counted once, toward that limit only, and the finding says so (information). An
-        umbrella never tops up E&O or cyber.
+        excess policy on the certificate that covers the same period tops it up, counted
+        once: only the part of its limit above what the contract requires of the umbrella
+        itself makes up the difference, and the finding says so (information when it is
+        enough). An umbrella never tops up E&O or cyber.
     Why it matters:
         A limit below the contract's minimum is uninsured exposure the contract put on the
         other party; it is the gap risk teams find most often.
     Example:
-        The contract requires CGL of $1,000,000 per occurrence; the certificate shows EACH
-        OCCURRENCE $500,000 and no umbrella.
+        The contract requires CGL of $1,000,000 per occurrence and a $5,000,000 umbrella; the
+        certificate shows EACH OCCURRENCE $500,000 and an umbrella of exactly $5,000,000.
     Use instead:
         A certificate whose limits meet the contract's minimums, e.g. "EACH OCCURRENCE
         $1,000,000 / GENERAL AGGREGATE $2,000,000".
