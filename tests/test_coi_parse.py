@@ -138,3 +138,42 @@ def test_the_blank_form_is_not_a_certificate():
         pytest.skip(f"blank ACORD 25 not found at {BLANK}")
     with pytest.raises(NotACertificate):
         read_certificate(BLANK)
+
+
+def _qualified(data: bytes) -> bytes:
+    """The same filled form with its fields under F[0].P1[0] and named X[0], as other
+    generators of the ACORD 25 write them."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    w = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    top = DictionaryObject({NameObject("/T"): TextStringObject("F[0]")})
+    top_ref = w._add_object(top)
+    page = DictionaryObject({NameObject("/T"): TextStringObject("P1[0]"), NameObject("/Parent"): top_ref})
+    page_ref = w._add_object(page)
+    kids = ArrayObject()
+    for annot in w.pages[0]["/Annots"]:
+        a = annot.get_object()
+        if "/T" in a:
+            a[NameObject("/T")] = TextStringObject(str(a["/T"]) + "[0]")
+            a[NameObject("/Parent")] = page_ref
+            kids.append(annot)
+    page[NameObject("/Kids")] = kids
+    top[NameObject("/Kids")] = ArrayObject([page_ref])
+    w._root_object["/AcroForm"][NameObject("/Fields")] = ArrayObject([top_ref])
+    out = io.BytesIO()
+    w.write(out)
+    return out.getvalue()
+
+
+def test_qualified_field_names_read_alike(tmp_path, maker):
+    plain = _write(tmp_path, maker, "01_redline_compliant_filled.pdf")
+    qualified = tmp_path / "qualified.pdf"
+    qualified.write_bytes(_qualified(plain.read_bytes()))
+    from pypdf import PdfReader
+
+    assert any(name.startswith("F[0].P1[0].") for name in PdfReader(qualified).get_fields())
+    a, b = read_certificate(plain), read_certificate(qualified)
+    assert b.source == "acroform" and b.model_dump() == a.model_dump()
