@@ -325,6 +325,72 @@ def batch_tab(ws: ui.Workspace, playbook, extractor: str, limit_mb: int) -> None
     )
 
 
+# --------------------------------------------------------------------------- certificates
+
+
+def certificates_tab(ws: ui.Workspace, limit_mb: int) -> None:
+    import datetime as dt
+
+    reviewed = ws.reviewed()
+    if not reviewed:
+        st.info("Review a contract in the Review tab first: certificates are checked against its requirements.")
+        return
+    names = [f"{i + 1}. {r.result.file}" for i, r in enumerate(reviewed)]
+    pick = st.selectbox("Contract", names, key="coi_contract", help="A contract reviewed in this session.")
+    item = reviewed[names.index(pick)] if pick in names else reviewed[0]
+    as_of = st.date_input("Check as of", value=dt.date.today(), key="coi_as_of")
+    files = st.file_uploader(
+        "Certificates of insurance (ACORD 25 PDF)",
+        type=["pdf"],
+        accept_multiple_files=True,
+        key="coi_files",
+        max_upload_size=limit_mb,
+        help="Filled or flattened ACORD 25 certificates; a scan without a text layer is refused (no OCR yet).",
+    )
+    if not files:
+        st.caption("Upload certificates to see, per required policy, the requirement against the certificate.")
+        return
+    with st.spinner("Checking certificates…"):
+        try:
+            results = ws.check_certificates(item, [(f.name, f.getvalue()) for f in files], as_of)
+        except ContractReviewError as e:
+            error_message("Certificates", e)
+            return
+    for n, res in enumerate(results):
+        st.subheader(ui.md_escape(res.file))
+        if res.status == "error" and res.error:
+            st.error(
+                f"{ui.md_escape(res.file)} ({res.error.code}): {ui.md_escape(res.error.message)}",
+                icon=":material/error:",
+            )
+            continue
+        st.dataframe(ui.coi_table_rows(res), hide_index=True, key=f"coi-table-{n}")
+        rows = ui.coi_finding_rows(res)
+        if rows:
+            st.dataframe(rows, hide_index=True, key=f"coi-findings-{n}")
+        else:
+            st.success("No gap found.", icon=":material/check_circle:")
+        for note in res.notes:
+            st.caption(note)
+    d1, d2 = st.columns(2)
+    d1.download_button(
+        "Download XLSX",
+        lambda: ui.coi_xlsx_bytes(results),
+        "certificates.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="coi_dl_xlsx",
+        on_click="ignore",
+    )
+    d2.download_button(
+        "Download JSON",
+        lambda: ui.coi_json_bytes(results),
+        "certificates.json",
+        "application/json",
+        key="coi_dl_json",
+        on_click="ignore",
+    )
+
+
 # --------------------------------------------------------------------------- search
 
 
@@ -362,11 +428,13 @@ def main() -> None:
     st.title("Contract review: insurance terms")
     playbook, extractor = sidebar(ws)
     limit_mb = ui.upload_limit_mb(ws.settings, st.get_option("server.maxUploadSize"))
-    review, batch, search = st.tabs(["Review", "Batch", "Search"], key="tabs")
+    review, batch, certificates, search = st.tabs(["Review", "Batch", "Certificates", "Search"], key="tabs")
     with review:
         review_tab(ws, playbook, extractor, limit_mb)
     with batch:
         batch_tab(ws, playbook, extractor, limit_mb)
+    with certificates:
+        certificates_tab(ws, limit_mb)
     with search:
         search_tab(ws)
 

@@ -261,6 +261,108 @@ def rules_cmd(playbook: PlaybookOpt = None) -> None:
     for r in all_rules():
         sev = severity_for(pb, r.code) if enabled(pb, r.code) else "off"
         typer.echo(f"{r.code}  {r.slug:<34} {sev:<7} {r.summary}")
+    from .coi.registry import all_coi_rules
+
+    typer.echo("certificate of insurance rules (contract-review coi)")
+    for c in all_coi_rules():
+        typer.echo(f"{c.code}  {c.slug:<34} {c.severity:<7} {c.summary}")
+
+
+class ReqFormat(str, Enum):
+    json = "json"
+    csv = "csv"
+    yaml = "yaml"
+
+
+@app.command("requirements")
+def requirements_cmd(
+    contract: Annotated[Path, typer.Argument(help="A contract: PDF, DOCX, TXT or MD.")],
+    fmt: Annotated[
+        ReqFormat, typer.Option("--format", "-f", help="json, csv (one row per policy x requirement) or yaml.")
+    ] = ReqFormat.json,
+    extractor: ExtractorOpt = "rules",
+    playbook: PlaybookOpt = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")
+    ] = None,
+) -> None:
+    """Export what the contract requires of each policy, for a COI tracker."""
+    from .coi.check import contract_requirements
+    from .coi.requirements import to_csv, to_yaml
+
+    if not contract.exists():
+        _fail(f"no such file: {contract}")
+    req = contract_requirements(contract, get_settings(), extractor=extractor, playbook=playbook)
+    text = {
+        "json": lambda: req.model_dump_json(indent=2) + "\n",
+        "csv": lambda: to_csv(req),
+        "yaml": lambda: to_yaml(req),
+    }[fmt.value]()
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        typer.echo(text, nl=False)
+
+
+class CoiFormat(str, Enum):
+    text = "text"
+    md = "md"
+    json = "json"
+    jsonl = "jsonl"
+
+
+@app.command("coi")
+def coi_cmd(
+    contract: Annotated[Path, typer.Argument(help="The contract that requires the insurance.")],
+    certificates: Annotated[list[Path], typer.Argument(help="Certificates of insurance (ACORD 25 PDFs).")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Check date YYYY-MM-DD (default: today).")] = None,
+    fmt: Annotated[CoiFormat, typer.Option("--format", "-f")] = CoiFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of standard output.")
+    ] = None,
+    extractor: ExtractorOpt = "rules",
+    playbook: PlaybookOpt = None,
+    fail_on: Annotated[
+        FailOn | None, typer.Option("--fail-on", help="Exit 3 when a finding at or above this severity is found.")
+    ] = None,
+) -> None:
+    """Check certificates of insurance against the contract that requires them: one result
+    per certificate. Exit status as for screen: 2 when any certificate could not be read,
+    else 3 with --fail-on, else 0."""
+    import datetime as dt
+    import json as _json
+
+    from .coi.check import check_files, contract_requirements, render, to_json
+    from .schema import SEVERITY_ORDER
+
+    missing = [str(p) for p in [contract, *certificates] if not p.exists()]
+    if missing:
+        _fail(f"no such file: {', '.join(missing)}")
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError:
+        _fail(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)")
+        return
+    settings = get_settings()
+    req = contract_requirements(contract, settings, extractor=extractor, playbook=playbook)
+    results = check_files(req, [str(c) for c in certificates], settings, day)
+    if fmt is CoiFormat.jsonl:
+        text = "".join(to_json(r) + "\n" for r in results)
+    elif fmt is CoiFormat.json:
+        text = _json.dumps([r.model_dump(mode="json") for r in results], indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = "\n".join(render(r, markdown=fmt is CoiFormat.md) for r in results)
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        typer.echo(text, nl=False)
+    if any(r.status == "error" for r in results):
+        raise typer.Exit(EXIT_FILE_ERRORS)
+    if fail_on is not None and any(
+        SEVERITY_ORDER[f.severity] <= SEVERITY_ORDER[fail_on.value] for r in results for f in r.findings
+    ):
+        raise typer.Exit(EXIT_FINDINGS)
+    raise typer.Exit(EXIT_OK)
 
 
 app.command("eval")(eval_command)

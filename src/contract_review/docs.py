@@ -122,7 +122,34 @@ def render() -> str:
         for name in SECTION_ORDER:
             body = r.sections[name]
             out += [f"### {name}", "", _quote(body) if name in ("Example", "Use instead") else body, ""]
+    out += _coi_section()
     return "\n".join(out).rstrip() + "\n"
+
+
+def _coi_section() -> list[str]:
+    """The COI rules: a certificate of insurance against the contract's requirements."""
+    from .coi.registry import all_coi_rules
+
+    rules = all_coi_rules()
+    out = [
+        "# Certificate of insurance rules",
+        "",
+        "`contract-review coi CONTRACT CERT...` reads each certificate (ACORD 25) and checks it against",
+        "what the contract requires of each policy (`contract-review requirements CONTRACT`). These rules",
+        "read the requirements and the certificate, not a playbook; each finding carries the contract's",
+        "quote and the certificate's boxes.",
+        "",
+        "| code | slug | default |",
+        "|---|---|---|",
+    ]
+    out += [f"| [{r.code}](#{r.code.lower()}-{r.slug}) | `{r.slug}` | {r.severity} |" for r in rules]
+    out.append("")
+    for r in rules:
+        out += [f"## {r.code} {r.slug}", "", r.summary, "", f"- Default severity: **{r.severity}**", ""]
+        for name in SECTION_ORDER:
+            body = r.sections[name]
+            out += [f"### {name}", "", _quote(body) if name in ("Example", "Use instead") else body, ""]
+    return out
 
 
 def main() -> None:

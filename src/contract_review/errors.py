@@ -64,3 +64,9 @@ class ConfigError(ContractReviewError):
     """Settings are inconsistent (for example the LLM extractor without an endpoint)."""
 
     code = "bad_config"
+
+
+class NotACertificate(DocumentError):
+    """A file that reads but is no certificate of insurance (an ACORD 25 is expected)."""
+
+    code = "not_a_certificate"

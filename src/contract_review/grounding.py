@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .loaders import Document, searchable
-from .schema import TERM_FIELDS, Citation, InsuranceProfile, UngroundedQuote
+from .schema import TERM_FIELDS, Citation, InsuranceProfile, Policy, UngroundedQuote
 
 _WS = re.compile(r"\s+")
 
@@ -106,6 +106,32 @@ def _ground_list(doc: Document, field: str, cites: list[Citation], ungrounded: l
     return kept
 
 
+def _ground_requirements(doc: Document, pol: Policy, ung: list[UngroundedQuote]) -> None:
+    """The per-policy requirements keep only grounded quotes; a value left with none is
+    dropped (``None``), a term claimed with none is absent."""
+    where = f"policies.{pol.type}"
+    pol.carried_by_evidence = _ground_list(doc, where + ".carried_by", pol.carried_by_evidence, ung)
+    if pol.carried_by and not pol.carried_by_evidence:
+        pol.carried_by = []
+    for name in ("additional_insured", "waiver_of_subrogation", "primary_noncontributory"):
+        term = getattr(pol, name)
+        if term is not None:
+            term.evidence = _ground_list(doc, f"{where}.{name}", term.evidence, ung)
+            if term.present and not term.evidence:
+                setattr(pol, name, None)
+    pol.coverage_form_evidence = _ground_list(doc, where + ".coverage_form", pol.coverage_form_evidence, ung)
+    if not pol.coverage_form_evidence:
+        pol.coverage_form = None
+    for name in ("duration", "retroactive_date", "min_rating"):
+        stated = getattr(pol, name)
+        if stated is not None:
+            stated.evidence = _ground_list(doc, f"{where}.{name}", stated.evidence, ung)
+            if not stated.evidence:
+                setattr(pol, name, None)
+                if name == "duration":
+                    pol.tail_years = None
+
+
 def ground_profile(doc: Document, profile: InsuranceProfile) -> InsuranceProfile:
     """Return a copy of ``profile`` in which every citation is verbatim document text."""
     p = profile.model_copy(deep=True)
@@ -115,6 +141,7 @@ def ground_profile(doc: Document, profile: InsuranceProfile) -> InsuranceProfile
     policies = []
     for pol in p.policies:
         pol.evidence = _ground_list(doc, f"policies.{pol.type}", pol.evidence, ung)
+        _ground_requirements(doc, pol, ung)
         if pol.evidence:
             policies.append(pol)
     p.policies = policies
@@ -123,6 +150,9 @@ def ground_profile(doc: Document, profile: InsuranceProfile) -> InsuranceProfile
         term.evidence = _ground_list(doc, name, term.evidence, ung)
         if term.present and not term.evidence:
             term.present = False
+    if p.certificate_due is not None:
+        p.certificate_due.evidence = _ground_list(doc, "certificate_due", p.certificate_due.evidence, ung)
+        p.certificate_due = p.certificate_due if p.certificate_due.evidence else None
     if p.insurance_required and not (p.insurance_evidence or p.policies):
         p.insurance_required = False
     p.ungrounded = ung

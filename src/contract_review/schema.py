@@ -69,12 +69,42 @@ class Limit(_Model):
     redacted: bool = Field(False, description="True when the amount is blanked out in the filing ($[***]).")
 
 
+CoverageForm = Literal["occurrence", "claims_made"]
+
+
+class Stated(_Model):
+    """A value the contract states about a policy, with the grounded quotes that state it."""
+
+    value: str = Field(description="As the contract states it, e.g. 'A- VII', '3 years after this SOW ends'.")
+    evidence: list[Citation] = Field(default_factory=list)
+
+
 class Policy(_Model):
-    """A type of insurance a party must carry, with its required limits."""
+    """A type of insurance a party must carry, with its required limits and, where the
+    contract says so, what else it requires of that policy (``None``: the contract says
+    nothing of it for this policy; a term left ``None`` falls back to the profile's term)."""
 
     type: PolicyType
     limits: list[Limit] = Field(default_factory=list)
     evidence: list[Citation] = Field(default_factory=list)
+    carried_by: list[str] = Field(default_factory=list, description="The parties that must carry this policy.")
+    carried_by_evidence: list[Citation] = Field(default_factory=list)
+    additional_insured: Term | None = Field(
+        None, description="Whether the contract requires additional-insured status on this policy."
+    )
+    waiver_of_subrogation: Term | None = Field(None, description="Whether a waiver of subrogation applies to it.")
+    primary_noncontributory: Term | None = Field(None, description="Whether it must be primary and non-contributory.")
+    coverage_form: CoverageForm | None = Field(
+        None, description="occurrence when the contract requires an occurrence form; claims_made when it allows one."
+    )
+    coverage_form_evidence: list[Citation] = Field(default_factory=list)
+    duration: Stated | None = Field(
+        None,
+        description="How long cover must last beyond the term: a tail, extended reporting period, 'N years after'.",
+    )
+    tail_years: float | None = Field(None, description="The N of 'for N years after', when stated.")
+    retroactive_date: Stated | None = Field(None, description="What the contract says of the retroactive date.")
+    min_rating: Stated | None = Field(None, description="The minimum insurer rating, e.g. A.M. Best 'A- VII'.")
 
 
 class Term(_Model):
@@ -204,6 +234,9 @@ class InsuranceProfile(_Model):
     primary_noncontributory: Term = Field(default_factory=Term)
     certificate_of_insurance: Term = Field(default_factory=Term)
     cancellation_notice: Term = Field(default_factory=Term)
+    certificate_due: Stated | None = Field(
+        None, description="When the certificate of insurance is due ('before any Services begin'), with its quote."
+    )
     vague_language: list[Citation] = Field(default_factory=list)
     searched: list[SearchedSection] = Field(default_factory=list)
     insurance_evidence: list[Citation] = Field(

@@ -17,6 +17,7 @@ __all__ = [
     "Amount",
     "currency_code",
     "document_dollar",
+    "cell_amounts",
     "figures_in",
     "find_amounts",
     "parse_amount",
@@ -121,6 +122,27 @@ def figures_in(text: str, dollar: str = "USD") -> set[float]:
         if value is not None:
             found.add(value)
     return found
+
+
+STATUTORY = re.compile(r"^\W*(?:statutory|stat(?:ute)?\.?|per\s+statute|wc\s+statutory)\W*$", re.I)
+
+
+def cell_amounts(text: str, dollar: str = "USD") -> list[Amount] | None:
+    """The amounts of a form's limit box, where figures need no currency sign:
+    ``"$1,000,000"``, ``"1,000,000"``, ``"1M"``, ``"1MM"``, ``"$1M/$2M"`` (two amounts, in
+    order); a bare figure is in ``dollar``. ``"Statutory"`` (or "Stat.", "Per statute") is
+    ``None``: a limit set by law, not an amount. An empty list when the box holds none."""
+    if STATUTORY.match(text):
+        return None
+    found = find_amounts(text, dollar=dollar)
+    if found:
+        return [a for a in found if a.value is not None or a.redacted]
+    out = []
+    for m in lx.BARE_FIGURE.finditer(text):
+        value = _bare_figure(m)
+        if value is not None and m.group("num"):
+            out.append(Amount(value, dollar, False, m.start(), m.end()))
+    return out
 
 
 def _bare_figure(m: re.Match[str]) -> float | None:

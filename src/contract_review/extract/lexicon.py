@@ -795,3 +795,36 @@ BARE_FIGURE = re.compile(
 GROUPED_DIGITS = re.compile(r"\d{1,3}(?:[,.\s]\d{3})+")
 #: The magnitudes a bare figure may carry.
 BARE_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mm": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9}
+
+# --------------------------------------------------------------------------- per-policy requirements
+# (read by extract/rules/requirements.py)
+
+#: An occurrence form required ("written on an occurrence basis", "Occurrence form").
+OCCURRENCE_FORM = re.compile(r"\boccurrence[- ](?:basis|form|based|policy)\b|\bon an occurrence\b", re.I)
+#: A claims-made form named (allowed, usually with a tail).
+CLAIMS_MADE_FORM = re.compile(r"\bclaims[- ]made\b", re.I)
+#: How long cover must last beyond the term: "for at least three (3) years after this SOW ends",
+#: "and for two (2) years thereafter", an extended reporting period / tail.
+COVER_DURATION = re.compile(
+    r"\bfor\s+(?:a\s+period\s+of\s+)?(?:at\s+least\s+|not\s+less\s+than\s+|no\s+less\s+than\s+)?"
+    r"(?P<n>\w+)(?:\s*\((?P<d>\d+)\))?\s+(?:full\s+)?years?\s+"
+    r"(?:after|following|thereafter|beyond|from)(?:[^.;]{0,80}?(?=[.;]|$))?",
+    re.I,
+)
+TAIL_WORDS = re.compile(r"\bextended\s+reporting\s+period\b|\btail\s+(?:coverage|policy|endorsement)\b", re.I)
+RETRO_DATE = re.compile(r"\bretroactive\s+date\b[^.;]{0,120}", re.I)
+#: A minimum insurer rating: "rated A- VII or better by A.M. Best", "A.M. Best rating of at least A-, VIII".
+RATING = re.compile(
+    r"\b(?:rated|rating\s+of|ratings?)\s+(?:of\s+)?(?:at\s+least\s+|not\s+less\s+than\s+|no\s+less\s+than\s+|no\s+lower\s+than\s+)?"
+    r"(?P<r>A\+\+|A\+|A-|A|B\+\+|B\+)(?![\w+-])(?:\s*[,/]?\s*(?:Class\s+|FSC\s+)?(?P<c>[IVX]{1,5}|\d{1,2})\b)?",
+)
+BEST = re.compile(r"\bBest\b|\bA\.?\s?M\.?\s?Best\b|\bAM\s+Best\b", re.I)
+#: When a certificate is due: "before any Services begin", "prior to the Effective Date", "within ten (10) days after".
+CERTIFICATE_DUE = re.compile(
+    r"\bon\s+(?:written\s+)?request\b[^.;,]{0,90}"
+    r"|\b(?:before|prior\s+to|no\s+later\s+than|not\s+later\s+than|on\s+or\s+before|upon|"
+    r"within\s+[^.;]{0,30}?days?\s+(?:after|of|following))\s[^.;,]{3,90}",
+    re.I,
+)
+#: AI and primary wording cannot apply to workers' compensation / employers' liability.
+NOT_LIABILITY_TYPES = frozenset({"workers_compensation", "employers_liability"})

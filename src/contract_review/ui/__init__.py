@@ -1,6 +1,6 @@
 """Services behind the Streamlit app (``app.py``): everything the page needs that is not
 drawing widgets, in :mod:`.markup` (escaped text and HTML), :mod:`.tables` (rows),
-:mod:`.downloads` (file bytes), :mod:`.options` (sidebar and upload choices),
+:mod:`.downloads` (file bytes), :mod:`.options` (sidebar and upload choices), :mod:`.coi` (the Certificates tab),
 :mod:`.workspace` (one session's files, store and reviews) and :mod:`.sessions` (the
 server's workspaces and their cleanup). Nothing here imports Streamlit; it is tested
 without a browser."""
@@ -8,6 +8,7 @@ without a browser."""
 from __future__ import annotations
 
 from ..checks import load_playbook
+from .coi import coi_finding_rows, coi_json_bytes, coi_table_rows, coi_xlsx_bytes
 from .downloads import csv_bytes, jsonl_bytes, report_markdown, word_bytes, word_download, xlsx_bytes
 from .markup import (
     SEVERITY_COLOURS,
@@ -64,6 +65,10 @@ __all__ = [
     "Workspace",
     "WorkspaceRegistry",
     "citation_choices",
+    "coi_finding_rows",
+    "coi_json_bytes",
+    "coi_table_rows",
+    "coi_xlsx_bytes",
     "crash_message",
     "csv_bytes",
     "error_summary",

@@ -5,6 +5,7 @@ when the workspace is closed, dropped or the server exits."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import tempfile
 import unicodedata
@@ -23,6 +24,7 @@ from .options import load_uploaded_playbook
 from .tables import SearchRow
 
 if TYPE_CHECKING:
+    from ..coi.model import CoiResult
     from ..pipeline import Reviewer
     from ..store import Store
 
@@ -132,6 +134,27 @@ class Workspace:
             else:
                 self._reviews[key] = Reviewed(reviewer.review_document(doc), doc, data)
         return self._reviews[key]
+
+    def reviewed(self) -> list[Reviewed]:
+        """The contracts reviewed in this session that loaded and were reviewed (a
+        certificate can be checked against them), in review order."""
+        return [r for r in self._reviews.values() if r.doc is not None and r.result.profile is not None]
+
+    # -- certificates
+
+    def check_certificates(
+        self, item: Reviewed, uploads: Iterable[tuple[str, bytes]], as_of: dt.date
+    ) -> list[CoiResult]:
+        """Each uploaded certificate checked against the reviewed contract ``item``."""
+        from ..coi.check import check_files
+        from ..coi.requirements import requirements_of
+
+        assert item.doc is not None and item.result.profile is not None
+        req = requirements_of(item.result.file, item.doc.norm, item.result.profile)
+        paths: dict[str, bytes] = {}
+        for name, data in uploads:
+            paths[str(self.save(name, data, area="certificates"))] = data
+        return check_files(req, list(paths), self.settings, as_of, data=paths)
 
     # -- batch
 

@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from ...errors import ConfigError
-from ...schema import Basis, PolicyType
+from ...schema import Basis, CoverageForm, PolicyType
 
 
 class _Strict(BaseModel):
@@ -48,6 +48,33 @@ class PolicyAnswer(_Strict):
     )
     quotes: list[str] = Field(
         description="Verbatim passages (each under 300 characters) that require this coverage and state its limits."
+    )
+
+
+class PolicyRequirementAnswer(_Strict):
+    """What the contract requires of one policy beyond its type and limits (for checking a
+    certificate of insurance). null where the contract says nothing of it for this policy."""
+
+    type: PolicyType = Field(description="The policy these requirements are for.")
+    carried_by: list[str] = Field(description="Who must carry this policy, named as in the contract.")
+    additional_insured: bool | None = Field(
+        description="True when the contract requires additional-insured status on THIS policy (a clause may name "
+        "only some policies); false when the clause names other policies only; null when it does not say."
+    )
+    waiver_of_subrogation: bool | None = Field(description="Likewise for a waiver of subrogation on this policy.")
+    primary_noncontributory: bool | None = Field(description="Likewise for primary and non-contributory wording.")
+    coverage_form: CoverageForm | None = Field(
+        description="'occurrence' when an occurrence form is required, 'claims_made' when a claims-made form is "
+        "allowed; null when not stated."
+    )
+    duration: str | None = Field(
+        description="How long cover must continue after the term, as written ('for three (3) years after this SOW "
+        "ends', an extended reporting period); null when not stated."
+    )
+    tail_years: float | None = Field(description="The number of years in duration, when it states one.")
+    min_rating: str | None = Field(description="The minimum insurer rating, e.g. 'A- VII' (A.M. Best); else null.")
+    quotes: list[str] = Field(
+        description="Verbatim passages (each under 300 characters) that state these requirements; empty when none."
     )
 
 
@@ -106,7 +133,30 @@ FIELD_SPECS: dict[str, dict[str, tuple[Any, Any]]] = {
         ),
     },
 }
+#: Asked only when requested (``fields`` naming it): the per-policy requirements a
+#: certificate of insurance is checked against. Not in the default :data:`FIELDS`, so the
+#: default schema (and the responses recorded for it) are unchanged.
+OPTIONAL_FIELD_SPECS: dict[str, dict[str, tuple[Any, Any]]] = {
+    "policy_requirements": {
+        "policy_requirements": (
+            list[PolicyRequirementAnswer],
+            Field(description="For each required policy, what else the contract requires of it; empty when none."),
+        ),
+        "certificate_due": (
+            str | None,
+            Field(
+                description="When the certificate of insurance is due, as written ('before any Services begin'); null."
+            ),
+        ),
+        "certificate_due_quotes": (
+            list[str],
+            Field(description="Verbatim passages that say when the certificate is due; empty when none."),
+        ),
+    },
+}
 FIELDS: tuple[str, ...] = tuple(FIELD_SPECS)
+FIELD_SPECS.update(OPTIONAL_FIELD_SPECS)
+ALL_FIELDS: tuple[str, ...] = tuple(FIELD_SPECS)
 
 
 @lru_cache(maxsize=64)
@@ -116,7 +166,7 @@ def answer_model(fields: tuple[str, ...] = FIELDS) -> type[BaseModel]:
     if unknown:
         raise ConfigError(f"unknown extraction field(s): {', '.join(unknown)}; known: {', '.join(FIELDS)}")
     spec: dict[str, Any] = {}
-    for f in FIELDS:
+    for f in ALL_FIELDS:
         if f in fields:
             spec.update(FIELD_SPECS[f])
     return create_model(

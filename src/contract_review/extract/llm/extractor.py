@@ -16,7 +16,7 @@ from ...settings import Settings
 from .. import Extraction, register_extractor
 from ..retrieval import Context, retrieve
 from . import retry
-from .answer import FIELDS, answer_model
+from .answer import ALL_FIELDS, FIELDS, answer_model
 from .client import run_abatch, structured_chat
 from .profile import to_profile
 from .prompts import delimit, load_bundle
@@ -94,7 +94,7 @@ class LLMExtractor:
         """Retrieve the context and build the messages for ``doc``."""
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        fields = tuple(f for f in FIELDS if f in set(fields))
+        fields = tuple(f for f in ALL_FIELDS if f in set(fields))
         store = None
         if self.settings.llm_top_k > 0:
             store = self.store

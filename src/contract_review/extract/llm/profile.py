@@ -13,7 +13,17 @@ from pydantic import BaseModel
 
 from ...grounding import find_quote
 from ...loaders import Document
-from ...schema import TERM_FIELDS, Citation, InsuranceProfile, Limit, Policy, SearchedSection, Term, UngroundedQuote
+from ...schema import (
+    TERM_FIELDS,
+    Citation,
+    InsuranceProfile,
+    Limit,
+    Policy,
+    SearchedSection,
+    Stated,
+    Term,
+    UngroundedQuote,
+)
 from ..amounts import figures_in
 from ..retrieval import Context
 
@@ -102,6 +112,37 @@ def _policy(doc: Document, pol: dict[str, Any], ctx: Context, ung: list[Unground
     return Policy(type=pol["type"], limits=limits, evidence=evidence)
 
 
+def _requirements(
+    doc: Document, p: InsuranceProfile, a: dict[str, Any], ctx: Context, ung: list[UngroundedQuote]
+) -> None:
+    """The optional per-policy requirements onto the profile's policies of the same type;
+    every value keeps the answer's (found) quotes as its evidence, and grounding drops a
+    value whose quotes are not in the document."""
+    by_type = {pol.type: pol for pol in p.policies}
+    for req in a.get("policy_requirements") or []:
+        pol = by_type.get(req["type"])
+        if pol is None:
+            continue
+        cites = _cites(doc, req["quotes"], ctx)
+        if not cites:
+            continue
+        pol.carried_by = _parties(doc, req["carried_by"], ung)
+        pol.carried_by_evidence = list(cites) if pol.carried_by else []
+        for name in ("additional_insured", "waiver_of_subrogation", "primary_noncontributory"):
+            if req[name] is not None:
+                setattr(pol, name, Term(present=bool(req[name]), evidence=list(cites) if req[name] else []))
+        if req["coverage_form"]:
+            pol.coverage_form, pol.coverage_form_evidence = req["coverage_form"], list(cites)
+        if req["duration"]:
+            pol.duration, pol.tail_years = Stated(value=req["duration"], evidence=list(cites)), req["tail_years"]
+        if req["min_rating"]:
+            pol.min_rating = Stated(value=req["min_rating"], evidence=list(cites))
+    if a.get("certificate_due"):
+        due = _cites(doc, a.get("certificate_due_quotes") or [], ctx)
+        if due:
+            p.certificate_due = Stated(value=a["certificate_due"], evidence=due)
+
+
 def to_profile(doc: Document, answer: BaseModel, fields: Sequence[str], ctx: Context) -> InsuranceProfile:
     """Map the model's answer to an :class:`InsuranceProfile` with raw citations.
 
@@ -128,6 +169,8 @@ def to_profile(doc: Document, answer: BaseModel, fields: Sequence[str], ctx: Con
             )
     if "vague_language" in fields:
         p.vague_language = _cites(doc, a["vague_language"], ctx)
+    if "policy_requirements" in fields:
+        _requirements(doc, p, a, ctx, ung)
     p.ungrounded = ung
     p.decided_by = {f: "llm" for f in fields}
     return p

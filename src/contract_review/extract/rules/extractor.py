@@ -21,6 +21,7 @@ from .obligations import insurance_required
 from .policies import policies
 from .reader import Reader
 from .region import find_region, insurance_sections, searched
+from .requirements import policy_requirements
 from .state import Run
 from .terms import term
 from .vague import vague
@@ -75,6 +76,7 @@ def read(clauses: Clauses, hits: list[int], semantic: SemanticLayer | None = Non
             added = semantic.add_terms(run, p)
             if added:
                 run.notes.append(f"semantic layer ({semantic.prototypes.ref}) added: {', '.join(added)}")
+        policy_requirements(run, p)
     p.searched = searched(clauses, region)
     if not p.insurance_required:
         # terms are only meaningful when insurance is required; keep the audit trail

@@ -128,7 +128,7 @@ def _bases(norm: str, u: Unit, amounts: list[Amount], i: int, after: str) -> lis
     for "$1,000,000 / $2,000,000", per occurrence then aggregate."""
     a = amounts[i]
     lead_start = amounts[i - 1].end if i > 0 else max(u[0], a.start - 45)
-    bases = bases_in(after.split(";")[0])
+    bases = bases_in(lx.OCCURRENCE_FORM.sub(" ", after.split(";")[0]))  # "Occurrence form" is no basis
     if bases:
         return bases
     b = basis_of(norm[lead_start : a.start][-45:])
