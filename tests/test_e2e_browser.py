@@ -267,6 +267,55 @@ def test_a_word_draft_is_downloaded_reviewed_with_comments_and_tracked_changes(s
         context.close()
 
 
+def test_a_certificate_is_checked_against_the_reviewed_contract(server, browser, tmp_path):
+    from test_coi_parse import BLANK, _maker
+
+    if not BLANK.exists():
+        pytest.skip(f"blank ACORD 25 not found at {BLANK} (needs ../shared beside the checkout)")
+    maker = _maker()
+    cert = tmp_path / "01_redline_gaps_filled.pdf"
+    cert.write_bytes(maker.make(dict(maker.specs()[cert.name])))
+    contract = SAMPLES / "01_msa_ai_red_teaming_clean.pdf"
+    context, page = open_app(browser, server.url)
+    try:
+        upload(page, [contract])
+        wait_for_reviews(page, 1)
+        page.get_by_role("tab", name="Certificates").click()
+        page.locator(".st-key-coi_files input[type=file]").set_input_files([str(cert)])
+        page.get_by_role("button", name="Download JSON").wait_for(timeout=SLOW)
+        page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=SLOW)
+        with page.expect_download() as dl:
+            page.get_by_role("button", name="Download JSON").click()
+        (got,) = json.loads(Path(dl.value.path()).read_text(encoding="utf-8"))
+        assert got["file"] == cert.name and got["status"] == "ok"
+        # What the CLI reports for the same pair, as of the day the page checked it.
+        from datetime import date
+
+        cli = subprocess.run(
+            [
+                str(Path(sys.executable).with_name("contract-review")),
+                "coi",
+                str(contract),
+                str(cert),
+                "--as-of",
+                date.today().isoformat(),
+                "--format",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        want = json.loads(cli.stdout)
+        want = want[0] if isinstance(want, list) else want
+        assert sorted(f["slug"] for f in got["findings"]) == sorted(f["slug"] for f in want["findings"])
+        assert {"coi-policy-missing", "coi-limit-below-requirement"} <= {f["slug"] for f in got["findings"]}
+        text = page.locator("[data-testid='stMain']").first.inner_text()
+        assert cert.name in text
+    finally:
+        context.close()
+
+
 def test_two_sessions_never_see_each_others_uploads(server, browser, tmp_path):
     contract = SAMPLES / "13_pilot_agreement_insurance_as_required.pdf"
     if not contract.is_file():
