@@ -48,6 +48,21 @@ PlaybookOpt = Annotated[
 ]
 
 
+class OcrMode(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+OcrOpt = Annotated[
+    OcrMode | None,
+    typer.Option(
+        "--ocr",
+        help="OCR scanned PDF pages with Tesseract: auto (pages without a text layer; default), always, never.",
+    ),
+]
+
+
 def _fail(msg: str, code: int = EXIT_USAGE) -> None:
     err.print(f"[red]error[/red] (usage): {escape(msg)}")
     raise typer.Exit(code)
@@ -76,6 +91,7 @@ def review(
     audience: Annotated[
         AudienceOpt, typer.Option("--audience", help="internal (the reasoning) or counterparty (polite requests).")
     ] = AudienceOpt.internal,
+    ocr: OcrOpt = None,
 ) -> None:
     """Review one contract: findings first, most severe first, then the policy table."""
     from .pipeline import Reviewer
@@ -87,7 +103,7 @@ def review(
     for target in (output, redline):
         if target is not None and target.resolve() == file.resolve():
             _fail(f"{target} is the contract itself: write the result to another file")
-    settings = get_settings()
+    settings = get_settings(ocr=ocr.value if ocr else None)
     reviewer = Reviewer(settings, extractor=extractor, playbook=playbook, index=index)
     data = file.read_bytes() if redline is not None and file.is_file() else None
     result = reviewer.review(str(file), data)
@@ -161,6 +177,7 @@ def screen(
     ray_address: Annotated[
         str | None, typer.Option("--ray-address", help="Ray cluster to join (else a local Ray for the run).")
     ] = None,
+    ocr: OcrOpt = None,
 ) -> None:
     """Screen many contracts: one JSON object (or CSV/XLSX row) per document.
 
@@ -178,7 +195,9 @@ def screen(
         _fail("--workers must be at least 1")
     if fmt is OutFormat.xlsx and output is None and sys.stdout.isatty():
         _fail("--format xlsx writes a binary workbook: give --output FILE.xlsx")
-    settings = get_settings(pdf_parser=parser.value if parser else None, chroma_url=chroma_url)
+    settings = get_settings(
+        pdf_parser=parser.value if parser else None, chroma_url=chroma_url, ocr=ocr.value if ocr else None
+    )
     files = discover(paths)
     out = ScreenOutput(fmt.value, output)
     with Progress(len(files), mode="off" if quiet else "auto") as progress:
@@ -201,7 +220,8 @@ def screen(
         err.print(
             f"{s.total} file(s): {s.total - run.errors} ok, {run.errors} error(s); {s.computed} computed, "
             f"{s.cached} from cache, {s.resumed} resumed; {s.pages_computed} page(s) in {s.elapsed:.1f}s"
-            + (f"; {s.split} long PDF(s) read in {s.parts} parts by all workers" if s.split else ""),
+            + (f"; {s.split} long PDF(s) read in {s.parts} parts by all workers" if s.split else "")
+            + (f"; {s.ocr_pages} page(s) OCR'd in {s.ocr_seconds:.1f}s" if s.ocr_pages else ""),
             soft_wrap=True,
         )
     if run.errors:

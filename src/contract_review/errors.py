@@ -30,6 +30,11 @@ class NoTextLayer(DocumentError):
     code = "no_text_layer"
 
 
+class OcrUnavailable(NoTextLayer):
+    """A scanned page needs OCR but it cannot run (Tesseract or its language data missing);
+    the message says what to install. Same code as :class:`NoTextLayer`."""
+
+
 class UnreadableDocument(DocumentError):
     code = "unreadable"
 

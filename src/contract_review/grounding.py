@@ -5,6 +5,7 @@ curly vs straight quote marks, dash variants and no-break spaces. Found quotes a
 replaced by the document's own text with page and offsets; the rest are dropped and
 reported in ``profile.ungrounded``. A term claimed *present* with no grounded quote is
 not present.
+Every kept citation says whether its page was read by OCR (``Citation.ocr``).
 """
 
 from __future__ import annotations
@@ -96,13 +97,13 @@ def _ground_list(doc: Document, field: str, cites: list[Citation], ungrounded: l
     kept = []
     for c in cites:
         if is_verbatim(doc, c):
-            kept.append(c)
+            kept.append(_marked(doc, c))
             continue
         found = find_quote(doc, c.quote, near=max(c.start, 0))
         if found is None:
             ungrounded.append(UngroundedQuote(field=field, quote=c.quote))
         else:
-            kept.append(found)
+            kept.append(_marked(doc, found))
     return kept
 
 
@@ -130,6 +131,13 @@ def _ground_requirements(doc: Document, pol: Policy, ung: list[UngroundedQuote])
                 setattr(pol, name, None)
                 if name == "duration":
                     pol.tail_years = None
+
+
+def _marked(doc: Document, c: Citation) -> Citation:
+    """``c`` with ``ocr`` set when any page it spans was read by OCR."""
+    first, last = doc.page_at(c.start), doc.page_at(max(c.start, c.end - 1))
+    c.ocr = any(doc.pages[n - 1].ocr is not None for n in range(first, last + 1))
+    return c
 
 
 def ground_profile(doc: Document, profile: InsuranceProfile) -> InsuranceProfile:

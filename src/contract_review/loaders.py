@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from .errors import EncryptedDocument, NoTextLayer, TooLarge, UnreadableDocument, UnsupportedType
+from .errors import EncryptedDocument, NoTextLayer, OcrUnavailable, TooLarge, UnreadableDocument, UnsupportedType
 from .registry import Registry
-from .schema import Revision, RevisionKind
+from .schema import OcrPage, Revision, RevisionKind
 from .settings import Settings
 
 PAGE_SEPARATOR = "\n\n"
@@ -77,6 +77,7 @@ class Page:
     number: int  # 1-based
     text: str
     start: int  # offset of the page's first character in Document.text
+    ocr: OcrPage | None = None  # set when the text was read by OCR
 
     @property
     def end(self) -> int:
@@ -88,7 +89,7 @@ class Document:
     """A loaded contract. ``text`` is the pages joined by a blank line; ``norm`` is
     :func:`searchable` of it, the same length, for matching. ``revisions`` are the tracked
     changes of a Word draft (whose text is read with every change accepted), with offsets
-    into ``text``; other files have none."""
+    into ``text``; other files have none. A page read by OCR has its :class:`OcrPage`."""
 
     path: str
     sha256: str
@@ -106,13 +107,25 @@ class Document:
 
     @classmethod
     def from_page_texts(
-        cls, path: str, sha256: str, texts: list[str], kind: str, revisions: Iterable[Revision] = ()
+        cls,
+        path: str,
+        sha256: str,
+        texts: list[str],
+        kind: str,
+        revisions: Iterable[Revision] = (),
+        ocr: Iterable[OcrPage | None] = (),
     ) -> Document:
         pages, offset = [], 0
+        read = list(ocr)
         for i, t in enumerate(texts, start=1):
-            pages.append(Page(i, t, offset))
+            pages.append(Page(i, t, offset, read[i - 1] if i <= len(read) else None))
             offset += len(t) + len(PAGE_SEPARATOR)
         return cls(path=path, sha256=sha256, pages=pages, kind=kind, revisions=list(revisions))
+
+    @property
+    def ocr_pages(self) -> list[OcrPage]:
+        """The pages read by OCR (empty when the text layer was read everywhere)."""
+        return [p.ocr for p in self.pages if p.ocr is not None]
 
     @property
     def name(self) -> str:
@@ -127,11 +140,28 @@ class Document:
 class PageTexts(list[str]):
     """Page texts as a loader may return them: a list of strings that also carries the
     file's tracked changes (:class:`~contract_review.schema.Revision`, with offsets into
-    the pages joined by :data:`PAGE_SEPARATOR`). A plain list of strings has none."""
+    the pages joined by :data:`PAGE_SEPARATOR`) and, per page, its
+    :class:`~contract_review.schema.OcrPage` when it was read by OCR (else None). A plain
+    list of strings has neither."""
 
-    def __init__(self, texts: Iterable[str] = (), revisions: Iterable[Revision] = ()) -> None:
+    def __init__(
+        self, texts: Iterable[str] = (), revisions: Iterable[Revision] = (), ocr: Iterable[OcrPage | None] = ()
+    ) -> None:
         super().__init__(texts)
         self.revisions = list(revisions)
+        self.ocr = list(ocr)
+
+
+def join_parts(parts: Iterable[list[str]]) -> PageTexts:
+    """The page texts of a PDF read in consecutive page ranges, in order, with the OCR
+    records of each range's pages."""
+    texts: list[str] = []
+    ocr: list[OcrPage | None] = []
+    for part in parts:
+        texts.extend(part)
+        read = list(getattr(part, "ocr", ()))
+        ocr.extend(read + [None] * (len(part) - len(read)))
+    return PageTexts(texts, ocr=ocr)
 
 
 Loader = Callable[[bytes, Settings], list[str]]
@@ -214,7 +244,9 @@ def document_from_pages(path: str | Path, sha256: str, texts: list[str], kind: s
         _check_text_layer(texts, settings)
     if not any(t.strip() for t in texts):
         raise NoTextLayer("no extractable text: the document appears to be scanned or empty; run OCR first")
-    return Document.from_page_texts(str(path), sha256, texts, kind, getattr(texts, "revisions", ()))
+    return Document.from_page_texts(
+        str(path), sha256, texts, kind, getattr(texts, "revisions", ()), getattr(texts, "ocr", ())
+    )
 
 
 # --------------------------------------------------------------------------- PDF
@@ -230,18 +262,43 @@ def _check_pdf_magic(data: bytes) -> None:
 
 def _check_text_layer(texts: list[str], settings: Settings) -> None:
     chars = sum(len("".join(t.split())) for t in texts)
-    if texts and chars / len(texts) < settings.min_chars_per_page:
+    if not texts or chars / len(texts) >= settings.min_chars_per_page:
+        return
+    found = f"only {chars} characters of text on {len(texts)} page(s)"
+    read = sum(1 for o in getattr(texts, "ocr", ()) if o is not None)
+    if read:
+        raise NoTextLayer(f"{found} after OCR of {read} page(s): the scan holds no readable text")
+    if settings.ocr == "never":
         raise NoTextLayer(
-            f"only {chars} characters of text on {len(texts)} page(s): the PDF appears to be scanned "
-            "images without a text layer; run OCR first"
+            f"{found}: the PDF appears to be scanned images without a text layer; run OCR first "
+            "(OCR is off: ocr='never')"
         )
+    from .ocr import unavailable
+
+    why = unavailable(settings)
+    if why is not None:
+        raise OcrUnavailable(f"{found}: the PDF appears to be scanned images without a text layer; OCR needs {why}")
+    raise NoTextLayer(f"{found} and no scanned page image to OCR: the PDF has no text layer")
 
 
 @register_loader(".pdf", kind="pdf")
 def load_pdf(data: bytes, settings: Settings, pages: range | None = None) -> list[str]:
     """The text of every page (or of ``pages``, 0-based, for a part read by one worker),
-    with the configured parser. The text-layer check is :func:`document_from_pages`'s."""
+    with the configured parser; pages without a usable text layer read by OCR
+    (:func:`contract_review.ocr.ocr_pages`, per ``settings.ocr``), the result then a
+    :class:`PageTexts` with their records. The text-layer check is :func:`document_from_pages`'s."""
     _check_pdf_magic(data)
+    texts = _text_layer(data, settings, pages)
+    if settings.ocr == "never":
+        return texts
+    from .ocr import ocr_pages
+
+    indices = list(range(len(texts))) if pages is None else list(pages)
+    read = ocr_pages(data, texts, settings, indices)
+    return PageTexts(texts, ocr=read) if any(read) else texts
+
+
+def _text_layer(data: bytes, settings: Settings, pages: range | None = None) -> list[str]:
     if settings.pdf_parser == "pdfium":
         return _load_pdf_pdfium(data, settings, pages)
     with _pypdf_errors():
@@ -299,13 +356,13 @@ def _load_pdf_pdfium(data: bytes, settings: Settings, pages: range | None = None
         import pypdfium2 as pdfium
     except ImportError:  # pragma: no cover - pypdfium2 is a dependency; keep the fallback honest
         _log.info("pypdfium2 is not installed; using pypdf")
-        return load_pdf(data, pypdf_settings, pages)
+        return _text_layer(data, pypdf_settings, pages)
 
     try:
         pdf = pdfium.PdfDocument(data)
     except Exception as e:  # PdfiumError for damaged or encrypted files; pypdf decides which
         _log.info("pdfium cannot open the PDF (%s); falling back to pypdf", e)
-        return load_pdf(data, pypdf_settings, pages)
+        return _text_layer(data, pypdf_settings, pages)
     try:
         n = len(pdf)
         if n > settings.max_pages:
@@ -325,7 +382,7 @@ def _load_pdf_pdfium(data: bytes, settings: Settings, pages: range | None = None
         raise
     except Exception as e:  # a page PDFium cannot read: let pypdf try the whole file
         _log.info("pdfium failed on a page (%s: %s); falling back to pypdf", type(e).__name__, e)
-        return load_pdf(data, pypdf_settings, pages)
+        return _text_layer(data, pypdf_settings, pages)
     finally:
         pdf.close()
     return texts

@@ -134,6 +134,7 @@ class Reviewer:
         becomes the error result; else the extractor is called here."""
         result = result or self._new_result(doc.path)
         result.sha256, result.pages = doc.sha256, len(doc.pages)
+        result.ocr_pages = doc.ocr_pages
         if chunks is None:
             chunks = self.prepare(doc, index=index)
         if extraction is None:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import IO
 
 from .fmt import money, short
-from .schema import TERM_FIELDS, InsuranceProfile, ReviewResult
+from .schema import TERM_FIELDS, Citation, InsuranceProfile, ReviewResult
 
 TERM_LABELS = {
     "additional_insured": "Additional insured",
@@ -39,11 +39,22 @@ CSV_COLUMNS = [
     "findings",
     "max_severity",
     "n_findings",
+    "ocr_pages",
 ]
 
 
 def to_json_line(result: ReviewResult) -> str:
     return json.dumps(result.model_dump(mode="json"), ensure_ascii=False)
+
+
+def ocr_summary(result: ReviewResult) -> str:
+    """The pages read by OCR with Tesseract's mean confidence: ``p.3 (91%); p.4 (88%)``."""
+    return "; ".join(f"p.{o.page} ({o.confidence:.0f}%)" for o in result.ocr_pages)
+
+
+def ocr_mark(c: Citation) -> str:
+    """What follows a quote read by OCR, so a reader checks it against the page image."""
+    return " [OCR: check against the scan]" if c.ocr else ""
 
 
 def limits_summary(result: ReviewResult) -> str:
@@ -79,6 +90,7 @@ def csv_row(result: ReviewResult) -> dict:
         "findings": " ".join(f.rule for f in findings),
         "max_severity": findings[0].severity if findings else "",
         "n_findings": len(findings),
+        "ocr_pages": ocr_summary(result),
     }
     for name in TERM_FIELDS:
         row[name] = getattr(p, name).present if p else ""
@@ -124,6 +136,7 @@ XLSX_SUMMARY = [
     ("error_message", "Error message", 30),
     ("path", "Path", 50),
     ("sha256", "SHA-256", 20),
+    ("ocr_pages", "OCR pages (confidence)", 24),
 ]
 XLSX_FINDINGS = [
     ("File", 38),
@@ -134,6 +147,7 @@ XLSX_FINDINGS = [
     ("Quote", 80),
     ("Page", 7),
     ("Suggested clause", 60),
+    ("OCR", 6),
 ]
 _FILLS = {"good": "C6EFCE", "bad": "FFC7CE", "warn": "FFEB9C", "high": "FFC7CE", "medium": "FFD8A8", "low": "FFEB9C"}
 _XLSX_MAX = 32767  # characters in one Excel cell
@@ -223,6 +237,7 @@ def _findings_sheet(wf, results: list[ReviewResult], fill: dict) -> None:
                     cite.quote if cite else None,
                     cite.page if cite else None,
                     f.suggestion or None,
+                    "yes" if cite and cite.ocr else None,
                 ],
             )
     n = max(wf.max_row, 2)
@@ -261,6 +276,11 @@ def render_text(result: ReviewResult, markdown: bool = False) -> str:
         + (f" ({result.prompt_version})" if result.prompt_version else "")
         + f" · playbook {result.playbook}"
     )
+    if result.ocr_pages:
+        out.append(
+            f"{len(result.ocr_pages)} page(s) read by OCR (Tesseract mean confidence): {ocr_summary(result)}; "
+            "quotes marked [OCR] must be checked against the scan"
+        )
     out.append("")
     out += _findings_text(result, markdown)
     out.append("")
@@ -279,7 +299,7 @@ def _findings_text(result: ReviewResult, markdown: bool) -> list[str]:
         bullet = "- " if markdown else "  "
         out.append(f"{bullet}[{f.severity.upper()}] {f.rule} {f.slug}: {f.message}")
         for c in f.evidence[:3]:
-            out.append(f'{"  " if markdown else "      "}p.{c.page}: "{short(c.quote, 300)}"')
+            out.append(f'{"  " if markdown else "      "}p.{c.page}: "{short(c.quote, 300)}"{ocr_mark(c)}')
         if f.suggestion:
             out.append(f"{'  ' if markdown else '      '}Suggested clause: {short(f.suggestion, 400)}")
     return out

@@ -58,6 +58,7 @@ class Citation(_Model):
     page: int = Field(description="1-based page number where the quote starts.")
     start: int = Field(description="Character offset of the quote in the document text.")
     end: int = Field(description="Character offset just past the quote.")
+    ocr: bool = Field(False, description="True when the quote's page was read by OCR: check it against the page image.")
 
 
 class Limit(_Model):
@@ -286,6 +287,14 @@ class Finding(_Model):
     )
 
 
+class OcrPage(_Model):
+    """A page whose text was read by OCR (Tesseract) rather than from the PDF's text layer."""
+
+    page: int = Field(description="1-based page number.")
+    confidence: float = Field(description="Tesseract's mean word confidence on the page, 0-100.")
+    seconds: float = Field(0.0, description="Time to render, straighten and read the page.")
+
+
 class ErrorInfo(_Model):
     code: str
     message: str
@@ -318,6 +327,9 @@ class ReviewResult(_Model):
     notes: list[str] = Field(
         default_factory=list,
         description="What the extractor wants a reader to know (e.g. context cut by the LLM token budget).",
+    )
+    ocr_pages: list[OcrPage] = Field(
+        default_factory=list, description="The pages read by OCR, with Tesseract's mean confidence (empty: none)."
     )
 
     def sorted_findings(self) -> list[Finding]:

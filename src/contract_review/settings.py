@@ -82,6 +82,15 @@ class Settings(BaseSettings):
         description="With several batch workers, a PDF of more than twice this many pages is read in ranges "
         "of this many pages by all workers at once (0: never split). The result is the same.",
     )
+    ocr: Literal["auto", "always", "never"] = Field(
+        "auto",
+        description="OCR with Tesseract: auto (pages without a text layer that hold a scanned image), "
+        "always (every PDF page), never (a scan is the no_text_layer error).",
+    )
+    ocr_dpi: int = Field(300, ge=72, le=1200, description="Resolution at which pages are rendered for OCR.")
+    ocr_language: str = Field("eng", description="Tesseract language(s), e.g. eng or eng+deu.")
+    tesseract_cmd: str = Field("tesseract", description="The tesseract program (name on PATH or full path).")
+    ocr_timeout: float = Field(300.0, gt=0, description="Seconds Tesseract may take on one page.")
 
     # Chunking and the store
     chunk_size: int = 1000

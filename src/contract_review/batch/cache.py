@@ -31,6 +31,9 @@ RESULT_SETTINGS = (
     "llm_model",
     "llm_token_budget",
     "llm_top_k",
+    "ocr",
+    "ocr_dpi",
+    "ocr_language",
 )
 
 CACHE_FORMAT = 1
@@ -59,6 +62,16 @@ def playbook_json(playbook: Any) -> str:
     return dump() if dump else json.dumps(playbook, sort_keys=True, default=str)
 
 
+def _tesseract(settings: Settings) -> str | None:
+    """Tesseract's version when OCR may run (another version reads a scan differently;
+    a scan cached while Tesseract was missing is read once it is installed)."""
+    if getattr(settings, "ocr", "never") == "never":
+        return None
+    from ..ocr import tesseract_version
+
+    return tesseract_version(settings)
+
+
 def cache_key(sha256: str, *, extractor: str, prompt_version: str | None, playbook: Any, settings: Settings) -> str:
     parts = {
         "format": CACHE_FORMAT,
@@ -68,6 +81,7 @@ def cache_key(sha256: str, *, extractor: str, prompt_version: str | None, playbo
         "playbook": hashlib.sha256(playbook_json(playbook).encode()).hexdigest(),
         "package": package_fingerprint(),
         "settings": {k: getattr(settings, k, None) for k in RESULT_SETTINGS},
+        "tesseract": _tesseract(settings),
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 

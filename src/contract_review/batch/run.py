@@ -43,6 +43,8 @@ class ScreenStats:
     chunks_indexed: int = 0
     split: int = 0  # large PDFs read in page ranges by several workers
     parts: int = 0
+    ocr_pages: int = 0  # pages read by OCR (computed results), and the time it took
+    ocr_seconds: float = 0.0
     started: float = field(default_factory=time.perf_counter)
 
     @property
@@ -56,6 +58,8 @@ class ScreenStats:
         setattr(self, source, getattr(self, source) + 1)
         if source == COMPUTED:
             self.pages_computed += result.pages or 0
+            self.ocr_pages += len(result.ocr_pages)
+            self.ocr_seconds += sum(o.seconds for o in result.ocr_pages)
 
 
 Listener = Callable[[ReviewResult, str, ScreenStats], None]  # result, "computed"|"cached"|"resumed", stats

@@ -144,7 +144,9 @@ class SplitDocuments:
         if len(split.parts) < split.count:
             return None
         self._finish(split)
-        texts = [t for start in sorted(split.parts) for t in split.parts[start]]
+        from ..loaders import join_parts
+
+        texts = join_parts(split.parts[start] for start in sorted(split.parts))
         return dataclasses.replace(split.task, texts=texts)
 
     def _finish(self, split: _Split) -> None:
