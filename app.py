@@ -90,6 +90,14 @@ def sidebar(ws: ui.Workspace):
             "text is sent there; rules never send anything.",
             icon=":material/cloud_upload:",
         )
+    ocr = sb.selectbox(
+        "OCR of scanned pages",
+        ui.OCR_MODES,
+        key="ocr",
+        help="auto: PDF pages without a text layer are read with Tesseract; always: every PDF page; never: none.",
+    )
+    ws.set_ocr(ocr)
+    sb.caption(ui.ocr_status(ws.settings))
     return playbook, extractor
 
 
@@ -111,6 +119,8 @@ def show_review(item: ui.Reviewed, n: int) -> None:
             )
             return
         st.caption(f"{r.pages} page(s) · extractor {r.extractor} · playbook {ui.md_escape(r.playbook or '')}")
+        if r.ocr_pages:
+            st.warning(ui.md_escape(ui.ocr_notice(r)), icon=":material/document_scanner:")
 
         findings = r.sorted_findings()
         st.markdown(f"#### Findings ({len(findings)})")

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -767,3 +768,26 @@ def test_a_pdf_review_offers_the_review_memo():
     path = sample("02_engagement_letter_vague_insurance.pdf")
     at = upload(new_app(), [(path.name, path.read_bytes())])
     assert [d.proto.label for d in at.get("download_button")][0] == "Review memo (DOCX)"
+
+
+@pytest.mark.skipif(
+    shutil.which("tesseract") is None, reason="tesseract is not installed (apt-get install tesseract-ocr)"
+)
+def test_a_scanned_upload_is_read_by_ocr_and_its_quotes_are_marked():
+    from contract_review.evaluation.scans import scan_pdf
+
+    scanned = scan_pdf(make_pdf(FLAWED), seed=2)
+    at = new_app()
+    assert at.selectbox(key="ocr").value == "auto" and list(at.selectbox(key="ocr").options) == list(ui.OCR_MODES)
+    assert any("tesseract" in c.value for c in at.sidebar.caption)
+    at = upload(at, [("scanned.pdf", scanned)])
+    assert not at.error
+    assert any("read by OCR" in w.value and "p\\.1 \\(" in w.value for w in at.warning)
+    findings = [h for h in html_bodies(at) if 'class="cr-finding"' in h]
+    assert findings and any(">OCR</span>" in h for h in findings)
+    item = workspace(at).review_upload("scanned.pdf", scanned, "rules", ui.load_playbook(None))
+    assert item.doc is not None and item.doc.ocr_pages and item.result.ocr_pages
+    # OCR off in the sidebar: the same upload is the typed error again
+    at.selectbox(key="ocr").set_value("never")
+    at.run()
+    assert any("scanned\\.pdf (no_text_layer)" in e.value and "OCR is off" in e.value for e in at.error)

@@ -35,6 +35,25 @@ def esc(text: str) -> str:
     return html.escape(str(text), quote=True)
 
 
+def ocr_notice(r: ReviewResult) -> str:
+    """Plain text (escape it for Markdown): which pages were read by OCR, how confidently."""
+    pages = ", ".join(f"p.{o.page} ({o.confidence:.0f}%)" for o in r.ocr_pages)
+    return (
+        f"{len(r.ocr_pages)} page(s) read by OCR, with Tesseract's mean confidence: {pages}. "
+        "Quotes from these pages are marked OCR: check them against the scan."
+    )
+
+
+def ocr_badge(c: Citation) -> str:
+    """A badge after a quote whose page was read by OCR (check it against the scan)."""
+    if not c.ocr:
+        return ""
+    return (
+        ' <span title="read by OCR: check against the scan" style="background:#fef0c7;color:#93370d;'
+        'border-radius:4px;padding:0 4px;font-size:0.8em">OCR</span>'
+    )
+
+
 def finding_html(f: Finding, max_quotes: int = 3) -> str:
     """One finding as escaped HTML: severity, code, name, message, quotes with their page."""
     colour = SEVERITY_COLOURS.get(f.severity, "#475467")
@@ -48,7 +67,7 @@ def finding_html(f: Finding, max_quotes: int = 3) -> str:
     for c in f.evidence[:max_quotes]:
         parts.append(
             '<blockquote style="margin:4px 0 4px 0;padding-left:8px;border-left:3px solid #d0d5dd">'
-            f'<span style="color:#475467">p.&nbsp;{c.page}</span> &ldquo;{esc(c.quote)}&rdquo;</blockquote>'
+            f'<span style="color:#475467">p.&nbsp;{c.page}</span> &ldquo;{esc(c.quote)}&rdquo;{ocr_badge(c)}</blockquote>'
         )
     if len(f.evidence) > max_quotes:
         parts.append(f'<div style="color:#475467">… and {len(f.evidence) - max_quotes} more quote(s)</div>')

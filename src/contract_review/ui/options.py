@@ -1,7 +1,7 @@
 """The choices the sidebar and the uploaders offer: the file types and size an upload may
 have, the extractors (one that sends contract text off the machine is offered only when an
 LLM endpoint is configured, and names it), the built-in playbooks, and the validation of
-an uploaded playbook."""
+an uploaded playbook, and the OCR modes with whether Tesseract is there."""
 
 from __future__ import annotations
 
@@ -69,6 +69,23 @@ def extractor_options(settings: Settings, names: Iterable[str] | None = None) ->
                 ExtractorOption(name, remote, True, f"sends contract text to {endpoint}" if remote else "runs locally")
             )
     return sorted(out, key=lambda o: (o.remote, o.name))
+
+
+#: The OCR choices, the default (what the CLI uses without ``--ocr``) first.
+OCR_MODES = ("auto", "always", "never")
+
+
+def ocr_status(settings: Settings) -> str:
+    """What the OCR choice means on this server: Tesseract's version, or how to install it."""
+    from ..ocr import tesseract_version, unavailable
+
+    if settings.ocr == "never":
+        return "Scanned pages are not read: a scan is the no_text_layer error."
+    why = unavailable(settings)
+    if why is not None:
+        return f"Scanned pages cannot be read: {why}."
+    what = "every PDF page" if settings.ocr == "always" else "PDF pages without a text layer"
+    return f"{tesseract_version(settings)} reads {what}; quotes from those pages are marked OCR."
 
 
 def playbook_names() -> list[str]:

@@ -108,7 +108,8 @@ def citation_choices(result: ReviewResult) -> list[CitationChoice]:
         if (c.start, c.end) in seen:
             return
         seen.add((c.start, c.end))
-        out.append(CitationChoice(f"{prefix} · p.{c.page} · \u201c{short(c.quote, 80)}\u201d", c))
+        ocr = " · OCR" if c.ocr else ""
+        out.append(CitationChoice(f"{prefix} · p.{c.page}{ocr} · \u201c{short(c.quote, 80)}\u201d", c))
 
     for f in result.sorted_findings():
         for c in f.evidence:

@@ -69,8 +69,8 @@ class Workspace:
         # and vanish with the session.
         self.settings = self.base_settings.model_copy(update={"home": self.dir / "home", "chroma_url": None})
         self._finalizer = weakref.finalize(self, shutil.rmtree, str(self.dir), True)
-        self._reviewers: dict[tuple[str, str, bool], Reviewer] = {}
-        self._reviews: dict[tuple[str, str, str], Reviewed] = {}
+        self._reviewers: dict[tuple[str, str, bool, str], Reviewer] = {}
+        self._reviews: dict[tuple[str, str, str, str], Reviewed] = {}
         self._playbooks: dict[str, Playbook | PlaybookError] = {}
         self._stores: dict[str, Store] = {}
         self._n = 0
@@ -111,10 +111,16 @@ class Workspace:
 
     # -- review
 
+    def set_ocr(self, mode: str) -> None:
+        """Use OCR ``mode`` (auto, always, never) for the reviews from now on (reviews
+        made under another mode are kept for it)."""
+        if mode != self.settings.ocr:
+            self.settings = self.settings.model_copy(update={"ocr": mode})
+
     def reviewer(self, extractor: str, playbook: Playbook, index: bool = True) -> Reviewer:
         from ..pipeline import Reviewer
 
-        key = (extractor, playbook.model_dump_json(), index)
+        key = (extractor, playbook.model_dump_json(), index, self.settings.ocr)
         if key not in self._reviewers:
             self._reviewers[key] = Reviewer(self.settings, extractor=extractor, playbook=playbook, index=index)
         return self._reviewers[key]
@@ -122,7 +128,7 @@ class Workspace:
     def review_upload(self, name: str, data: bytes, extractor: str, playbook: Playbook) -> Reviewed:
         """Review one uploaded contract and index it in the session's store. The same bytes
         under the same name, extractor and playbook are reviewed once per session."""
-        key = (f"{sha256_bytes(data)}:{safe_filename(name)}", extractor, playbook.model_dump_json())
+        key = (f"{sha256_bytes(data)}:{safe_filename(name)}", extractor, playbook.model_dump_json(), self.settings.ocr)
         if key not in self._reviews:
             reviewer = self.reviewer(extractor, playbook)
             path = self.save(name, data)
