@@ -170,6 +170,14 @@ def test_a_missing_language_is_the_typed_error_naming_the_package(scanned):
         load_document("scan.pdf", Settings(ocr_language="xyz"), data=scanned)
 
 
+@needs_tesseract
+def test_a_page_tesseract_cannot_read_in_time_is_the_typed_unreadable_error(scanned):
+    from contract_review.errors import UnreadableDocument
+
+    with pytest.raises(UnreadableDocument, match="ocr_timeout"):
+        load_document("scan.pdf", Settings(ocr_timeout=0.01), data=scanned)
+
+
 def test_the_cache_key_holds_the_ocr_settings_and_tesseract_version():
     def key(**kw) -> str:
         return cache_key("0" * 64, extractor="rules", prompt_version=None, playbook=None, settings=Settings(**kw))

@@ -116,10 +116,10 @@ def _tesseract(img: Image, settings: Settings) -> Reading:
             output_type=pytesseract.Output.DICT,
             timeout=settings.ocr_timeout,
         )
+    except pytesseract.TesseractError as e:  # (a RuntimeError too: caught first)
+        raise UnreadableDocument(f"Tesseract failed on a page: {e.message or e}") from e
     except RuntimeError as e:  # pytesseract's timeout
         raise UnreadableDocument(f"OCR of a page took longer than {settings.ocr_timeout:g}s (ocr_timeout)") from e
-    except pytesseract.TesseractError as e:
-        raise UnreadableDocument(f"Tesseract failed on a page: {e.message or e}") from e
     return reading_from_data(data)
 
 
