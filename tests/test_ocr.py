@@ -164,6 +164,14 @@ def test_without_tesseract_a_scan_is_the_typed_error_with_how_to_install_it(scan
         load_document("scan.pdf", s.model_copy(update={"ocr": "always"}), data=scanned)
 
 
+def test_without_tesseract_a_mixed_pdf_is_reviewed_and_notes_its_unread_scanned_page(typed):
+    mixed = mixed_pdf(typed, scanned={1}, seed=3)
+    result = Reviewer(Settings(tesseract_cmd="/nonexistent/bin/tesseract")).review("mixed.pdf", data=mixed)
+    assert result.status == "ok" and result.ocr_pages == []
+    (note,) = [n for n in result.notes if "look scanned" in n]
+    assert note.startswith("page(s) 2 look scanned") and "apt-get install tesseract-ocr" in note
+
+
 @needs_tesseract
 def test_a_missing_language_is_the_typed_error_naming_the_package(scanned):
     with pytest.raises(OcrUnavailable, match="tesseract-ocr-xyz"):

@@ -96,6 +96,7 @@ class Document:
     pages: list[Page]
     kind: str
     revisions: list[Revision] = field(default_factory=list)
+    unread_scans: list[int] = field(default_factory=list)  # scanned pages OCR could not read (no Tesseract)
     text: str = field(init=False)
     norm: str = field(init=False, repr=False)
     _starts: list[int] = field(init=False, repr=False)
@@ -114,13 +115,21 @@ class Document:
         kind: str,
         revisions: Iterable[Revision] = (),
         ocr: Iterable[OcrPage | None] = (),
+        unread_scans: Iterable[int] = (),
     ) -> Document:
         pages, offset = [], 0
         read = list(ocr)
         for i, t in enumerate(texts, start=1):
             pages.append(Page(i, t, offset, read[i - 1] if i <= len(read) else None))
             offset += len(t) + len(PAGE_SEPARATOR)
-        return cls(path=path, sha256=sha256, pages=pages, kind=kind, revisions=list(revisions))
+        return cls(
+            path=path,
+            sha256=sha256,
+            pages=pages,
+            kind=kind,
+            revisions=list(revisions),
+            unread_scans=sorted(unread_scans),
+        )
 
     @property
     def ocr_pages(self) -> list[OcrPage]:
@@ -141,15 +150,21 @@ class PageTexts(list[str]):
     """Page texts as a loader may return them: a list of strings that also carries the
     file's tracked changes (:class:`~contract_review.schema.Revision`, with offsets into
     the pages joined by :data:`PAGE_SEPARATOR`) and, per page, its
-    :class:`~contract_review.schema.OcrPage` when it was read by OCR (else None). A plain
-    list of strings has neither."""
+    :class:`~contract_review.schema.OcrPage` when it was read by OCR (else None), and the
+    1-based numbers of scanned pages that could not be OCR'd (``unread_scans``). A plain
+    list of strings has none of these."""
 
     def __init__(
-        self, texts: Iterable[str] = (), revisions: Iterable[Revision] = (), ocr: Iterable[OcrPage | None] = ()
+        self,
+        texts: Iterable[str] = (),
+        revisions: Iterable[Revision] = (),
+        ocr: Iterable[OcrPage | None] = (),
+        unread_scans: Iterable[int] = (),
     ) -> None:
         super().__init__(texts)
         self.revisions = list(revisions)
         self.ocr = list(ocr)
+        self.unread_scans = list(unread_scans)
 
 
 def join_parts(parts: Iterable[list[str]]) -> PageTexts:
@@ -157,11 +172,13 @@ def join_parts(parts: Iterable[list[str]]) -> PageTexts:
     records of each range's pages."""
     texts: list[str] = []
     ocr: list[OcrPage | None] = []
+    unread: list[int] = []
     for part in parts:
         texts.extend(part)
         read = list(getattr(part, "ocr", ()))
         ocr.extend(read + [None] * (len(part) - len(read)))
-    return PageTexts(texts, ocr=ocr)
+        unread.extend(getattr(part, "unread_scans", ()))
+    return PageTexts(texts, ocr=ocr, unread_scans=unread)
 
 
 Loader = Callable[[bytes, Settings], list[str]]
@@ -245,7 +262,13 @@ def document_from_pages(path: str | Path, sha256: str, texts: list[str], kind: s
     if not any(t.strip() for t in texts):
         raise NoTextLayer("no extractable text: the document appears to be scanned or empty; run OCR first")
     return Document.from_page_texts(
-        str(path), sha256, texts, kind, getattr(texts, "revisions", ()), getattr(texts, "ocr", ())
+        str(path),
+        sha256,
+        texts,
+        kind,
+        getattr(texts, "revisions", ()),
+        getattr(texts, "ocr", ()),
+        getattr(texts, "unread_scans", ()),
     )
 
 
@@ -294,8 +317,8 @@ def load_pdf(data: bytes, settings: Settings, pages: range | None = None) -> lis
     from .ocr import ocr_pages
 
     indices = list(range(len(texts))) if pages is None else list(pages)
-    read = ocr_pages(data, texts, settings, indices)
-    return PageTexts(texts, ocr=read) if any(read) else texts
+    read, unread = ocr_pages(data, texts, settings, indices)
+    return PageTexts(texts, ocr=read, unread_scans=unread) if any(read) or unread else texts
 
 
 def _text_layer(data: bytes, settings: Settings, pages: range | None = None) -> list[str]:

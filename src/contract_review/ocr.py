@@ -258,35 +258,39 @@ def render(page, dpi: int) -> Image:
     return page.render(scale=dpi / 72, grayscale=True).to_pil()
 
 
-def ocr_pages(data: bytes, texts: list[str], settings: Settings, indices: list[int]) -> list[OcrPage | None]:
+def ocr_pages(
+    data: bytes, texts: list[str], settings: Settings, indices: list[int]
+) -> tuple[list[OcrPage | None], list[int]]:
     """OCR the pages of ``data`` (0-based ``indices``, whose text layers are ``texts``) that
-    need it, replacing their text in ``texts``; per page, its :class:`OcrPage` or None.
+    need it, replacing their text in ``texts``. Returns, per page, its :class:`OcrPage` or
+    None, and the 1-based numbers of the scanned pages left unread.
 
     Under ``auto`` with Tesseract missing, scanned pages keep their (empty) text layer and
-    the document's text check reports it with the install hint; under ``always`` that is an
-    :class:`OcrUnavailable` error at once."""
+    are the unread ones: the document's text check reports a document without text with the
+    install hint, and a review notes the unread pages of one that has some. Under ``always``
+    that is an :class:`OcrUnavailable` error at once."""
     done: list[OcrPage | None] = [None] * len(texts)
     wanted = [k for k, t in enumerate(texts) if settings.ocr == "always" or sparse(t, settings)]
     if settings.ocr == "never" or not wanted:
-        return done
+        return done, []
     import pypdfium2 as pdfium
 
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:  # the text layer was read by pypdf; nothing to render
         log.info("pdfium cannot open the PDF for OCR (%s)", e)
-        return done
+        return done, []
     try:
         if settings.ocr == "auto":
             wanted = [k for k in wanted if _scanned(pdf[indices[k]])]
         if not wanted:
-            return done
+            return done, []
         why = unavailable(settings)
         if why is not None:
             if settings.ocr == "always":
                 raise OcrUnavailable(f"ocr is 'always' but {why}")
             log.warning("%d scanned page(s) not OCR'd: %s", len(wanted), why)
-            return done
+            return done, [indices[k] + 1 for k in wanted]
         _check_language(settings)
         for k in wanted:
             t0 = time.perf_counter()
@@ -302,4 +306,4 @@ def ocr_pages(data: bytes, texts: list[str], settings: Settings, indices: list[i
             )
     finally:
         pdf.close()
-    return done
+    return done, []

@@ -148,6 +148,13 @@ class Reviewer:
         result.prompt_version = extraction.prompt_version or result.prompt_version
         result.usage = extraction.usage
         result.notes = list(extraction.notes)
+        if doc.unread_scans:
+            from .ocr import unavailable
+
+            pages = ", ".join(str(n) for n in doc.unread_scans)
+            result.notes.append(
+                f"page(s) {pages} look scanned and were not read by OCR: {unavailable(self.settings) or 'OCR failed'}"
+            )
         result.profile = ground_profile(doc, extraction.profile)
         result.profile.contract_parties = defined_parties(doc.norm)
         result.profile.revisions = insurance_revisions(doc, result.profile)
