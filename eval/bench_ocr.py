@@ -229,7 +229,8 @@ def render(acc: dict | None, spd: dict | None) -> str:
         "# OCR benchmark",
         "",
         f"{datetime.now(UTC).isoformat(timespec='seconds')} · {platform.node()} · {os.cpu_count()} CPU(s) · "
-        f"{_version(s.tesseract_cmd)} · {s.ocr_dpi} dpi · `python eval/bench_ocr.py`",
+        f"{_version(s.tesseract_cmd)} · {s.ocr_dpi} dpi · `python eval/bench_ocr.py` · load average at the end "
+        f"{os.getloadavg()[0]:.1f}",
         "",
     ]
     if acc:
@@ -256,7 +257,7 @@ def render(acc: dict | None, spd: dict | None) -> str:
             f"- the scans' own quotes verbatim in their OCR text and marked OCR: {acc['scan_citations_verbatim']}/"
             f"{acc['scan_citations']}",
             "",
-            "Distinct quotes of the originals not found verbatim in the OCR text (OCR misreadings):",
+            "Distinct quotes of the originals not found verbatim in the OCR text (misread, or read in another order):",
             "",
         ]
         out += [f'- {file}: "{" ".join(q.split())[:160]}"' for file, q in acc["missed"]]
