@@ -345,6 +345,7 @@ def coi_cmd(
     fail_on: Annotated[
         FailOn | None, typer.Option("--fail-on", help="Exit 3 when a finding at or above this severity is found.")
     ] = None,
+    ocr: OcrOpt = None,
 ) -> None:
     """Check certificates of insurance against the contract that requires them: one result
     per certificate. Exit status as for screen: 2 when any certificate could not be read,
@@ -363,7 +364,7 @@ def coi_cmd(
     except ValueError:
         _fail(f"--as-of {as_of!r} is not a date (YYYY-MM-DD)")
         return
-    settings = get_settings()
+    settings = get_settings(ocr=ocr.value if ocr else None)
     req = contract_requirements(contract, settings, extractor=extractor, playbook=playbook)
     results = check_files(req, [str(c) for c in certificates], settings, day)
     if fmt is CoiFormat.jsonl:

@@ -301,7 +301,10 @@ def _check_text_layer(texts: list[str], settings: Settings) -> None:
     why = unavailable(settings)
     if why is not None:
         raise OcrUnavailable(f"{found}: the PDF appears to be scanned images without a text layer; OCR needs {why}")
-    raise NoTextLayer(f"{found} and no scanned page image to OCR: the PDF has no text layer")
+    raise NoTextLayer(
+        f"{found}: the PDF has no text layer, and no page of it was read by OCR "
+        "(a page is OCR'd when a scanned image covers it)"
+    )
 
 
 @register_loader(".pdf", kind="pdf")
