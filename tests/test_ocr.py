@@ -283,3 +283,13 @@ def test_cli_screen_ocrs_a_long_scan_in_page_ranges_and_caches_it(tmp_path, scan
     assert again.returncode == 0 and "2 from cache" in again.stderr
     cached = {Path(json.loads(line)["path"]).name: json.loads(line) for line in again.stdout.splitlines()}
     assert cached == rows
+
+
+def test_cli_coi_reads_the_ocr_setting_for_a_scanned_contract(tmp_path, scanned):
+    contract, cert = tmp_path / "scan.pdf", tmp_path / "cert.pdf"
+    contract.write_bytes(scanned)
+    cert.write_bytes(make_pdf(["not read: the contract fails first"]))
+    r = run_cli("coi", str(contract), str(cert), "--ocr", "never")
+    assert r.returncode == 1 and "no_text_layer" in r.stderr and "OCR is off" in r.stderr
+    r = run_cli("coi", str(contract), str(cert), env={"CONTRACT_REVIEW_TESSERACT_CMD": "/nonexistent/bin/tesseract"})
+    assert r.returncode == 1 and "no_text_layer" in r.stderr and "apt-get install tesseract-ocr" in r.stderr
