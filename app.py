@@ -355,7 +355,7 @@ def certificates_tab(ws: ui.Workspace, limit_mb: int) -> None:
         accept_multiple_files=True,
         key="coi_files",
         max_upload_size=limit_mb,
-        help="Filled or flattened ACORD 25 certificates; a scan without a text layer is refused (no OCR yet).",
+        help="Filled, flattened or scanned ACORD 25 certificates (a scan is read by OCR when Tesseract is installed).",
     )
     if not files:
         st.caption("Upload certificates to see, per required policy, the requirement against the certificate.")

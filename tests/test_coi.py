@@ -225,10 +225,14 @@ def test_coi_command_result_shape_and_exit_codes(tmp_path, maker):  # noqa: F811
     assert {f["slug"] for f in results[1]["findings"]} >= {"coi-insured-mismatch", "coi-holder-mismatch"}
     assert run("coi", str(MSA), str(gaps), "--as-of", "2026-06-01", "--fail-on", "high").returncode == 3
     scan = _write(tmp_path, maker, "04_sentinel_scanned.pdf")
-    r = run("coi", str(MSA), str(good), str(scan), "--format", "json", "--fail-on", "high")
+    r = run("coi", str(MSA), str(good), str(scan), "--format", "json", "--fail-on", "high", "--ocr", "never")
     assert r.returncode == 2  # a file error is checked first
     out = json.loads(r.stdout)
     assert out[1]["status"] == "error" and out[1]["error"]["code"] == "no_text_layer"
+    if shutil.which("tesseract"):  # with OCR (the default) the scan is read
+        r = run("coi", str(MSA), str(scan), "--format", "json")
+        (res,) = json.loads(r.stdout)
+        assert res["status"] == "ok" and res["certificate"]["source"] == "ocr", r.stdout[:500]
     r = run("coi", str(MSA), str(SAMPLES / "02_engagement_letter_vague_insurance.pdf"), "--format", "jsonl")
     assert r.returncode == 2 and json.loads(r.stdout)["error"]["code"] == "not_a_certificate"
     md = tmp_path / "out.md"

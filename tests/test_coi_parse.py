@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import shutil
 import sys
 
 import pytest
@@ -16,6 +17,7 @@ from contract_review.coi import acord
 from contract_review.coi.parse import is_marked, parse_date, read_certificate
 from contract_review.errors import NotACertificate, NoTextLayer
 from contract_review.extract.amounts import cell_amounts
+from contract_review.settings import Settings
 
 BLANK = SHARED / "data" / "acord" / "acord-25-2016-03-blank.pdf"
 
@@ -116,9 +118,46 @@ def test_short_forms_of_limits_and_two_digit_years(tmp_path, maker):
     assert [(lim.basis, lim.amount) for lim in other] == [("per_claim", 5e6), ("aggregate", 5e6)]  # "$5M/$5M"
 
 
-def test_a_scanned_certificate_is_no_text_layer(tmp_path, maker):
+def test_a_scanned_certificate_without_ocr_is_no_text_layer(tmp_path, maker):
     with pytest.raises(NoTextLayer):
-        read_certificate(_write(tmp_path, maker, "04_sentinel_scanned.pdf"))
+        read_certificate(_write(tmp_path, maker, "04_sentinel_scanned.pdf"), Settings(ocr="never"))
+    with pytest.raises(NoTextLayer, match="install"):
+        read_certificate(_write(tmp_path, maker, "04_sentinel_scanned.pdf"), Settings(tesseract_cmd="/nonexistent"))
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed: .ci/run installs it")
+def test_a_scanned_certificate_is_read_by_ocr(tmp_path, maker):
+    cert = read_certificate(_write(tmp_path, maker, "04_sentinel_scanned.pdf"))
+    assert cert.source == "ocr" and cert.ocr_confidence > 60
+    assert any("OCR" in n for n in cert.notes)
+    assert cert.named_insured.name == "Sentinel Arc Security Inc"
+    assert cert.holder.name == "Cobalt Ridge Logistics, Inc."
+    (gl,) = cert.lines
+    assert (gl.line, gl.insurer_letter, gl.policy_number, gl.form) == (
+        "general_liability",
+        "A",
+        "CGL-209-1182",
+        "occurrence",
+    )
+    assert gl.additional_insured and not gl.subrogation_waived  # read from the boxes' ink
+    assert [(lim.basis, lim.amount) for lim in gl.limits] == [("per_occurrence", 1e6), ("aggregate", 2e6)]
+    assert (str(gl.effective), str(gl.expiration)) == ("2026-01-01", "2027-01-01")
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed: .ci/run installs it")
+def test_a_skewed_noisy_scan_reads_its_marks_and_amounts(tmp_path, maker):
+    from contract_review.coi.parse import is_marked, read_values
+    from contract_review.coi.scan import mark_fields
+    from contract_review.evaluation.scans import scan_pdf
+
+    spec = maker.specs()["01_redline_gaps_filled.pdf"]
+    values = maker.values_of(spec)
+    scan = scan_pdf(maker.flattened(values, maker.BLANK.read_bytes()), dpi=200, skew=(1.5, 2.0), seed=3)
+    got = read_values(scan)
+    for field in set(mark_fields()) | {f for f, v in values.items() if v == "X"}:
+        assert is_marked(got.get(field)) == is_marked(values.get(field)), field
+    amounts = [f for f in values if "Amount" in f]
+    assert sum(" ".join(got.get(f, "").split()) == values[f] for f in amounts) >= len(amounts) - 1
 
 
 def test_a_contract_is_not_a_certificate(tmp_path):

@@ -82,7 +82,12 @@ class Certificate(_Model):
 
     form: str = "ACORD 25"
     edition: str | None = None
-    source: Literal["acroform", "text"] = Field(description="Read from the form's fields, or from the printed text.")
+    source: Literal["acroform", "text", "ocr"] = Field(
+        description="Read from the form's fields, from the printed text, or by OCR of a scanned page."
+    )
+    ocr_confidence: float | None = Field(
+        None, description="For a scanned certificate: Tesseract's mean word confidence (0-100)."
+    )
     date: dt.date | None = None
     certificate_number: str | None = None
     producer: Party | None = None

@@ -7,9 +7,10 @@ Three kinds of file arrive:
 - **flattened**: no fields, the values printed on the page; each printed fragment is read
   with its position and belongs to the field whose rectangle (:data:`.acord.RECTS`) holds
   it, the form's own printed labels left out.
-- **scanned**: no fields and no text layer. The loader's typed ``no_text_layer`` error is
-  raised (:func:`contract_review.loaders.document_from_pages`); OCR, when a page-text
-  provider with positions is available, plugs in at :func:`page_fragments`.
+- **scanned**: no fields and no text layer. With OCR on (``ocr``: auto or always) and
+  Tesseract installed, the page is read by :mod:`.scan` into positioned words and ink-read
+  mark boxes, then as a flattened one; otherwise the loader's typed ``no_text_layer`` error
+  (:func:`contract_review.loaders.document_from_pages`), whose message says how to install it.
 
 A file that reads but is no ACORD 25 (a contract, a letter, a blank form) raises
 :class:`~contract_review.errors.NotACertificate`.
@@ -18,7 +19,6 @@ A file that reads but is no ACORD 25 (a contract, a letter, a blank form) raises
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,22 +98,62 @@ def read_certificate(path: str | Path, settings: Settings | None = None, data: b
 
 
 def read_certificate_pdf(data: bytes, settings: Settings) -> Certificate:
+    values, source, scan = certificate_values(data, settings)
+    if not _filled(values):
+        raise NotACertificate("an ACORD 25 form with nothing filled in: no insured, no coverage")
+    cert = build(values, source=source)
+    if scan is not None:
+        cert.ocr_confidence = scan.confidence
+        cert.notes.append(
+            f"read by OCR from a scan (mean confidence {scan.confidence:.0f}): check the entries against the image"
+        )
+    return cert
+
+
+def certificate_values(data: bytes, settings: Settings):
+    """The boxes' values by field name, how they were read (``acroform``, ``text``, ``ocr``)
+    and, for a scan, OCR's reading. Raises the typed errors of a bad file, ``no_text_layer``
+    for a scan that cannot be OCR'd, and ``not_a_certificate``."""
     _check_pdf_magic(data)
     with _pypdf_errors():
         reader = _open_pypdf(data, settings)
         values = _field_values(reader)
         if _filled(values):
-            return build(values, source="acroform")
+            return values, "acroform", None
         fragments = page_fragments(reader)
     texts = [" ".join(f.text for f in fragments)]
-    document_from_pages("certificate.pdf", sha256_bytes(data), texts, "pdf", settings)  # no_text_layer
+    scan = _scanned(data, texts, settings)
+    if scan is not None:
+        fragments = scan.fragments
+    else:
+        document_from_pages("certificate.pdf", sha256_bytes(data), texts, "pdf", settings)  # no_text_layer
     printed = "\n".join(f.text for f in fragments)
     if not (acord.TITLE.search(printed) and acord.FORM_MARK.search(printed)):
         raise NotACertificate("not an ACORD 25 certificate of liability insurance (no such title or form mark)")
     values = values_at_positions(fragments)
-    if not _filled(values):
-        raise NotACertificate("an ACORD 25 form with nothing filled in: no insured, no coverage")
-    return build(values, source="text")
+    if scan is None:
+        return values, "text", None
+    for name, marked in scan.marks.items():  # the boxes' ink, or a mark OCR read in them
+        if marked or is_marked(values.get(name)):
+            values[name] = "X"
+        else:
+            values.pop(name, None)
+    for name, letter in scan.letters.items():
+        if not values.get(name, "").strip():
+            values[name] = letter
+    return values, "ocr", scan
+
+
+def _scanned(data: bytes, texts: list[str], settings: Settings):
+    """OCR's reading of a certificate without a text layer, when OCR is on and Tesseract is
+    installed (else None: the loader's typed error follows)."""
+    from .. import ocr
+
+    if settings.ocr == "never" or not ocr.sparse(texts[0], settings) or ocr.unavailable(settings) is not None:
+        return None
+    from .scan import read_scan
+
+    return read_scan(data, settings)
 
 
 def _field_values(reader) -> dict[str, str]:
@@ -372,11 +412,6 @@ def entries_of(cert: Certificate, *fields: str) -> list[Entry]:
 
 
 def read_values(data: bytes, settings: Settings | None = None) -> dict[str, str]:
-    """The raw box values of a certificate PDF (for the generator's round-trip tests)."""
-    settings = settings or Settings()
-    with _pypdf_errors():
-        from pypdf import PdfReader
-
-        reader = PdfReader(io.BytesIO(data))
-        values = _field_values(reader)
-        return values if _filled(values) else values_at_positions(page_fragments(reader))
+    """The raw box values of a certificate PDF (for the generator's round-trip tests and the
+    parsing eval), read as :func:`read_certificate_pdf` reads them."""
+    return certificate_values(data, settings or Settings())[0]
