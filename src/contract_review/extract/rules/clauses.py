@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ...chunking import Section
 from ...grounding import cite
@@ -29,6 +31,29 @@ def last_match(pattern: re.Pattern[str], text: str, *span: int) -> re.Match[str]
     for m in pattern.finditer(text, *span):
         found = m
     return found
+
+
+class Spans:
+    """Half-open ``[start, end)`` spans, merged, that answer "does one hold this offset?"
+    in O(log n): a check per clause unit against every span would make the extractor
+    quadratic in the length of a document with many sections or obligations."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for a, b in sorted(s for s in spans if s[0] < s[1]):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self._starts = [a for a, _b in merged]
+        self._ends = [b for _a, b in merged]
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect_right(self._starts, pos) - 1
+        return i >= 0 and pos < self._ends[i]
+
+    def __bool__(self) -> bool:
+        return bool(self._starts)
 
 
 def unit_breaks(norm: str) -> list[int]:
@@ -144,7 +169,13 @@ class Mention:
 def policy_mentions_in(text: str) -> list[tuple[str, int, int]]:
     """(type, start, end) of each policy-type phrase in ``text``; where two overlap the
     more specific (earlier in :data:`lexicon.POLICY_PATTERNS`) wins, and a bare
-    "liability insurance" right after a named type belongs to that type."""
+    "liability insurance" right after a named type belongs to that type. The region, the
+    reader and the limits ask this of the same unit's text: the last answers are kept."""
+    return list(_policy_mentions(text))
+
+
+@lru_cache(maxsize=4096)
+def _policy_mentions(text: str) -> tuple[tuple[str, int, int], ...]:
     taken: list[tuple[int, int]] = []
     out: list[tuple[str, int, int]] = []
     for typ, pat in lx.POLICY_PATTERNS:
@@ -166,4 +197,4 @@ def policy_mentions_in(text: str) -> list[tuple[str, int, int]]:
         taken.append((s, e))
         out.append(("general_liability", s, e))
     out.sort(key=lambda x: x[1])
-    return out
+    return tuple(out)
