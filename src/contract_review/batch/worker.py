@@ -20,6 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..budget import time_budget
 from ..errors import DocumentError, ExtractionError
 from ..schema import ErrorInfo, ReviewResult
 from ..settings import Settings
@@ -147,8 +148,8 @@ class Worker:
 
         assert task.part is not None and task.data is not None
         try:
-            # (register_loader types a loader without its page range)
-            texts = load_pdf(task.data, self.config.settings, pages=range(*task.part))
+            with time_budget(self.config.settings.time_budget):
+                texts = load_pdf(task.data, self.config.settings, pages=range(*task.part))
         except DocumentError as e:
             result = self._error_result(task, e.code, e.message)
             return Outcome(task=task.without_content(), result=result, seconds=time.perf_counter() - t0)
