@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -16,6 +17,7 @@ from typer.exceptions import Abort, TyperException
 
 from .errors import ContractReviewError
 from .evaluation.command import eval_command  # imports only typer; the eval itself loads on use
+from .fmt import printable
 from .settings import get_settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0] if __doc__ else None)
@@ -173,6 +175,10 @@ def screen(
     fail_on: Annotated[
         FailOn | None, typer.Option("--fail-on", help="Exit 3 when a finding at or above this severity is found.")
     ] = None,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option("--follow-symlinks", help="Read symbolic links that point out of a folder (else reported)."),
+    ] = False,
     executor: Annotated[str, typer.Option("--executor", help="local (worker processes) or ray.")] = "local",
     ray_address: Annotated[
         str | None, typer.Option("--ray-address", help="Ray cluster to join (else a local Ray for the run).")
@@ -188,9 +194,9 @@ def screen(
     1 on a usage error."""
     from .batch import Progress, ScreenOutput, default_workers, discover, screen_files
 
-    missing = [p for p in paths if not Path(p).exists()]
+    missing = [p for p in paths if not os.path.lexists(p)]
     if missing:
-        _fail(f"no such file or folder: {', '.join(missing)}")
+        _fail(f"no such file or folder: {', '.join(printable(m) for m in missing)}")
     if workers is not None and workers < 1:
         _fail("--workers must be at least 1")
     if fmt is OutFormat.xlsx and output is None and sys.stdout.isatty():
@@ -198,7 +204,7 @@ def screen(
     settings = get_settings(
         pdf_parser=parser.value if parser else None, chroma_url=chroma_url, ocr=ocr.value if ocr else None
     )
-    files = discover(paths)
+    files = discover(paths, follow_symlinks=follow_symlinks)
     out = ScreenOutput(fmt.value, output)
     with Progress(len(files), mode="off" if quiet else "auto") as progress:
         run = screen_files(
@@ -235,6 +241,7 @@ def screen(
 def index_cmd(paths: Annotated[list[str], typer.Argument(help="Files and folders to add to the store.")]) -> None:
     """Add contracts to the search index (Chroma, embedded by default)."""
     from .batch import discover
+    from .budget import time_budget
     from .chunking import chunk_document
     from .errors import DocumentError
     from .loaders import load_document
@@ -243,15 +250,20 @@ def index_cmd(paths: Annotated[list[str], typer.Argument(help="Files and folders
     settings = get_settings()
     store = Store(settings)
     errors = 0
-    for f in discover(paths):
+    files = discover(paths)
+    for f in files:
+        name = escape(printable(f))
         try:
-            doc = load_document(f, settings)
+            if f in files.problems:
+                raise files.problems[f]
+            with time_budget(settings.time_budget):
+                doc = load_document(f, settings)
         except DocumentError as e:
             errors += 1
-            err.print(f"{f}: [red]{e.code}[/red] {e.message}")
+            err.print(f"{name}: [red]{e.code}[/red] {escape(printable(e.message))}")
             continue
         added = store.index(doc, chunk_document(doc, settings.chunk_size, settings.chunk_overlap))
-        typer.echo(f"{f}: {added} chunk(s) added" if added else f"{f}: already indexed")
+        typer.echo(f"{printable(f)}: {added} chunk(s) added" if added else f"{printable(f)}: already indexed")
     raise typer.Exit(EXIT_FILE_ERRORS if errors else EXIT_OK)
 
 
@@ -267,7 +279,7 @@ def search(
     if not hits:
         err.print("no indexed contracts match (index some with `contract-review index PATH`)")
     for i, h in enumerate(hits, 1):
-        typer.echo(f"{i}. {h.file}  {h.pages}  {h.section or ''}  (score {h.score:.3f})")
+        typer.echo(f"{i}. {printable(h.file)}  {h.pages}  {h.section or ''}  (score {h.score:.3f})")
         typer.echo("   " + " ".join(h.text.split())[:300])
 
 
