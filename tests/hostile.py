@@ -109,14 +109,15 @@ def fifo(folder: Path) -> Path:
     return p
 
 
-def contract_text(size: int) -> str:
+def contract_text(size: int, lists: bool = True) -> str:
     """Contract-like text of about ``size`` characters: numbered articles, insurance
-    obligations with lists after them, and plain clauses between."""
+    obligations (with lists after them when ``lists``), and plain clauses between."""
     parts, n, total = [], 1, 0
+    tail = "and shall maintain insurance as follows:\n(a) at its cost, in full;\n(b) for the Term.\n"
     while total < size:
         s = (
             f"{n}. INSURANCE\nSupplier shall maintain commercial general liability insurance of $1,000,000 per "
-            f"occurrence and shall maintain insurance as follows:\n(a) at its cost, in full;\n(b) for the Term.\n"
+            f"occurrence {tail if lists else 'at its cost.'}\n"
             + "".join(
                 f"{n}.{k} The parties agree to the terms and conditions of this Agreement and shall perform them.\n"
                 for k in range(1, 9)

@@ -254,3 +254,28 @@ def test_rss_is_measured():
     proc = subprocess.Popen([sys.executable, "-c", "b = bytearray(300 * 1024 * 1024); b[::4096] = b'x' * 76800"])
     _pid, _status, usage = os.wait4(proc.pid, 0)
     assert usage.ru_maxrss / 1024 > 290
+
+
+def _extraction_seconds(text: str) -> float:
+    """CPU seconds of the rules extractor on ``text``, the best of two runs (CPU time, not
+    wall time: another process on the machine does not count)."""
+    from contract_review.extract.rules import RulesExtractor
+    from contract_review.loaders import Document
+
+    doc = Document.from_page_texts("long.txt", "0" * 64, [text], "text")
+    best = float("inf")
+    for _ in range(2):
+        t0 = time.process_time()
+        RulesExtractor().extract(doc)
+        best = min(best, time.process_time() - t0)
+    return best
+
+
+@pytest.mark.slow
+def test_rules_extraction_time_is_linear():
+    """8 MB of contract text within 2.5x the time of 4 MB (a quadratic step would be 4x).
+    A ratio of CPU times, so the machine's speed does not matter; ~30 s in all."""
+    four = _extraction_seconds(hostile.contract_text(4 * hostile.MB, lists=False))
+    eight = _extraction_seconds(hostile.contract_text(8 * hostile.MB, lists=False))
+    print(f"\nrules extractor: 4 MB {four:.2f} s, 8 MB {eight:.2f} s, ratio {eight / four:.2f}")
+    assert eight < 2.5 * four
