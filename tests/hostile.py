@@ -61,9 +61,25 @@ def docx_bomb(folder: Path, inflated: int = 256 * MB) -> Path:
 
 
 def docx_huge_image(folder: Path, size: int = 256 * MB) -> Path:
-    """A small DOCX that carries an "image" part of ``size`` bytes uncompressed."""
+    """A small DOCX whose document links an "image" part of ``size`` bytes uncompressed
+    (python-docx reads every linked part into memory)."""
+    import io
+
     p = folder / "image.docx"
-    _rezip(make_docx([CLAUSE]), p, {}, {"word/media/image1.png": size})
+    src = make_docx([CLAUSE])
+    with zipfile.ZipFile(io.BytesIO(src)) as z:
+        rels = z.read("word/_rels/document.xml.rels")
+        types = z.read("[Content_Types].xml")
+    link = (
+        b'<Relationship Id="rIdHuge" Target="media/image1.png" '
+        b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"/>'
+    )
+    rels = rels.replace(b"</Relationships>", link + b"</Relationships>")
+    if b'Extension="png"' not in types:
+        types = types.replace(b"<Default ", b'<Default Extension="png" ContentType="image/png"/><Default ', 1)
+    _rezip(
+        src, p, {"word/_rels/document.xml.rels": rels, "[Content_Types].xml": types}, {"word/media/image1.png": size}
+    )
     return p
 
 

@@ -166,6 +166,27 @@ def test_a_document_over_the_time_budget_gets_timeout(folder, tmp_path, workers)
     assert ran.seconds < 30
 
 
+@pytest.mark.slow
+def test_a_worker_stuck_where_no_timer_reaches_is_stopped(folder, tmp_path):
+    """A document that blocks the worker's timer (a parser stuck in C code, injected by
+    tests/faultinject): its worker process is killed 1.5 x budget + 10 s after it started,
+    it gets ``timeout``, and the other documents are reviewed."""
+    (folder / "stuck.txt").write_text(hostile.CLAUSE + "\nHANG-THIS-WORKER\n", encoding="utf-8")
+    faults = Path(__file__).parent / "faultinject"
+    env = {
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(faults), os.environ.get("PYTHONPATH")])),
+        "CONTRACT_REVIEW_FAULTS": "1",
+        "CONTRACT_REVIEW_FAULTS_LOG": str(tmp_path / "faults.log"),
+        "CONTRACT_REVIEW_TIME_BUDGET": "1",
+    }
+    ran = screen(folder, tmp_path, "--workers", "2", env=env)
+    assert "hang" in (tmp_path / "faults.log").read_text()
+    err = error_of(ran, "stuck.txt")
+    assert err["code"] == "timeout" and "worker process was stopped" in err["message"]
+    assert_good_reviewed(ran)
+    assert ran.seconds < 60
+
+
 def _without_dac_override() -> list[str] | None:
     """A command prefix under which permissions apply (root reads a mode-000 folder; with
     CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH dropped it cannot), or None."""
