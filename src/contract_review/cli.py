@@ -107,7 +107,7 @@ def review(
             _fail(f"{target} is the contract itself: write the result to another file")
     settings = get_settings(ocr=ocr.value if ocr else None)
     reviewer = Reviewer(settings, extractor=extractor, playbook=playbook, index=index)
-    data = file.read_bytes() if redline is not None and file.is_file() else None
+    data = _read_for_redline(file, settings) if redline is not None else None
     result = reviewer.review(str(file), data)
     options = {"author": author or DEFAULT_AUTHOR, "audience": audience.value, "playbook": reviewer.playbook}
     if fmt is ReviewFormat.docx:
@@ -126,13 +126,25 @@ def review(
         kind = "reviewed draft" if file.suffix.lower() == ".docx" else "review memo (the contract is not a DOCX)"
         _write(redline, reviewed_docx(data, result, **options), kind)  # type: ignore[arg-type]
     elif redline is not None:
-        err.print(f"no reviewed DOCX written: {escape(result.file)} could not be reviewed")
+        err.print(f"no reviewed DOCX written: {escape(printable(result.file))} could not be reviewed")
     raise typer.Exit(EXIT_FILE_ERRORS if result.status == "error" else EXIT_OK)
+
+
+def _read_for_redline(file: Path, settings) -> bytes | None:
+    """The contract's bytes for the reviewed draft, read once: only a regular file within
+    ``max_bytes`` (else the review itself gives the typed error)."""
+    from .errors import DocumentError
+    from .loaders import open_regular
+
+    try:
+        return open_regular(file, settings.max_bytes)[1]
+    except (OSError, DocumentError):
+        return None
 
 
 def _write(path: Path, data: bytes, what: str) -> None:
     path.write_bytes(data)
-    err.print(f"wrote {what}: {escape(str(path))}")
+    err.print(f"wrote {what}: {escape(printable(str(path)))}")
 
 
 class FailOn(str, Enum):
@@ -416,7 +428,7 @@ def main(argv: list[str] | None = None) -> None:
             err.print(f"error: {e.format_message()}", markup=False, highlight=False)
         sys.exit(EXIT_USAGE)
     except ContractReviewError as e:
-        err.print(f"[red]error[/red] ({e.code}): {escape(e.message)}")
+        err.print(f"[red]error[/red] ({e.code}): {escape(printable(e.message))}")
         sys.exit(EXIT_USAGE)
     sys.exit(rv if isinstance(rv, int) else 0)
 
