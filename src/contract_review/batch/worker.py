@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..budget import time_budget
-from ..errors import DocumentError, ExtractionError
+from ..errors import DocumentError, ExtractionError, plain_message
 from ..schema import ErrorInfo, ReviewResult
 from ..settings import Settings
 from .cache import playbook_json
@@ -230,6 +230,7 @@ class Worker:
         return self._error_result(task, "internal_error", f"{type(e).__name__}: {e}")
 
     def _error_result(self, task: Task, code: str, message: str) -> ReviewResult:
+        message = plain_message(message)  # an internal error's text may hold an object repr
         return ReviewResult(
             file=Path(task.path).name,
             path=task.path,
