@@ -7,7 +7,7 @@ heading from a clause and find the policy types a text names.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -166,6 +166,30 @@ class Mention:
     unit: Unit
 
 
+class _Taken:
+    """Non-overlapping spans of one text, sorted (so their ends are sorted too): whether a
+    span overlaps one, and the ends in a range, by bisection (a unit naming thousands of
+    policies was quadratic)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for a, b in sorted(spans):
+            self.add(a, b)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        i = bisect_left(self.starts, e)  # the spans that start before e: the last ends latest
+        return i > 0 and self.ends[i - 1] > s
+
+    def ends_between(self, lo: int, hi: int) -> list[int]:
+        return self.ends[bisect_left(self.ends, lo) : bisect_right(self.ends, hi)]
+
+    def add(self, s: int, e: int) -> None:
+        i = bisect_left(self.starts, s)
+        self.starts.insert(i, s)
+        self.ends.insert(i, e)
+
+
 def policy_mentions_in(text: str) -> list[tuple[str, int, int]]:
     """(type, start, end) of each policy-type phrase in ``text``; where two overlap the
     more specific (earlier in :data:`lexicon.POLICY_PATTERNS`) wins, and a bare
@@ -176,25 +200,25 @@ def policy_mentions_in(text: str) -> list[tuple[str, int, int]]:
 
 @lru_cache(maxsize=4096)
 def _policy_mentions(text: str) -> tuple[tuple[str, int, int], ...]:
-    taken: list[tuple[int, int]] = []
+    taken = _Taken()
     out: list[tuple[str, int, int]] = []
     for typ, pat in lx.POLICY_PATTERNS:
         for m in pat.finditer(text):
             s, e = m.span()
-            if any(s < b and a < e for a, b in taken):
+            if taken.overlaps(s, e):
                 continue
-            taken.append((s, e))
+            taken.add(s, e)
             out.append((typ, s, e))
     # "product liability and infringement claims": a kind of claim, not a kind of cover
     out = [(t, s, e) for t, s, e in out if not lx.CLAIM_KIND.match(text, e)]
-    taken = [(s, e) for _t, s, e in out]
+    taken = _Taken((s, e) for _t, s, e in out)
     for m in lx.GENERIC_LIABILITY.finditer(text):
         s, e = m.span()
-        if any(s < b and a < e for a, b in taken):
+        if taken.overlaps(s, e):
             continue
-        if any(0 <= s - b <= 30 and not lx.MENTION_BREAK.search(text[b:s]) for _a, b in taken):
+        if any(not lx.MENTION_BREAK.search(text[b:s]) for b in taken.ends_between(s - 30, s)):
             continue
-        taken.append((s, e))
+        taken.add(s, e)
         out.append(("general_liability", s, e))
     out.sort(key=lambda x: x[1])
     return tuple(out)
