@@ -154,8 +154,8 @@ def long_text(folder: Path, size: int = 1 * MB) -> Path:
 def huge_page_pdf(folder: Path, chars: int = 5 * MB) -> Path:
     """A one-page PDF whose content stream shows ``chars`` characters of text."""
     p = folder / "huge_page.pdf"
-    words = b"insurance words here " * (chars // 21)
-    content = b"BT /F1 1 Tf 10 700 Td (" + words + b") Tj ET"
+    line = b"(" + b"insurance words here " * 48 + b") Tj T*\n"  # ~1,000 characters a line (a string has at most 32,767)
+    content = b"BT /F1 1 Tf 1 TL 10 780 Td\n" + line * (chars // 1008 + 1) + b"ET"
     objs = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

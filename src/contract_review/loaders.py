@@ -434,13 +434,18 @@ def _load_pdf_pdfium(data: bytes, settings: Settings, pages: range | None = None
 
     If PDFium cannot open or read the file (damaged, unusual encryption, a PDFium bug), the
     file is read again with pypdf, which gives the verdict (text or a typed error). A PDF
-    with too many pages is a verdict, not a failure, and is not retried.
+    with too many pages is a verdict, not a failure, and is not retried. A page whose
+    content stream is over :data:`PDFIUM_MAX_CONTENT` bytes is read with pypdf: PDFium's
+    text page takes ~200 bytes of memory per character (4 MB of text on one page: 840 MB).
     """
     pypdf_settings = settings.model_copy(update={"pdf_parser": "pypdf"})
     try:
         import pypdfium2 as pdfium
     except ImportError:  # pragma: no cover - pypdfium2 is a dependency; keep the fallback honest
         _log.info("pypdfium2 is not installed; using pypdf")
+        return _text_layer(data, pypdf_settings, pages)
+    if _largest_content_stream(data, pages) > PDFIUM_MAX_CONTENT:
+        _log.info("a page's content stream is over %d bytes; reading the PDF with pypdf", PDFIUM_MAX_CONTENT)
         return _text_layer(data, pypdf_settings, pages)
 
     try:
@@ -475,6 +480,33 @@ def _load_pdf_pdfium(data: bytes, settings: Settings, pages: range | None = None
     finally:
         pdf.close()
     return texts
+
+
+PDFIUM_MAX_CONTENT = 1024 * 1024  # bytes of a page's content streams (as stored) PDFium reads
+
+
+def _largest_content_stream(data: bytes, pages: range | None) -> int:
+    """The largest size, as stored (not inflated), of one page's content streams, from
+    pypdf's lazy reader (no page is parsed); 0 when pypdf cannot tell (PDFium decides)."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            return 0
+        biggest = 0
+        for i in range(len(reader.pages)) if pages is None else pages:
+            contents = reader.pages[i].get("/Contents")
+            contents = contents.get_object() if contents is not None else None
+            items = list(contents) if isinstance(contents, ArrayObject) else [contents] if contents is not None else []
+            size = 0
+            for item in items:  # pypdf keeps a stream's stored bytes (and drops /Length)
+                size += len(getattr(item.get_object(), "_data", b"") or b"")
+            biggest = max(biggest, size)
+        return biggest
+    except Exception:  # a damaged file: PDFium, then pypdf, give the verdict as before
+        return 0
 
 
 # PDFium marks a hyphen it saw at a line break with U+FFFE (and U+0002 in older builds):
