@@ -33,7 +33,7 @@ test: install
 	$(BIN)/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 app: install
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1
+	$(BIN)/python -m contract_review.ui.serve
 
 demo: install
 	$(BIN)/contract-review review "sample_contracts/11_model_evaluation_agreement_prompt_injection.pdf" --playbook technology-services

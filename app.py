@@ -12,6 +12,9 @@ import streamlit as st
 from contract_review import ui
 from contract_review.errors import ContractReviewError
 from contract_review.settings import Settings
+from contract_review.ui.serve import no_external_ip_lookup
+
+no_external_ip_lookup()  # also under a plain `streamlit run app.py` (make app does it before serving)
 
 # No page_icon: a material or emoji favicon is fetched from a CDN, and nothing may leave the machine.
 st.set_page_config(page_title="Contract review · insurance", layout="wide")

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -16,6 +17,7 @@ from typer.exceptions import Abort, TyperException
 
 from .errors import ContractReviewError
 from .evaluation.command import eval_command  # imports only typer; the eval itself loads on use
+from .fmt import printable
 from .settings import get_settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0] if __doc__ else None)
@@ -105,7 +107,7 @@ def review(
             _fail(f"{target} is the contract itself: write the result to another file")
     settings = get_settings(ocr=ocr.value if ocr else None)
     reviewer = Reviewer(settings, extractor=extractor, playbook=playbook, index=index)
-    data = file.read_bytes() if redline is not None and file.is_file() else None
+    data = _read_for_redline(file, settings) if redline is not None else None
     result = reviewer.review(str(file), data)
     options = {"author": author or DEFAULT_AUTHOR, "audience": audience.value, "playbook": reviewer.playbook}
     if fmt is ReviewFormat.docx:
@@ -124,13 +126,25 @@ def review(
         kind = "reviewed draft" if file.suffix.lower() == ".docx" else "review memo (the contract is not a DOCX)"
         _write(redline, reviewed_docx(data, result, **options), kind)  # type: ignore[arg-type]
     elif redline is not None:
-        err.print(f"no reviewed DOCX written: {escape(result.file)} could not be reviewed")
+        err.print(f"no reviewed DOCX written: {escape(printable(result.file))} could not be reviewed")
     raise typer.Exit(EXIT_FILE_ERRORS if result.status == "error" else EXIT_OK)
+
+
+def _read_for_redline(file: Path, settings) -> bytes | None:
+    """The contract's bytes for the reviewed draft, read once: only a regular file within
+    ``max_bytes`` (else the review itself gives the typed error)."""
+    from .errors import DocumentError
+    from .loaders import open_regular
+
+    try:
+        return open_regular(file, settings.max_bytes)[1]
+    except (OSError, DocumentError):
+        return None
 
 
 def _write(path: Path, data: bytes, what: str) -> None:
     path.write_bytes(data)
-    err.print(f"wrote {what}: {escape(str(path))}")
+    err.print(f"wrote {what}: {escape(printable(str(path)))}")
 
 
 class FailOn(str, Enum):
@@ -173,6 +187,10 @@ def screen(
     fail_on: Annotated[
         FailOn | None, typer.Option("--fail-on", help="Exit 3 when a finding at or above this severity is found.")
     ] = None,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option("--follow-symlinks", help="Read symbolic links that point out of a folder (else reported)."),
+    ] = False,
     executor: Annotated[str, typer.Option("--executor", help="local (worker processes) or ray.")] = "local",
     ray_address: Annotated[
         str | None, typer.Option("--ray-address", help="Ray cluster to join (else a local Ray for the run).")
@@ -188,9 +206,9 @@ def screen(
     1 on a usage error."""
     from .batch import Progress, ScreenOutput, default_workers, discover, screen_files
 
-    missing = [p for p in paths if not Path(p).exists()]
+    missing = [p for p in paths if not os.path.lexists(p)]
     if missing:
-        _fail(f"no such file or folder: {', '.join(missing)}")
+        _fail(f"no such file or folder: {', '.join(printable(m) for m in missing)}")
     if workers is not None and workers < 1:
         _fail("--workers must be at least 1")
     if fmt is OutFormat.xlsx and output is None and sys.stdout.isatty():
@@ -198,7 +216,7 @@ def screen(
     settings = get_settings(
         pdf_parser=parser.value if parser else None, chroma_url=chroma_url, ocr=ocr.value if ocr else None
     )
-    files = discover(paths)
+    files = discover(paths, follow_symlinks=follow_symlinks)
     out = ScreenOutput(fmt.value, output)
     with Progress(len(files), mode="off" if quiet else "auto") as progress:
         run = screen_files(
@@ -235,6 +253,7 @@ def screen(
 def index_cmd(paths: Annotated[list[str], typer.Argument(help="Files and folders to add to the store.")]) -> None:
     """Add contracts to the search index (Chroma, embedded by default)."""
     from .batch import discover
+    from .budget import time_budget
     from .chunking import chunk_document
     from .errors import DocumentError
     from .loaders import load_document
@@ -243,15 +262,20 @@ def index_cmd(paths: Annotated[list[str], typer.Argument(help="Files and folders
     settings = get_settings()
     store = Store(settings)
     errors = 0
-    for f in discover(paths):
+    files = discover(paths)
+    for f in files:
+        name = escape(printable(f))
         try:
-            doc = load_document(f, settings)
+            if f in files.problems:
+                raise files.problems[f]
+            with time_budget(settings.time_budget):
+                doc = load_document(f, settings)
         except DocumentError as e:
             errors += 1
-            err.print(f"{f}: [red]{e.code}[/red] {e.message}")
+            err.print(f"{name}: [red]{e.code}[/red] {escape(printable(e.message))}")
             continue
         added = store.index(doc, chunk_document(doc, settings.chunk_size, settings.chunk_overlap))
-        typer.echo(f"{f}: {added} chunk(s) added" if added else f"{f}: already indexed")
+        typer.echo(f"{printable(f)}: {added} chunk(s) added" if added else f"{printable(f)}: already indexed")
     raise typer.Exit(EXIT_FILE_ERRORS if errors else EXIT_OK)
 
 
@@ -267,7 +291,7 @@ def search(
     if not hits:
         err.print("no indexed contracts match (index some with `contract-review index PATH`)")
     for i, h in enumerate(hits, 1):
-        typer.echo(f"{i}. {h.file}  {h.pages}  {h.section or ''}  (score {h.score:.3f})")
+        typer.echo(f"{i}. {printable(h.file)}  {h.pages}  {h.section or ''}  (score {h.score:.3f})")
         typer.echo("   " + " ".join(h.text.split())[:300])
 
 
@@ -404,7 +428,7 @@ def main(argv: list[str] | None = None) -> None:
             err.print(f"error: {e.format_message()}", markup=False, highlight=False)
         sys.exit(EXIT_USAGE)
     except ContractReviewError as e:
-        err.print(f"[red]error[/red] ({e.code}): {escape(e.message)}")
+        err.print(f"[red]error[/red] ({e.code}): {escape(printable(e.message))}")
         sys.exit(EXIT_USAGE)
     sys.exit(rv if isinstance(rv, int) else 0)
 

@@ -7,13 +7,26 @@ output contract (``{"status": "error", "error": {"code": ..., "message": ...}}``
 
 from __future__ import annotations
 
+import re
+
+# "<_io.BytesIO object at 0x7f...>" as a library's message may carry it: the type's name only.
+_OBJECT_REPR = re.compile(r"'?<([\w.]+)[^<>]*? at 0x[0-9a-fA-F]+>'?")
+
+
+def plain_message(message: str) -> str:
+    """``message`` without Python object reprs (a user is told about a file, not about the
+    ``BytesIO`` that held it)."""
+    return _OBJECT_REPR.sub(lambda m: f"the {m.group(1).rsplit('.', 1)[-1]}", message)
+
 
 class ContractReviewError(Exception):
-    """Base class of every error this package raises on purpose."""
+    """Base class of every error this package raises on purpose. Its message never carries
+    an object repr (:func:`plain_message`)."""
 
     code = "error"
 
     def __init__(self, message: str):
+        message = plain_message(message)
         super().__init__(message)
         self.message = message
 
@@ -45,6 +58,12 @@ class UnsupportedType(DocumentError):
 
 class TooLarge(DocumentError):
     code = "too_large"
+
+
+class Timeout(DocumentError):
+    """A document took longer than the per-document wall-clock budget (``time_budget``)."""
+
+    code = "timeout"
 
 
 class ExtractionError(ContractReviewError):

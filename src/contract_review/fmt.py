@@ -1,7 +1,9 @@
-"""The two text formatters every human-readable output shares: a quote shortened to one
-line, and an amount of money."""
+"""The text formatters every human-readable output shares: a quote shortened to one line,
+an amount of money, and a file name or message made safe to print on one line."""
 
 from __future__ import annotations
+
+import unicodedata
 
 
 def short(text: str, n: int = 200) -> str:
@@ -17,3 +19,26 @@ def money(amount: float | None, currency: str | None, redacted: bool = False, *,
         return f"{currency or ''} [redacted]".strip()
     text = f"{amount:,.2f}".removesuffix(".00")
     return f"{currency or unknown_currency} {text}".strip()
+
+
+# control, format (bidi overrides, zero-width), line and paragraph separators, surrogates
+# (an undecodable byte of a file name), private-use and unassigned characters
+_ESCAPED = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"})
+
+
+def printable(text: str) -> str:
+    """``text`` with every control or format character escaped (``\\n``, ``\\x1b``,
+    ``\\u202e``) and backslashes doubled, so that a file name cannot start a new line, forge
+    a progress line or move the terminal's cursor; other characters, accents included, are
+    kept as they are."""
+    if text.isprintable() and "\\" not in text:
+        return text
+    out = []
+    for ch in text:
+        if ch == "\\":
+            out.append("\\\\")
+        elif unicodedata.category(ch) in _ESCAPED:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+        else:
+            out.append(ch)
+    return "".join(out)

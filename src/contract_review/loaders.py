@@ -8,9 +8,13 @@ on bad input (never returns an empty document that would read as "no insurance f
 
 from __future__ import annotations
 
+import codecs
+import errno
 import hashlib
 import io
 import logging
+import os
+import stat
 import zipfile
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
@@ -19,7 +23,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from .errors import EncryptedDocument, NoTextLayer, OcrUnavailable, TooLarge, UnreadableDocument, UnsupportedType
+from .errors import (
+    DocumentError,
+    EncryptedDocument,
+    NoTextLayer,
+    OcrUnavailable,
+    TooLarge,
+    UnreadableDocument,
+    UnsupportedType,
+)
 from .registry import Registry
 from .schema import OcrPage, Revision, RevisionKind
 from .settings import Settings
@@ -230,20 +242,51 @@ def loader_for(path: str | Path) -> tuple[str, Loader]:
     return LOADERS[ext]
 
 
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+)
+
+
+def check_regular(mode: int) -> None:
+    """:class:`UnsupportedType` unless ``mode`` (of :func:`os.stat`) is a regular file's:
+    a named pipe, a device or a socket is never opened (reading one can block forever)."""
+    if stat.S_ISREG(mode):
+        return
+    what = next((name for test, name in _NOT_REGULAR if test(mode)), "not a regular file")
+    raise UnsupportedType(f"not a regular file: this is {what}, which is never opened")
+
+
+def open_regular(path: str | Path, limit: int) -> tuple[int, bytes | None]:
+    """The size of the regular file ``path`` and, when it is at most ``limit`` bytes, its
+    bytes. The file is opened without blocking (a FIFO put in its place after the check
+    cannot hang the reader) and checked again once open; OSError as :func:`open` raises
+    it, :class:`UnsupportedType` for anything but a regular file."""
+    check_regular(os.stat(path).st_mode)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fd)
+        check_regular(st.st_mode)
+        if st.st_size > limit:
+            return st.st_size, None
+        data = fh.read(limit + 1)
+    return max(st.st_size, len(data)), data if len(data) <= limit else None
+
+
 def read_bytes(path: str | Path, settings: Settings, data: bytes | None = None) -> bytes:
-    """``data``, or the file's bytes, checked against ``max_bytes`` and for emptiness."""
-    p = Path(path)
+    """``data``, or the file's bytes (a regular file only), checked against ``max_bytes``
+    and for emptiness."""
     if data is None:
         try:
-            size = p.stat().st_size
+            size, read = open_regular(path, settings.max_bytes)
         except OSError as e:
-            raise UnreadableDocument(f"cannot read file: {e.strerror or e}") from e
-        if size > settings.max_bytes:
+            raise UnreadableDocument(f"cannot read file: {e.strerror or errno.errorcode.get(e.errno or 0, e)}") from e
+        if read is None:
             raise TooLarge(f"file is {size:,} bytes; the limit is {settings.max_bytes:,} (max_bytes)")
-        try:
-            data = p.read_bytes()
-        except OSError as e:
-            raise UnreadableDocument(f"cannot read file: {e.strerror or e}") from e
+        data = read
     elif len(data) > settings.max_bytes:
         raise TooLarge(f"file is {len(data):,} bytes; the limit is {settings.max_bytes:,} (max_bytes)")
     if not data:
@@ -257,6 +300,7 @@ def document_from_pages(path: str | Path, sha256: str, texts: list[str], kind: s
     were read by several workers (:func:`load_pdf` with ``pages``)."""
     if len(texts) > settings.max_pages:  # loaders check early where they can; this is the backstop
         raise TooLarge(f"document has {len(texts)} pages; the limit is {settings.max_pages} (max_pages)")
+    check_chars(sum(len(t) for t in texts), settings)
     if kind == "pdf":
         _check_text_layer(texts, settings)
     if not any(t.strip() for t in texts):
@@ -270,6 +314,16 @@ def document_from_pages(path: str | Path, sha256: str, texts: list[str], kind: s
         getattr(texts, "ocr", ()),
         getattr(texts, "unread_scans", ()),
     )
+
+
+def check_chars(n: int, settings: Settings) -> None:
+    """:class:`TooLarge` when ``n`` characters of text are more than ``max_chars`` (a page
+    holding megabytes of text would take minutes to index and review)."""
+    if n > settings.max_chars:
+        raise TooLarge(
+            f"the document's text is over {settings.max_chars:,} characters (max_chars): "
+            f"{n:,} extracted so far; split it or raise max_chars"
+        )
 
 
 # --------------------------------------------------------------------------- PDF
@@ -330,7 +384,12 @@ def _text_layer(data: bytes, settings: Settings, pages: range | None = None) -> 
     with _pypdf_errors():
         reader = _open_pypdf(data, settings)
         selected = reader.pages if pages is None else [reader.pages[i] for i in pages]
-        return [(page.extract_text() or "") for page in selected]
+        texts, chars = [], 0
+        for page in selected:
+            texts.append(page.extract_text() or "")
+            chars += len(texts[-1])
+            check_chars(chars, settings)
+        return texts
 
 
 def pdf_page_count(data: bytes, settings: Settings) -> int:
@@ -346,7 +405,7 @@ def _pypdf_errors() -> Iterator[None]:
     """pypdf raises many exception types on damaged files: all of them are unreadable."""
     try:
         yield
-    except (EncryptedDocument, TooLarge):
+    except DocumentError:  # encrypted, too large, out of time: the verdict, not a parser failure
         raise
     except Exception as e:
         raise UnreadableDocument(f"PDF is corrupt or truncated: {type(e).__name__}: {e}") from e
@@ -375,7 +434,9 @@ def _load_pdf_pdfium(data: bytes, settings: Settings, pages: range | None = None
 
     If PDFium cannot open or read the file (damaged, unusual encryption, a PDFium bug), the
     file is read again with pypdf, which gives the verdict (text or a typed error). A PDF
-    with too many pages is a verdict, not a failure, and is not retried.
+    with too many pages is a verdict, not a failure, and is not retried. A page whose
+    content stream is over :data:`PDFIUM_MAX_CONTENT` bytes is read with pypdf: PDFium's
+    text page takes ~200 bytes of memory per character (4 MB of text on one page: 840 MB).
     """
     pypdf_settings = settings.model_copy(update={"pdf_parser": "pypdf"})
     try:
@@ -383,9 +444,14 @@ def _load_pdf_pdfium(data: bytes, settings: Settings, pages: range | None = None
     except ImportError:  # pragma: no cover - pypdfium2 is a dependency; keep the fallback honest
         _log.info("pypdfium2 is not installed; using pypdf")
         return _text_layer(data, pypdf_settings, pages)
+    if _largest_content_stream(data, pages) > PDFIUM_MAX_CONTENT:
+        _log.info("a page's content stream is over %d bytes; reading the PDF with pypdf", PDFIUM_MAX_CONTENT)
+        return _text_layer(data, pypdf_settings, pages)
 
     try:
         pdf = pdfium.PdfDocument(data)
+    except DocumentError:
+        raise
     except Exception as e:  # PdfiumError for damaged or encrypted files; pypdf decides which
         _log.info("pdfium cannot open the PDF (%s); falling back to pypdf", e)
         return _text_layer(data, pypdf_settings, pages)
@@ -393,7 +459,7 @@ def _load_pdf_pdfium(data: bytes, settings: Settings, pages: range | None = None
         n = len(pdf)
         if n > settings.max_pages:
             raise TooLarge(f"document has {n} pages; the limit is {settings.max_pages} (max_pages)")
-        texts = []
+        texts, chars = [], 0
         for i in range(n) if pages is None else pages:
             page = pdf[i]
             try:
@@ -404,7 +470,9 @@ def _load_pdf_pdfium(data: bytes, settings: Settings, pages: range | None = None
                     tp.close()
             finally:
                 page.close()
-    except TooLarge:
+            chars += len(texts[-1])
+            check_chars(chars, settings)
+    except DocumentError:  # too large, out of time: the verdict, not a reason to try pypdf
         raise
     except Exception as e:  # a page PDFium cannot read: let pypdf try the whole file
         _log.info("pdfium failed on a page (%s: %s); falling back to pypdf", type(e).__name__, e)
@@ -412,6 +480,33 @@ def _load_pdf_pdfium(data: bytes, settings: Settings, pages: range | None = None
     finally:
         pdf.close()
     return texts
+
+
+PDFIUM_MAX_CONTENT = 1024 * 1024  # bytes of a page's content streams (as stored) PDFium reads
+
+
+def _largest_content_stream(data: bytes, pages: range | None) -> int:
+    """The largest size, as stored (not inflated), of one page's content streams, from
+    pypdf's lazy reader (no page is parsed); 0 when pypdf cannot tell (PDFium decides)."""
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            return 0
+        biggest = 0
+        for i in range(len(reader.pages)) if pages is None else pages:
+            contents = reader.pages[i].get("/Contents")
+            contents = contents.get_object() if contents is not None else None
+            items = list(contents) if isinstance(contents, ArrayObject) else [contents] if contents is not None else []
+            size = 0
+            for item in items:  # pypdf keeps a stream's stored bytes (and drops /Length)
+                size += len(getattr(item.get_object(), "_data", b"") or b"")
+            biggest = max(biggest, size)
+        return biggest
+    except Exception:  # a damaged file: PDFium, then pypdf, give the verdict as before
+        return 0
 
 
 # PDFium marks a hyphen it saw at a line break with U+FFFE (and U+0002 in older builds):
@@ -453,10 +548,13 @@ def load_docx(data: bytes, settings: Settings) -> PageTexts:
     page breaks) start a new page; otherwise the document is one page. The tracked
     insertions, deletions and moves are the result's ``revisions``."""
     _check_docx_package(data)
+    _check_unzipped_sizes(data, settings)
     import docx
 
     try:
         d = docx.Document(io.BytesIO(data))
+    except DocumentError:
+        raise
     except Exception as e:  # python-docx raises KeyError, ValueError, BadZipFile... on damaged files
         raise UnreadableDocument(f"DOCX is corrupt: {type(e).__name__}: {e}") from e
     reader = _read_docx(d)
@@ -509,6 +607,34 @@ def trace_docx(d) -> DocxTrace:
     reader = _read_docx(d)
     text = PAGE_SEPARATOR.join("\n".join(lines) for lines in reader.pages)
     return DocxTrace(text, reader.traced, reader.revisions, reader.rev_elements)
+
+
+RATIO_FLOOR = 1024 * 1024  # parts smaller than this uncompressed may compress as well as they like
+
+
+def _check_unzipped_sizes(data: bytes, settings: Settings) -> None:
+    """:class:`TooLarge` for a zip bomb, from the package's directory, before any part is
+    inflated: a part or all parts together over ``max_unzipped_bytes`` uncompressed, or a
+    part of more than 1 MiB that inflates more than ``max_compression_ratio`` times
+    (``zipfile`` never inflates a part beyond the size its directory gives)."""
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, EOFError) as e:
+        raise UnreadableDocument(f"DOCX is corrupt: {type(e).__name__}: {e}") from e
+    limit, ratio = settings.max_unzipped_bytes, settings.max_compression_ratio
+    total = 0
+    for info in infos:
+        size = info.file_size
+        total += size
+        if size > RATIO_FLOOR and size > ratio * max(info.compress_size, 1):
+            raise TooLarge(
+                f"DOCX part {info.filename!r} inflates {size / max(info.compress_size, 1):,.0f} times "
+                f"({info.compress_size:,} to {size:,} bytes); the limit is {ratio:g} (max_compression_ratio): "
+                "a decompression bomb?"
+            )
+        if size > limit or total > limit:
+            what = f"part {info.filename!r} is" if size > limit else "its parts are"
+            raise TooLarge(f"DOCX {what} over {limit:,} bytes uncompressed (max_unzipped_bytes)")
 
 
 def _check_docx_package(data: bytes) -> None:
@@ -627,7 +753,7 @@ def _run(r, para: _Para) -> None:
     for child in r:
         tag = child.tag
         if tag == f"{_W}t":
-            para.add(child.text or "", child)
+            para.add(_text(child), child)
         elif tag in _RUN_TEXT:
             para.add(_RUN_TEXT[tag], child)
         elif tag == f"{_W}br":
@@ -657,11 +783,18 @@ def _field_name(instr: str | None) -> str:
     return words[0].upper() if words else ""
 
 
+def _text(t) -> str:
+    """The text of a ``w:t`` (or ``w:delText``). An entity the parser does not expand
+    (python-docx's lxml parser resolves none, so a DTD cannot grow the text) is a child
+    node: it is left out, and the text after it, its tail, is kept."""
+    return (t.text or "") + "".join(c.tail or "" for c in t)
+
+
 def _removed_text(el) -> str:
     out = []
     for e in el.iter(f"{_W}delText", f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen"):
         if e.tag in (f"{_W}delText", f"{_W}t"):
-            out.append(e.text or "")
+            out.append(_text(e))
         else:
             out.append(" " if e.tag != f"{_W}noBreakHyphen" else "-")
     return "".join(out)
@@ -838,16 +971,41 @@ class _DocxReader:
 # --------------------------------------------------------------------------- text
 
 
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE, whose BOM it starts with
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
 @register_loader(".txt", ".md", kind="text")
 def load_text(data: bytes, settings: Settings) -> list[str]:
+    """UTF-8 (with or without a BOM), UTF-16 and UTF-32 with a BOM (as Windows Notepad
+    saves "Unicode" text), else cp1252; a form feed starts a new page."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as e:
+                raise UnreadableDocument(f"not valid {codec.upper()} text after its byte order mark: {e.reason}") from e
+            break
+    else:
+        text = _decode_8bit(data)
+    if "\x00" in text[:4096]:
+        raise UnreadableDocument("not a text file (binary content)")
+    check_chars(len(text), settings)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # A form feed is a page break in plain text exports.
+    return text.split("\f")
+
+
+def _decode_8bit(data: bytes) -> str:
     if b"\x00" in data[:4096]:
         raise UnreadableDocument("not a text file (binary content)")
     if data.startswith(b"%PDF-") or data.startswith(b"PK\x03\x04"):
         raise UnreadableDocument("not a text file: the content is a PDF or Office file with the wrong extension")
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # A form feed is a page break in plain text exports.
-    return text.split("\f")
+        return data.decode("cp1252", errors="replace")

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from .budget import time_budget
 from .checks import load_playbook, rule_settings, run_checks
 from .chunking import Chunk, chunk_document
 from .errors import DocumentError, ExtractionError
@@ -91,15 +92,19 @@ class Reviewer:
     def _review(
         self, path: str, load: Callable[[], Document], sha256: Callable[[], str | None], index: bool | None
     ) -> ReviewResult:
-        """``load`` the document and review it; a document error is the result (with the
-        file's SHA-256 when it is known)."""
-        result = self._new_result(path)
+        """``load`` the document and review it within the per-document budget
+        (``time_budget``); a document error, or running out of time, is the result (with
+        the file's SHA-256 when it is known)."""
+        doc: Document | None = None
         try:
-            doc = load()
+            with time_budget(self.settings.time_budget):
+                doc = load()
+                return self.review_document(doc, self._new_result(path), index=index)
         except DocumentError as e:
-            result.status, result.error, result.sha256 = "error", ErrorInfo(code=e.code, message=e.message), sha256()
+            result = self._new_result(path)  # a fresh one: out of time, the review may be half done
+            result.status, result.error = "error", ErrorInfo(code=e.code, message=e.message)
+            result.sha256 = doc.sha256 if doc is not None else sha256()
             return result
-        return self.review_document(doc, result, index=index)
 
     def _new_result(self, path: str) -> ReviewResult:
         return ReviewResult(

@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable
 from typing import IO
 
-from .fmt import money, short
+from .fmt import money, printable, short
 from .schema import TERM_FIELDS, Citation, InsuranceProfile, ReviewResult
 
 TERM_LABELS = {
@@ -266,10 +266,10 @@ def render_text(result: ReviewResult, markdown: bool = False) -> str:
     """One result for a person: findings first (most severe first), then the policies, the
     terms, the dropped quotes and the sections searched. Markdown when ``markdown``."""
     h1 = "# " if markdown else ""
-    out = [f"{h1}{result.file}"]
+    out = [f"{h1}{printable(result.file)}"]
     if result.status == "error" or result.profile is None:
         err = result.error
-        out.append(f"ERROR [{err.code}] {err.message}" if err else "ERROR")
+        out.append(f"ERROR [{err.code}] {printable(err.message)}" if err else "ERROR")
         return "\n".join(out) + "\n"
     out.append(
         f"{result.pages} page(s) · extractor {result.extractor}"

@@ -68,6 +68,26 @@ class Settings(BaseSettings):
     # Input limits
     max_bytes: int = Field(50 * 1024 * 1024, description="Largest accepted file, in bytes.")
     max_pages: int = Field(1000, description="Largest accepted document, in pages.")
+    max_unzipped_bytes: int = Field(
+        100 * 1024 * 1024,
+        gt=0,
+        description="Largest uncompressed size of a DOCX's parts, each and all together, in bytes "
+        "(a zip bomb is refused before anything is inflated).",
+    )
+    max_compression_ratio: float = Field(
+        100.0,
+        gt=1,
+        description="Largest uncompressed/compressed ratio of a DOCX part of more than 1 MiB uncompressed.",
+    )
+    max_chars: int = Field(
+        3_000_000, gt=0, description="Most characters of text extracted from one document (about 1,000 dense pages)."
+    )
+    time_budget: float = Field(
+        600.0,
+        ge=0,
+        description="Wall-clock seconds one document may take in a review or a batch worker before it gets "
+        "the typed error `timeout` and the batch goes on (0: no budget).",
+    )
     min_chars_per_page: int = Field(
         25, description="Below this average of extracted characters per page a PDF has no usable text layer."
     )

@@ -14,7 +14,9 @@ parent: never the main ``contract-review`` process, nor a Ray worker):
   happens while that other document is in flight;
 * bytes containing ``SLOW-THIS-WORKER`` (events ``slow-start``, ``slow-end``): the first
   time only, the load waits until a crash is recorded (at most 60 s) and then 5 s more, so
-  it is still running when the pool notices the death.
+  it is still running when the pool notices the death;
+* bytes containing ``HANG-THIS-WORKER`` (event ``hang``): the load blocks ``SIGALRM`` and
+  sleeps for 10 minutes, like a parser stuck in C code that no timer can interrupt.
 """
 
 import os
@@ -22,6 +24,7 @@ import sys
 
 CRASH = b"CRASH-THIS-WORKER"
 SLOW = b"SLOW-THIS-WORKER"
+HANG = b"HANG-THIS-WORKER"
 TARGET = "contract_review.loaders"
 
 
@@ -77,6 +80,12 @@ def _patch(loaders) -> None:
                     _wait_for("crash")
                     time.sleep(5)
                 _record("slow-end")
+            if HANG in data:
+                import signal
+
+                _record("hang")
+                signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+                time.sleep(600)
         return real(data, settings)
 
     load_text.__wrapped__ = real

@@ -22,6 +22,9 @@ CACHEABLE_ERRORS = frozenset({"encrypted", "no_text_layer", "unreadable", "unsup
 RESULT_SETTINGS = (
     "max_bytes",
     "max_pages",
+    "max_unzipped_bytes",
+    "max_compression_ratio",
+    "max_chars",
     "min_chars_per_page",
     "pdf_parser",
     "chunk_size",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from typing import IO
 
+from ..fmt import printable
 from ..schema import ReviewResult
 from .run import ScreenStats
 
@@ -82,8 +83,8 @@ class Progress:
             if result.ocr_pages:
                 pages += f" (OCR {len(result.ocr_pages)}p {sum(o.seconds for o in result.ocr_pages):.1f}s)"
             print(
-                f"screen [{stats.done}/{stats.total}] {what}{extra}{pages} {result.path}"
-                + (f": {error.message}" if error else ""),
+                f"screen [{stats.done}/{stats.total}] {what}{extra}{pages} {printable(result.path)}"
+                + (f": {printable(error.message)}" if error else ""),
                 file=self.stream,
                 flush=True,
             )

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..schema import SEVERITY_ORDER, ReviewResult
+from ..errors import DocumentError
+from ..loaders import open_regular
+from ..schema import SEVERITY_ORDER, ErrorInfo, ReviewResult
 from ..settings import Settings
 from .cache import ResultCache, cache_key
 from .executors import EXECUTORS
@@ -208,7 +210,11 @@ class Screening:
         file is left running alone at the end (longest-processing-time-first scheduling);
         outputs keep their order."""
         order = sorted(self.files, key=_size, reverse=True) if self.remote else self.files
+        problems = getattr(self.files, "problems", {})  # what discovery reports instead of reading
         for path in order:
+            if path in problems:
+                self.record(self._problem(path, problems[path]), COMPUTED)
+                continue
             data, sha = self._read(path)
             key = self._key(sha) if sha else None
             if not self.force and sha and key and self._reuse(path, sha, key):
@@ -234,13 +240,22 @@ class Screening:
         """The file's bytes and SHA-256, or nothing: a worker raises the typed error
         (unreadable, too large, unsupported...)."""
         try:
-            if os.path.getsize(path) <= self.settings.max_bytes:
-                with open(path, "rb") as fh:
-                    data = fh.read()
-                return data, hashlib.sha256(data).hexdigest()
-        except OSError:
-            pass
-        return None, None
+            _n, data = open_regular(path, self.settings.max_bytes)  # never opens a FIFO or a device
+        except (OSError, DocumentError):
+            return None, None
+        return (data, hashlib.sha256(data).hexdigest()) if data is not None else (None, None)
+
+    def _problem(self, path: str, error: DocumentError) -> ReviewResult:
+        """The error row of an entry discovery reported (an unreadable folder...)."""
+        return ReviewResult(
+            file=Path(path).name,
+            path=path,
+            status="error",
+            error=ErrorInfo(code=error.code, message=error.message),
+            extractor=self.extractor.name,
+            prompt_version=self.extractor.prompt_version,
+            playbook=self.playbook.name,
+        )
 
     def _key(self, sha: str) -> str:
         ext = self.extractor

@@ -20,7 +20,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DocumentError, ExtractionError
+from ..budget import time_budget
+from ..errors import DocumentError, ExtractionError, plain_message
 from ..schema import ErrorInfo, ReviewResult
 from ..settings import Settings
 from .cache import playbook_json
@@ -147,8 +148,8 @@ class Worker:
 
         assert task.part is not None and task.data is not None
         try:
-            # (register_loader types a loader without its page range)
-            texts = load_pdf(task.data, self.config.settings, pages=range(*task.part))
+            with time_budget(self.config.settings.time_budget):
+                texts = load_pdf(task.data, self.config.settings, pages=range(*task.part))
         except DocumentError as e:
             result = self._error_result(task, e.code, e.message)
             return Outcome(task=task.without_content(), result=result, seconds=time.perf_counter() - t0)
@@ -229,6 +230,7 @@ class Worker:
         return self._error_result(task, "internal_error", f"{type(e).__name__}: {e}")
 
     def _error_result(self, task: Task, code: str, message: str) -> ReviewResult:
+        message = plain_message(message)  # an internal error's text may hold an object repr
         return ReviewResult(
             file=Path(task.path).name,
             path=task.path,

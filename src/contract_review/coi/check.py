@@ -126,7 +126,7 @@ def check_files(
     data: dict[str, bytes] | None = None,
 ) -> list[CoiResult]:
     """One result per certificate file (``data`` gives bytes for uploaded names)."""
-    from ..loaders import sha256_bytes
+    from ..loaders import read_bytes, sha256_bytes
 
     COI_RULES.load()
     out: list[CoiResult] = []
@@ -134,13 +134,10 @@ def check_files(
         raw = (data or {}).get(path)
         res = CoiResult(file=Path(path).name, path=path, contract=req.contract, as_of=as_of)
         try:
-            raw = raw if raw is not None else Path(path).read_bytes()
+            raw = raw if raw is not None else read_bytes(path, settings)  # a regular file within max_bytes only
             res.sha256 = sha256_bytes(raw)
-        except OSError as e:
-            res.status, res.error = (
-                "error",
-                ErrorInfo(code="unreadable", message=f"cannot read file: {e.strerror or e}"),
-            )
+        except DocumentError as e:  # unreadable, not a regular file (a FIFO is never opened), too large
+            res.status, res.error = "error", ErrorInfo(code=e.code, message=e.message)
             out.append(res)
             continue
         try:

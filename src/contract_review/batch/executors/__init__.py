@@ -84,14 +84,15 @@ class SubmitWindow(ABC, Generic[H]):
         return exhausted
 
 
-def crash_outcome(config: ScreenConfig, task: Task, message: str) -> Outcome:
-    """``worker_crashed`` for ``task``: its worker died (the main process writes this row)."""
+def crash_outcome(config: ScreenConfig, task: Task, message: str, code: str = "worker_crashed") -> Outcome:
+    """``worker_crashed`` (or ``code``) for ``task``: its worker died, or was stopped (the
+    main process writes this row)."""
     result = ReviewResult(
         file=Path(task.path).name,
         path=task.path,
         sha256=task.sha256,
         status="error",
-        error=ErrorInfo(code="worker_crashed", message=message),
+        error=ErrorInfo(code=code, message=message),
         extractor=config.extractor,
         prompt_version=config.prompt_version,
         playbook=getattr(config.playbook, "name", None),

@@ -7,8 +7,10 @@ heading from a clause and find the policy types a text names.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ...chunking import Section
 from ...grounding import cite
@@ -29,6 +31,29 @@ def last_match(pattern: re.Pattern[str], text: str, *span: int) -> re.Match[str]
     for m in pattern.finditer(text, *span):
         found = m
     return found
+
+
+class Spans:
+    """Half-open ``[start, end)`` spans, merged, that answer "does one hold this offset?"
+    in O(log n): a check per clause unit against every span would make the extractor
+    quadratic in the length of a document with many sections or obligations."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        merged: list[list[int]] = []
+        for a, b in sorted(s for s in spans if s[0] < s[1]):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
+            else:
+                merged.append([a, b])
+        self._starts = [a for a, _b in merged]
+        self._ends = [b for _a, b in merged]
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect_right(self._starts, pos) - 1
+        return i >= 0 and pos < self._ends[i]
+
+    def __bool__(self) -> bool:
+        return bool(self._starts)
 
 
 def unit_breaks(norm: str) -> list[int]:
@@ -141,29 +166,59 @@ class Mention:
     unit: Unit
 
 
+class _Taken:
+    """Non-overlapping spans of one text, sorted (so their ends are sorted too): whether a
+    span overlaps one, and the ends in a range, by bisection (a unit naming thousands of
+    policies was quadratic)."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()):
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for a, b in sorted(spans):
+            self.add(a, b)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        i = bisect_left(self.starts, e)  # the spans that start before e: the last ends latest
+        return i > 0 and self.ends[i - 1] > s
+
+    def ends_between(self, lo: int, hi: int) -> list[int]:
+        return self.ends[bisect_left(self.ends, lo) : bisect_right(self.ends, hi)]
+
+    def add(self, s: int, e: int) -> None:
+        i = bisect_left(self.starts, s)
+        self.starts.insert(i, s)
+        self.ends.insert(i, e)
+
+
 def policy_mentions_in(text: str) -> list[tuple[str, int, int]]:
     """(type, start, end) of each policy-type phrase in ``text``; where two overlap the
     more specific (earlier in :data:`lexicon.POLICY_PATTERNS`) wins, and a bare
-    "liability insurance" right after a named type belongs to that type."""
-    taken: list[tuple[int, int]] = []
+    "liability insurance" right after a named type belongs to that type. The region, the
+    reader and the limits ask this of the same unit's text: the last answers are kept."""
+    return list(_policy_mentions(text))
+
+
+@lru_cache(maxsize=4096)
+def _policy_mentions(text: str) -> tuple[tuple[str, int, int], ...]:
+    taken = _Taken()
     out: list[tuple[str, int, int]] = []
     for typ, pat in lx.POLICY_PATTERNS:
         for m in pat.finditer(text):
             s, e = m.span()
-            if any(s < b and a < e for a, b in taken):
+            if taken.overlaps(s, e):
                 continue
-            taken.append((s, e))
+            taken.add(s, e)
             out.append((typ, s, e))
     # "product liability and infringement claims": a kind of claim, not a kind of cover
     out = [(t, s, e) for t, s, e in out if not lx.CLAIM_KIND.match(text, e)]
-    taken = [(s, e) for _t, s, e in out]
+    taken = _Taken((s, e) for _t, s, e in out)
     for m in lx.GENERIC_LIABILITY.finditer(text):
         s, e = m.span()
-        if any(s < b and a < e for a, b in taken):
+        if taken.overlaps(s, e):
             continue
-        if any(0 <= s - b <= 30 and not lx.MENTION_BREAK.search(text[b:s]) for _a, b in taken):
+        if any(not lx.MENTION_BREAK.search(text[b:s]) for b in taken.ends_between(s - 30, s)):
             continue
-        taken.append((s, e))
+        taken.add(s, e)
         out.append(("general_liability", s, e))
     out.sort(key=lambda x: x[1])
-    return out
+    return tuple(out)

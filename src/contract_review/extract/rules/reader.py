@@ -11,7 +11,7 @@ import re
 
 from .. import lexicon as lx
 from ..amounts import Amount, find_amounts
-from .clauses import Clauses, Mention, Unit, last_match, policy_mentions_in
+from .clauses import Clauses, Mention, Spans, Unit, last_match, policy_mentions_in
 
 
 class Reader:
@@ -21,6 +21,7 @@ class Reader:
     def __init__(self, clauses: Clauses, ins_sections: list[Unit]):
         self.clauses = clauses
         self.ins_sections = ins_sections
+        self._in_sections = Spans(ins_sections)
         self._insurance: dict[Unit, bool] = {}
         self._obligation: dict[Unit, re.Match[str] | None] = {}
         self._amounts: dict[Unit, list[Amount]] = {}
@@ -99,7 +100,7 @@ class Reader:
     def _find_obligation(self, unit: Unit) -> re.Match[str] | None:
         t = self.clauses.text(unit)
         if not self.is_insurance_unit(unit):
-            if any(a <= unit[0] < b for a, b in self.ins_sections):
+            if unit[0] in self._in_sections:
                 # under an insurance heading: "Contractor shall carry the coverage set forth in Exhibit C"
                 for m in lx.OBLIGATION.finditer(t):
                     if lx.COVER_AFTER_DUTY.match(t[m.end() :]) and not lx.NOT_AN_OBLIGATION.search(t):

@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 
 from ...schema import SearchedSection
 from .. import lexicon as lx
-from .clauses import Clauses, Unit, policy_mentions_in
+from .clauses import Clauses, Spans, Unit, policy_mentions_in
 from .reader import Reader
 
 CONTINUATION_CHARS = 3000  # how far a list that follows an insurance obligation may run
 EXHIBIT_MAX_CHARS = 25000  # the most of an exhibit or section that is read
+META_LOOKBACK = 2000  # how far back a paragraph addressed to a review tool may start
 
 
 @dataclass
@@ -47,20 +48,23 @@ def find_region(reader: Reader, hits: list[int]) -> Region:
     sec_units = [u for u in region if u not in ins_set]
     intros = _follow_on(reader, region, ins_units)
     # list items that follow an insurance obligation
-    for u in ins_units + intros + sec_units:
-        if reader.obligation(u) or clauses.text(u).rstrip().endswith(":"):
-            scope.setdefault(u)
-            _continue(clauses, region, u, scope)
+    starts = [
+        u for u in ins_units + intros + sec_units if reader.obligation(u) or clauses.text(u).rstrip().endswith(":")
+    ]
+    walks = _Walks(clauses, set(starts))
+    for u in starts:
+        scope.setdefault(u)
+        walks.go(u, region, scope)
     # exhibits and schedules referred to by insurance clauses
     exhibits, missing, headings = exhibit_spans(clauses, ins_units + sec_units)
     for a, b in exhibits:
         _add_span(clauses, region, a, b)
         _add_span(clauses, scope, a, b)
     notes = []
-    meta = meta_spans(clauses.norm)
+    meta = Spans(meta_spans(clauses.norm))
     if meta:
         for u in list(region):
-            if any(a <= u[0] < b or a < u[1] <= b for a, b in meta):
+            if u[0] in meta or u[1] - 1 in meta:
                 region.pop(u)
                 scope.pop(u, None)
         notes.append("ignored text addressed to a review tool (treated as data, not as terms)")
@@ -129,37 +133,58 @@ def _follow_on(reader: Reader, region: dict[Unit, None], ins_units: list[Unit]) 
     return intros
 
 
-def _continue(clauses: Clauses, region: dict[Unit, None], unit: Unit, scope: dict[Unit, None]) -> None:
-    """Add the list items after ``unit`` while they read as insurance (a type, an amount,
-    a term, a short cell), up to the next article or exhibit."""
-    limit, gap = unit[1] + CONTINUATION_CHARS, 0
-    sec0 = clauses.section_at(unit[0])
-    num0 = lx.SECTION_NUMBER.match(sec0.title or "")
-    u = clauses.next_unit(unit)
-    while u and u[0] < limit:
-        sec = clauses.section_at(u[0])
-        if sec is not sec0:  # stop at the next article or exhibit
-            title = sec.title or ""
-            num = lx.SECTION_NUMBER.match(title)
-            if lx.EXHIBIT_TITLE.match(title) or (num and (not num0 or num.group(1) != num0.group(1))):
-                break
-        t = clauses.text(u)
-        if (
-            policy_mentions_in(t)
-            or lx.AMOUNT.search(t)
-            or lx.INSURANCE_CONTEXT.search(t)
-            or lx.TERM_CLAUSE.search(t)
-            or lx.LIMIT_WORD.search(t)
-            or len(t.strip()) < 40
-        ):
-            region.setdefault(u)
-            scope.setdefault(u)
-            gap = 0
-        else:
-            gap += 1
-            if gap > 1:
-                break
-        u = clauses.next_unit(u)
+class _Walks:
+    """The walks from the units in ``starts`` over the list items after them (see
+    :meth:`go`). A walk that reaches another start in its own section, right after an item
+    it added, stops there: that start's walk goes on from the same state and further, so
+    the result is the same, and a document of back-to-back obligations is read once, not
+    once per obligation within :data:`CONTINUATION_CHARS` before each unit."""
+
+    def __init__(self, clauses: Clauses, starts: set[Unit]):
+        self.clauses = clauses
+        self.starts = starts
+        self._reads: dict[Unit, bool] = {}
+
+    def reads_as_insurance(self, u: Unit) -> bool:
+        """A type, an amount, a term, a limit word, or a short cell."""
+        if u not in self._reads:
+            t = self.clauses.text(u)
+            self._reads[u] = bool(
+                policy_mentions_in(t)
+                or lx.AMOUNT.search(t)
+                or lx.INSURANCE_CONTEXT.search(t)
+                or lx.TERM_CLAUSE.search(t)
+                or lx.LIMIT_WORD.search(t)
+                or len(t.strip()) < 40
+            )
+        return self._reads[u]
+
+    def go(self, unit: Unit, region: dict[Unit, None], scope: dict[Unit, None]) -> None:
+        """Add the list items after ``unit`` while they read as insurance, up to the next
+        article or exhibit (and at most :data:`CONTINUATION_CHARS` on)."""
+        clauses = self.clauses
+        limit, gap = unit[1] + CONTINUATION_CHARS, 0
+        sec0 = clauses.section_at(unit[0])
+        num0 = lx.SECTION_NUMBER.match(sec0.title or "")
+        u = clauses.next_unit(unit)
+        while u and u[0] < limit:
+            sec = clauses.section_at(u[0])
+            if sec is not sec0:  # stop at the next article or exhibit
+                title = sec.title or ""
+                num = lx.SECTION_NUMBER.match(title)
+                if lx.EXHIBIT_TITLE.match(title) or (num and (not num0 or num.group(1) != num0.group(1))):
+                    break
+            if self.reads_as_insurance(u):
+                region.setdefault(u)
+                scope.setdefault(u)
+                gap = 0
+                if u in self.starts and sec is sec0:
+                    break  # its own walk takes it from here
+            else:
+                gap += 1
+                if gap > 1:
+                    break
+            u = clauses.next_unit(u)
 
 
 # --------------------------------------------------------------------------- exhibits
@@ -246,8 +271,10 @@ def meta_spans(norm: str) -> list[Unit]:
     """Paragraphs that address a review tool instead of the parties."""
     spans = []
     for m in lx.META_INSTRUCTION.finditer(norm):
-        a = norm.rfind("\n", 0, m.start()) + 1
-        blank = lx.BLANK_LINE.search(norm, m.end())
+        # both searches bounded, so that many matches on one long line stay linear
+        lo = max(0, m.start() - META_LOOKBACK)
+        a = max(norm.rfind("\n", lo, m.start()) + 1, lo)
+        blank = lx.BLANK_LINE.search(norm, m.end(), m.end() + 1000)
         b = min(blank.start() if blank else len(norm), m.end() + 800)
         spans.append((a, b))
     return spans

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .clauses import Clauses, Mention, Unit
+from .clauses import Clauses, Mention, Spans, Unit
 from .reader import Reader
 from .region import CONTINUATION_CHARS, Region
 
@@ -28,6 +28,7 @@ class Run:
     obligations: list[Obligation] = field(default_factory=list)  # set by insurance_required
     mentions: list[Mention] = field(default_factory=list)  # set by policies: the types named in the region
     amount_units: set[Unit] = field(default_factory=set)  # set by policies: the units that gave a limit
+    _lists: tuple[int, int, Spans] | None = field(default=None, init=False, repr=False)
 
     @property
     def clauses(self) -> Clauses:
@@ -36,7 +37,12 @@ class Run:
     def in_list(self, unit: Unit) -> bool:
         """The unit continues a list introduced by an insurance obligation, or lies in a
         referred exhibit."""
-        for u, _m in self.obligations:
-            if u[0] <= unit[0] <= u[1] + CONTINUATION_CHARS:
-                return True
-        return any(a <= unit[0] < b for a, b in self.region.exhibits)
+        return unit[0] in self._list_spans()
+
+    def _list_spans(self) -> Spans:
+        """The spans :meth:`in_list` looks in, built once per set of obligations."""
+        key = (id(self.obligations), len(self.obligations))
+        if self._lists is None or self._lists[:2] != key:
+            spans = [(u[0], u[1] + CONTINUATION_CHARS + 1) for u, _m in self.obligations]
+            self._lists = (*key, Spans(spans + list(self.region.exhibits)))
+        return self._lists[2]

@@ -11,7 +11,7 @@ import re
 
 from ...schema import Citation, InsuranceProfile
 from .. import lexicon as lx
-from .clauses import MAX_EVIDENCE, Clauses, Mention, Unit, is_title_heading, last_match
+from .clauses import MAX_EVIDENCE, Clauses, Unit, is_title_heading, last_match
 from .state import Run
 
 
@@ -94,17 +94,20 @@ def _standard(t: str) -> re.Match[str] | None:
 def _no_amount(run: Run, p: InsuranceProfile, found: _Found) -> None:
     """A type of cover required with no amount anywhere for it."""
     limited = {pol.type for pol in p.policies if pol.limits}
+    answers: dict[Unit, bool] = {}  # per unit: a unit may name thousands of policies
     for mtn in run.mentions:
         if mtn.type in limited or mtn.type in ("workers_compensation", "employers_liability"):
             continue
-        if _required_without_amount(run, mtn):
+        if mtn.unit not in answers:
+            answers[mtn.unit] = _required_without_amount(run, mtn.unit)
+        if answers[mtn.unit]:
             found.add(mtn.unit, mtn.start, "no-amount")
 
 
-def _required_without_amount(run: Run, mtn: Mention) -> bool:
-    """The mention is of cover required by an obligation (or a list under one) and no
+def _required_without_amount(run: Run, u: Unit) -> bool:
+    """Cover named in unit ``u`` is required by an obligation (or a list under one) and no
     amount, statutory amount or formula is given for it there or in the next unit."""
-    reader, clauses, u = run.reader, run.clauses, mtn.unit
+    reader, clauses = run.reader, run.clauses
     if not (reader.obligation(u) or run.in_list(u)):
         return False
     t = clauses.text(u)
