@@ -5,6 +5,7 @@ certificate from ``contract-review coi``). Add fields, never rename them."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -75,6 +76,16 @@ class CoverageLine(_Model):
     def entry(self, *keys: str) -> list[Entry]:
         """The row's entries whose field name contains one of ``keys``."""
         return [e for e in self.entries if any(k in e.field for k in keys)]
+
+
+@dataclass
+class Fragment:
+    """A piece of printed text at a position on the page (PDF points, bottom left): what a
+    flattened form's text layer, or OCR of a scanned one, gives the reader."""
+
+    text: str
+    x: float
+    y: float
 
 
 class Certificate(_Model):

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import NotACertificate
@@ -29,7 +28,7 @@ from ..extract.rules.clauses import policy_mentions_in
 from ..loaders import _check_pdf_magic, _open_pypdf, _pypdf_errors, document_from_pages, read_bytes, sha256_bytes
 from ..settings import Settings
 from . import acord
-from .model import Certificate, CertLimit, CoverageLine, Entry, Insurer, Party
+from .model import Certificate, CertLimit, CoverageLine, Entry, Fragment, Insurer, Party
 
 #: What marks a box (ADDL INSD, SUBR WVD, a check box) as ticked.
 _MARK = re.compile(r"^\s*(?:y|yes|x|✓|✔|☑|☒|√|/?1|/?on|true)\s*$", re.I)
@@ -72,15 +71,6 @@ def parse_date(value: str | None) -> dt.date | None:
 
 
 # --------------------------------------------------------------------------- reading the file
-
-
-@dataclass
-class Fragment:
-    """A piece of printed text at a position on the page (PDF points, bottom left)."""
-
-    text: str
-    x: float
-    y: float
 
 
 def read_certificate(path: str | Path, settings: Settings | None = None, data: bytes | None = None) -> Certificate:

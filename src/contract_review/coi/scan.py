@@ -3,7 +3,7 @@
 A scanned ACORD 25 has neither fields nor a text layer. Its page is rendered (pypdfium2),
 straightened (:func:`contract_review.ocr.clean`) and read by Tesseract as words with their
 boxes (sparse-text mode: a form is boxes of short text, not paragraphs). Each line's words
-becomes :class:`~.parse.Fragment` words at their places in PDF points, so the flattened
+becomes :class:`~.model.Fragment` words at their places in PDF points, so the flattened
 certificate's reader (:func:`~.parse.values_at_positions`) assigns it to a field by position.
 One-character marks (ADDL INSD "Y", SUBR WVD, the occurrence / claims-made boxes) are what OCR
 reads worst, so those boxes are read from the image instead: a box is marked when the ink
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from ..settings import Settings
 from . import acord
+from .model import Fragment
 
 #: A form's ruling read as characters at a word's ends.
 _BORDERS = re.compile(r"^[|\[\]{}!\u2018\u2019`]+|[|\[\]{}_]+$")
@@ -104,8 +105,6 @@ def _fragments(words: list[dict], scale: float, page_h: float) -> list:
     """One fragment per word, at its left edge and its line's baseline, in PDF points from
     the bottom left: a line of OCR may run across several boxes of the form (a printed label
     and the value beside it), so each word finds its own box."""
-    from .parse import Fragment
-
     out: list = []
     lines: dict[tuple, list[dict]] = {}
     for w in words:
