@@ -81,7 +81,9 @@ def review(
     ] = None,
     extractor: ExtractorOpt = "rules",
     playbook: PlaybookOpt = None,
-    index: Annotated[bool, typer.Option("--index/--no-index", help="Add the contract to the search index.")] = True,
+    index: Annotated[
+        bool, typer.Option("--index/--no-index", help="Add the contract to the search index (after the findings).")
+    ] = True,
     redline: Annotated[
         Path | None,
         typer.Option(
@@ -95,7 +97,10 @@ def review(
     ] = AudienceOpt.internal,
     ocr: OcrOpt = None,
 ) -> None:
-    """Review one contract: findings first, most severe first, then the policy table."""
+    """Review one contract: findings first, most severe first, then the policy table.
+
+    The findings are printed as soon as they are decided; the contract is indexed for search
+    after that (a status line on a terminal; --no-index skips it)."""
     from .pipeline import Reviewer
     from .redline import DEFAULT_AUTHOR, reviewed_docx
     from .report import render_text, to_json_line
@@ -108,7 +113,7 @@ def review(
     settings = get_settings(ocr=ocr.value if ocr else None)
     reviewer = Reviewer(settings, extractor=extractor, playbook=playbook, index=index)
     data = _read_for_redline(file, settings) if redline is not None else None
-    result = reviewer.review(str(file), data)
+    result, pending = reviewer.review_deferred(str(file), data)
     options = {"author": author or DEFAULT_AUTHOR, "audience": audience.value, "playbook": reviewer.playbook}
     if fmt is ReviewFormat.docx:
         _write(output, reviewed_docx(None, result, memo=True, **options), "review memo")  # type: ignore[arg-type]
@@ -127,6 +132,8 @@ def review(
         _write(redline, reviewed_docx(data, result, **options), kind)  # type: ignore[arg-type]
     elif redline is not None:
         err.print(f"no reviewed DOCX written: {escape(printable(result.file))} could not be reviewed")
+    if pending is not None:
+        _index_after_review(pending, result.file)
     raise typer.Exit(EXIT_FILE_ERRORS if result.status == "error" else EXIT_OK)
 
 
@@ -140,6 +147,28 @@ def _read_for_redline(file: Path, settings) -> bytes | None:
         return open_regular(file, settings.max_bytes)[1]
     except (OSError, DocumentError):
         return None
+
+
+def _index_after_review(pending, name: str) -> None:
+    """Index the reviewed contract once its findings are out. A status line on a terminal;
+    nothing on stderr otherwise. Interrupted, it leaves the contract not indexed (the
+    store writes a document all or nothing) and the next review or index completes it."""
+    import time
+
+    sys.stdout.flush()
+    if not err.is_terminal:
+        pending()
+        return
+    t0 = time.perf_counter()
+    with err.status(f"indexing {escape(printable(name))} for search…", spinner="line"):
+        added = pending()
+    took = time.perf_counter() - t0
+    err.print(
+        f"indexed {escape(printable(name))} for search: {added} chunk(s) in {took:.1f}s"
+        if added
+        else f"{escape(printable(name))} was already indexed for search",
+        highlight=False,
+    )
 
 
 def _write(path: Path, data: bytes, what: str) -> None:
