@@ -54,7 +54,7 @@ def test_a_review_without_the_index_imports_no_embedding_or_store_library(tmp_pa
     assert r.returncode == 0, r.stderr
     assert "INS" in r.stdout and "msa.pdf" in r.stdout
     modules = set(json.loads(out.read_text()))
-    assert "contract_review" in modules and "pypdf" in modules
+    assert "contract_review" in modules and modules & {"pypdf", "pypdfium2"}  # it did parse the PDF
     assert not modules & set(HEAVY), modules & set(HEAVY)
 
 

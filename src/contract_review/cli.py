@@ -8,7 +8,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -19,6 +19,9 @@ from .errors import ContractReviewError
 from .evaluation.command import eval_command  # imports only typer; the eval itself loads on use
 from .fmt import printable
 from .settings import get_settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .loaders import Document
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0] if __doc__ else None)
 err = Console(stderr=True, soft_wrap=True)  # a path or message is never broken across lines
@@ -101,20 +104,24 @@ def review(
 
     The findings are printed as soon as they are decided; the contract is indexed for search
     after that (a status line on a terminal; --no-index skips it)."""
-    from .pipeline import Reviewer
-    from .redline import DEFAULT_AUTHOR, reviewed_docx
-    from .report import render_text, to_json_line
-
     if fmt is ReviewFormat.docx and output is None:
         _fail("--format docx writes a Word file: give it a path with --output")
     for target in (output, redline):
         if target is not None and target.resolve() == file.resolve():
             _fail(f"{target} is the contract itself: write the result to another file")
     settings = get_settings(ocr=ocr.value if ocr else None)
-    reviewer = Reviewer(settings, extractor=extractor, playbook=playbook, index=index)
     data = _read_for_redline(file, settings) if redline is not None else None
-    result, pending = reviewer.review_deferred(str(file), data)
-    options = {"author": author or DEFAULT_AUTHOR, "audience": audience.value, "playbook": reviewer.playbook}
+    # The PDF is parsed (PDFium, outside the GIL) while the checker is imported.
+    loading = _Loading(file, settings, data)
+    from .pipeline import Reviewer
+    from .report import render_text, to_json_line
+
+    reviewer = Reviewer(settings, extractor=extractor, playbook=playbook, index=index)
+    result, pending = reviewer.review_deferred(str(file), data, loaded=loading.document())
+    if fmt is ReviewFormat.docx or redline is not None:  # python-docx and lxml only for Word output
+        from .redline import DEFAULT_AUTHOR, reviewed_docx
+
+        options = {"author": author or DEFAULT_AUTHOR, "audience": audience.value, "playbook": reviewer.playbook}
     if fmt is ReviewFormat.docx:
         _write(output, reviewed_docx(None, result, memo=True, **options), "review memo")  # type: ignore[arg-type]
     else:
@@ -147,6 +154,37 @@ def _read_for_redline(file: Path, settings) -> bytes | None:
         return open_regular(file, settings.max_bytes)[1]
     except (OSError, DocumentError):
         return None
+
+
+class _Loading:
+    """Loads the contract in a thread, started at once; :meth:`document` is the document,
+    or ``None`` when it could not be loaded (the review then loads it again, and its
+    typed error becomes the standard error result). Anything else is raised here."""
+
+    def __init__(self, file: Path, settings, data: bytes | None):
+        import threading
+
+        self._doc: Document | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._load, args=(file, settings, data), daemon=True)
+        self._thread.start()
+
+    def _load(self, file: Path, settings, data: bytes | None) -> None:
+        from .errors import DocumentError
+        from .loaders import load_document
+
+        try:
+            self._doc = load_document(str(file), settings, data=data)
+        except DocumentError:
+            pass
+        except BaseException as e:  # noqa: BLE001 - re-raised in the main thread by document()
+            self._error = e
+
+    def document(self) -> Document | None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._doc
 
 
 def _index_after_review(pending, name: str) -> None:

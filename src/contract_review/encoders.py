@@ -63,8 +63,9 @@ class EncoderError(ContractReviewError):
 class Encoder(Protocol):
     backend: str
 
-    def encode(self, texts: list[str], batch_size: int = 8) -> np.ndarray:
-        """L2-normalised float32 vectors, one row per text."""
+    def encode(self, texts: list[str], batch_size: int = 8, **options: Any) -> np.ndarray:
+        """L2-normalised float32 vectors, one row per text (``options``: sentence-transformers'
+        own, for the torch backend)."""
         ...
 
 
@@ -222,7 +223,8 @@ class OnnxEncoder:
         self.tokenizer.no_padding()
         self._run = threading.Lock()  # one forward pass at a time: it already uses every thread it has
 
-    def encode(self, texts: list[str], batch_size: int = 8) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = 8, **options: Any) -> np.ndarray:
+        """Normalised vectors as a numpy array, whatever sentence-transformers ``options`` say."""
         import numpy as np
 
         if not texts:

@@ -103,14 +103,20 @@ class Reviewer:
         return result
 
     def review_deferred(
-        self, path: str | Path, data: bytes | None = None, *, index: bool | None = None
+        self,
+        path: str | Path,
+        data: bytes | None = None,
+        *,
+        index: bool | None = None,
+        loaded: Document | None = None,
     ) -> tuple[ReviewResult, PendingIndex | None]:
         """:meth:`review` without the indexing: the result, and the indexing still to do
         (``None`` when there is none: no indexing asked, an error result, or the extractor
-        indexed it already)."""
+        indexed it already). ``loaded`` is the file's document when the caller loaded it
+        already (the CLI parses while it imports the checker)."""
         return self._review(
             str(path),
-            lambda: self.load(path, data),
+            (lambda: loaded) if loaded is not None else (lambda: self.load(path, data)),
             lambda: sha256_bytes(data) if data is not None else None,
             index,
         )
