@@ -111,13 +111,17 @@ def review(
             _fail(f"{target} is the contract itself: write the result to another file")
     settings = get_settings(ocr=ocr.value if ocr else None)
     data = _read_for_redline(file, settings) if redline is not None else None
-    # The PDF is parsed (PDFium, outside the GIL) while the checker is imported.
-    loading = _Loading(file, settings, data)
+    # The PDF is parsed (PDFium, outside the GIL) while the checker is imported. Only for
+    # the rules extractor: nothing it imports meets what the loader imports (two threads
+    # initialising numpy at once can see it half-imported; an LLM stack may import it).
+    loading = _Loading(file, settings, data) if extractor == "rules" and not settings.semantic else None
     from .pipeline import Reviewer
     from .report import render_text, to_json_line
 
     reviewer = Reviewer(settings, extractor=extractor, playbook=playbook, index=index)
-    result, pending = reviewer.review_deferred(str(file), data, loaded=loading.document())
+    result, pending = reviewer.review_deferred(
+        str(file), data, loaded=loading.document() if loading is not None else None
+    )
     if fmt is ReviewFormat.docx or redline is not None:  # python-docx and lxml only for Word output
         from .redline import DEFAULT_AUTHOR, reviewed_docx
 

@@ -178,6 +178,11 @@ class Workspace:
                 result, pending = reviewer.review_document_deferred(doc)
                 self._reviews[key] = Reviewed(result, doc, data)
                 if pending is not None:
+                    # numpy is imported here, in the page's thread, before the indexing thread
+                    # imports onnxruntime and Chroma: two threads initialising numpy at once
+                    # (the page's tables import it through pyarrow) can meet it half-imported.
+                    import numpy.typing  # noqa: F401
+
                     self.indexer.submit(safe_filename(name), _unless_closed(pending, self._finalizer, self.dir))
         return self._reviews[key]
 
