@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from builders import make_pdf
 
 CLAUSE = (
@@ -114,3 +115,16 @@ def test_no_index_leaves_the_store_alone(tmp_path):
     r = subprocess.run([exe(), "review", str(contract(tmp_path)), "--no-index"], capture_output=True, text=True)
     assert r.returncode == 0 and r.stderr == ""
     assert not (Path(os.environ["CONTRACT_REVIEW_HOME"]) / "chroma").exists()
+
+
+def test_the_per_document_budget_still_bounds_the_parse_review_does_in_a_thread(cuad_dir, tmp_path):
+    """review parses while it imports the checker; the time budget covers that parse too."""
+    pdf = cuad_dir / "pdf" / "PareteumCorp_20081001_8-K_EX-99.1_2654808_EX-99.1_Hosting Agreement.pdf"
+    if not pdf.is_file():
+        pytest.skip(f"{pdf.name} not in the CUAD corpus")
+    env = dict(os.environ, CONTRACT_REVIEW_TIME_BUDGET="0.05", CONTRACT_REVIEW_PDF_PARSER="pypdf")
+    r = subprocess.run(
+        [exe(), "review", str(pdf), "--no-index", "--format", "json"], capture_output=True, text=True, env=env
+    )
+    assert r.returncode == 2, r.stderr
+    assert json.loads(r.stdout)["error"]["code"] == "timeout"

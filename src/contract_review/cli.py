@@ -119,9 +119,7 @@ def review(
     from .report import render_text, to_json_line
 
     reviewer = Reviewer(settings, extractor=extractor, playbook=playbook, index=index)
-    result, pending = reviewer.review_deferred(
-        str(file), data, loaded=loading.document() if loading is not None else None
-    )
+    result, pending = reviewer.review_deferred(str(file), data, load=loading.document if loading is not None else None)
     if fmt is ReviewFormat.docx or redline is not None:  # python-docx and lxml only for Word output
         from .redline import DEFAULT_AUTHOR, reviewed_docx
 
@@ -185,6 +183,7 @@ class _Loading:
             self._error = e
 
     def document(self) -> Document | None:
+        """Waits for the thread (a signal, such as the per-document budget's, interrupts the wait)."""
         self._thread.join()
         if self._error is not None:
             raise self._error

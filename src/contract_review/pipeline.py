@@ -108,15 +108,22 @@ class Reviewer:
         data: bytes | None = None,
         *,
         index: bool | None = None,
-        loaded: Document | None = None,
+        load: Callable[[], Document | None] | None = None,
     ) -> tuple[ReviewResult, PendingIndex | None]:
         """:meth:`review` without the indexing: the result, and the indexing still to do
         (``None`` when there is none: no indexing asked, an error result, or the extractor
-        indexed it already). ``loaded`` is the file's document when the caller loaded it
-        already (the CLI parses while it imports the checker)."""
+        indexed it already). ``load`` gives the file's document when the caller is loading
+        it already (the CLI parses in a thread while it imports the checker), or ``None``
+        when that failed (the file is then loaded here, for its typed error); it is called
+        within the per-document budget, like the loading it stands for."""
+
+        def load_it() -> Document:
+            doc = load() if load is not None else None
+            return doc if doc is not None else self.load(path, data)
+
         return self._review(
             str(path),
-            (lambda: loaded) if loaded is not None else (lambda: self.load(path, data)),
+            load_it,
             lambda: sha256_bytes(data) if data is not None else None,
             index,
         )
