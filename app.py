@@ -407,7 +407,22 @@ def certificates_tab(ws: ui.Workspace, limit_mb: int) -> None:
 # --------------------------------------------------------------------------- search
 
 
+def indexing_status(ws: ui.Workspace) -> None:
+    """Which uploads are still being indexed (refreshed every two seconds while any is)."""
+    busy = ws.indexing()
+    if busy:
+        st.info(
+            f"Still indexing {ui.md_escape(', '.join(busy))} for search: until it is done, "
+            "search does not find it. Its findings are on the Review tab already.",
+            icon=":material/hourglass_top:",
+        )
+    for problem in ws.indexer.errors:
+        st.warning(f"Could not index for search: {ui.md_escape(problem)}", icon=":material/warning:")
+
+
 def search_tab(ws: ui.Workspace) -> None:
+    # While uploads are being indexed, the status refreshes on its own (no rerun of the page).
+    st.fragment(indexing_status, run_every=2.0 if ws.indexing() else None)(ws)
     with st.form("search_form", border=False):
         query = st.text_input(
             "Search indexed contracts",

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_contracts"
+# The ONNX export of the bundled model is derived from the installed package (and keyed by
+# its files and versions): one cache for every test, so it is exported once, not per test.
+ENCODER_CACHE = Path(tempfile.gettempdir()) / "contract-review-test-encoders"
 SHARED = Path(os.environ.get("CONTRACT_REVIEW_SHARED", ROOT.parent / "shared"))
 CUAD = SHARED / "data" / "cuad"
 
@@ -17,6 +21,7 @@ CUAD = SHARED / "data" / "cuad"
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path, monkeypatch):
     monkeypatch.setenv("CONTRACT_REVIEW_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("CONTRACT_REVIEW_ENCODER_CACHE", str(ENCODER_CACHE))
     for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "CHROMA_URL", "CONTRACT_REVIEW_CONFIG"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")

@@ -692,6 +692,7 @@ def test_search_finds_a_reviewed_upload_and_sessions_never_see_each_others():
     b = new_app()
     ws_a, ws_b = workspace(a), workspace(b)
     assert ws_a is not ws_b and ws_a.dir != ws_b.dir
+    assert ws_a.indexer.wait(TIMEOUT)  # uploads are indexed in the background, after their findings
 
     for at in (a, b):
         at.text_input(key="search_query").input("adequate insurance")
@@ -709,6 +710,84 @@ def test_search_finds_a_reviewed_upload_and_sessions_never_see_each_others():
     assert any("No indexed contract matches" in i.value for i in b.info)
     assert not any(ws_b.dir.rglob("northwind-msa.pdf"))
     assert not b.file_uploader(key="review_files").value
+
+
+def test_findings_come_first_and_search_says_what_is_still_being_indexed(monkeypatch):
+    """The upload's indexing is held back: its findings are on the page all the same, the
+    Search tab says it is still being indexed, the next upload is reviewed meanwhile, and
+    once the indexing runs, search finds both."""
+    import threading
+
+    from contract_review.store import Store
+
+    gate, started = threading.Event(), threading.Event()
+    real_index = Store.index
+
+    def held_index(self, doc, chunks):
+        started.set()
+        assert gate.wait(TIMEOUT)
+        return real_index(self, doc, chunks)
+
+    monkeypatch.setattr(Store, "index", held_index)
+    at = upload(new_app(), [("first-msa.pdf", make_pdf(FLAWED))])
+    ws = workspace(at)
+    assert started.wait(TIMEOUT)
+    expected = Reviewer(Settings(), index=False).review(next(ws.dir.rglob("first-msa.pdf")))
+    shown = [h for h in html_bodies(at) if 'class="cr-finding' in h]
+    assert len(shown) == len(expected.findings) > 0  # the findings did not wait for the index
+    assert ws.indexing() == ["first-msa.pdf"]
+    assert any(i.value.startswith(r"Still indexing first\-msa\.pdf for search") for i in at.info)
+
+    # the next upload before the first is indexed: reviewed at once, queued for indexing
+    second = make_pdf([p.replace("Northwind Parcel Co.", "Southwind Freight Inc.") for p in FLAWED])
+    upload(at, [("first-msa.pdf", make_pdf(FLAWED)), ("second-msa.pdf", second)])
+    assert len([h for h in html_bodies(at) if 'class="cr-finding' in h]) == 2 * len(expected.findings)
+    assert ws.indexing() == ["first-msa.pdf", "second-msa.pdf"]
+    at.text_input(key="search_query").input("adequate insurance")
+    at.button(key="search_run").click()
+    at.run()
+    assert any(r"Still indexing first\-msa\.pdf, second\-msa\.pdf" in i.value for i in at.info)
+
+    gate.set()
+    assert ws.indexer.wait(TIMEOUT) and not ws.indexer.errors
+    at.run()
+    assert not any("Still indexing" in i.value for i in at.info)
+    assert {r.document for r in ws.search("adequate insurance", 5)} == {"first-msa.pdf", "second-msa.pdf"}
+
+
+def test_a_session_that_ends_while_its_upload_is_indexed_breaks_nothing(monkeypatch):
+    """The user leaves (the workspace is closed and its folder deleted) in the middle of the
+    indexing: the job fails quietly, the queued ones are dropped, and the next session
+    reviews, indexes and searches with the same encoder (one per server process)."""
+    import threading
+
+    from contract_review.store import Store
+
+    gate, started = threading.Event(), threading.Event()
+    real_index = Store.index
+
+    def held_index(self, doc, chunks):
+        started.set()
+        gate.wait(TIMEOUT)
+        return real_index(self, doc, chunks)
+
+    monkeypatch.setattr(Store, "index", held_index)
+    at = upload(new_app(), [("leaving.pdf", make_pdf(FLAWED)), ("queued.pdf", make_pdf(FLAWED[:4]))])
+    ws = workspace(at)
+    assert started.wait(TIMEOUT)
+    ws.close()
+    assert not ws.dir.exists()
+    gate.set()
+    assert ws.indexer.wait(TIMEOUT)
+    assert ws.indexer.errors == [] and "queued.pdf" not in ws.indexer.done
+    assert not ws.dir.exists()  # what the cut-short job wrote into the gone session was removed
+
+    monkeypatch.setattr(Store, "index", real_index)
+    nxt = upload(new_app(), [("next.pdf", make_pdf(FLAWED))])
+    ws2 = workspace(nxt)
+    assert ws2.indexer.wait(TIMEOUT) and ws2.indexer.done == ["next.pdf"]
+    assert ws2.search("adequate insurance", 1)[0].document == "next.pdf"
+    assert Store(ws2.settings).embeddings.model is Store(ws.settings).embeddings.model
 
 
 def test_search_also_covers_the_shared_index(monkeypatch, tmp_path):

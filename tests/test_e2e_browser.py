@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from conftest import ENCODER_CACHE
 
 from contract_review.checks import get_rule
 from contract_review.pipeline import Reviewer
@@ -81,6 +82,7 @@ def server(tmp_path_factory):
     }
     env.update(
         CONTRACT_REVIEW_HOME=str(home),
+        CONTRACT_REVIEW_ENCODER_CACHE=str(ENCODER_CACHE),
         HF_HUB_OFFLINE="1",
         TRANSFORMERS_OFFLINE="1",
         ANONYMIZED_TELEMETRY="False",
@@ -329,14 +331,22 @@ def test_two_sessions_never_see_each_others_uploads(server, browser, tmp_path):
         holding = [d for d in server.session_dirs() if any(d.rglob(contract.name))]
         assert len(holding) == 1  # only session A's folder has the upload
 
-        def search(page, query):
+        def search(page, query, until_hit=False):
             page.get_by_role("tab", name="Search").click()
+            page.get_by_label("Search indexed contracts").wait_for(state="visible")  # the tab is shown
+            page.get_by_text("Still indexing").wait_for(state="hidden", timeout=SLOW)
             page.get_by_label("Search indexed contracts").fill(query)
-            page.get_by_role("button", name="Search", exact=True).click()
-            page.wait_for_timeout(500)
-            page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=SLOW)
+            deadline = time.monotonic() + SLOW / 1000
+            while True:
+                page.get_by_role("button", name="Search", exact=True).click()
+                page.wait_for_timeout(500)
+                page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=SLOW)
+                # an upload is indexed in the background after its findings: until then, no hit
+                if not until_hit or page.locator(".cr-hit").count() or time.monotonic() > deadline:
+                    return
+                page.wait_for_timeout(2000)
 
-        search(a, "insurance as required by Customer")
+        search(a, "insurance as required by Customer", until_hit=True)
         hit = a.locator(".cr-hit").first
         hit.wait_for(timeout=SLOW)
         a.screenshot(path=str(tmp_path / "search-a.png"), full_page=True)
@@ -352,6 +362,33 @@ def test_two_sessions_never_see_each_others_uploads(server, browser, tmp_path):
     finally:
         ctx_a.close()
         ctx_b.close()
+
+
+def test_findings_are_shown_before_the_upload_is_indexed(server, browser, tmp_path):
+    """The review is on the page while the upload is still being indexed; the Search tab
+    says so until the background indexing is done, then finds the upload, with no reload."""
+    contract = SAMPLES / FLAWED
+    if not contract.is_file():
+        pytest.skip(f"{contract} not built")
+    # A contract the server has never indexed (its own bytes), so its indexing starts now.
+    fresh = tmp_path / "fresh-engagement.pdf"
+    fresh.write_bytes(contract.read_bytes() + b"\n% a different file\n")
+    context, page = open_app(browser, server.url)
+    try:
+        upload(page, [fresh])
+        page.locator(".cr-finding").first.wait_for(timeout=SLOW)
+        page.get_by_role("tab", name="Search").click()
+        page.get_by_label("Search indexed contracts").wait_for(state="visible")  # the tab is shown
+        status = page.get_by_text("Still indexing fresh")
+        seen_indexing = status.count() > 0  # on a fast machine the indexing may be over already
+        status.wait_for(state="hidden", timeout=SLOW)  # the status refreshes itself, no reload
+        page.get_by_label("Search indexed contracts").fill("adequate insurance")
+        page.get_by_role("button", name="Search", exact=True).click()
+        hit = page.locator(".cr-hit").first
+        hit.wait_for(timeout=SLOW)
+        assert "fresh-engagement.pdf" in hit.inner_text(), seen_indexing
+    finally:
+        context.close()
 
 
 def test_batch_screening_in_the_browser_with_downloads(server, browser, tmp_path):

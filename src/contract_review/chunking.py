@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from langchain_text_splitters import RecursiveCharacterTextSplitter
-
 from .loaders import Document
 
 _ROMAN = r"[IVXLC]+"
@@ -114,6 +112,10 @@ def find_sections(doc: Document) -> list[Section]:
 
 
 def chunk_document(doc: Document, chunk_size: int = 1000, chunk_overlap: int = 150) -> list[Chunk]:
+    # Imported here: langchain is ~0.5 s of imports that a rules review (which needs only
+    # find_sections) does not wait for.
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=chunk_size,
         chunk_overlap=chunk_overlap,

@@ -8,7 +8,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -19,6 +19,9 @@ from .errors import ContractReviewError
 from .evaluation.command import eval_command  # imports only typer; the eval itself loads on use
 from .fmt import printable
 from .settings import get_settings
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .loaders import Document
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0] if __doc__ else None)
 err = Console(stderr=True, soft_wrap=True)  # a path or message is never broken across lines
@@ -81,7 +84,9 @@ def review(
     ] = None,
     extractor: ExtractorOpt = "rules",
     playbook: PlaybookOpt = None,
-    index: Annotated[bool, typer.Option("--index/--no-index", help="Add the contract to the search index.")] = True,
+    index: Annotated[
+        bool, typer.Option("--index/--no-index", help="Add the contract to the search index (after the findings).")
+    ] = True,
     redline: Annotated[
         Path | None,
         typer.Option(
@@ -95,21 +100,30 @@ def review(
     ] = AudienceOpt.internal,
     ocr: OcrOpt = None,
 ) -> None:
-    """Review one contract: findings first, most severe first, then the policy table."""
-    from .pipeline import Reviewer
-    from .redline import DEFAULT_AUTHOR, reviewed_docx
-    from .report import render_text, to_json_line
+    """Review one contract: findings first, most severe first, then the policy table.
 
+    The findings are printed as soon as they are decided; the contract is indexed for search
+    after that (a status line on a terminal; --no-index skips it)."""
     if fmt is ReviewFormat.docx and output is None:
         _fail("--format docx writes a Word file: give it a path with --output")
     for target in (output, redline):
         if target is not None and target.resolve() == file.resolve():
             _fail(f"{target} is the contract itself: write the result to another file")
     settings = get_settings(ocr=ocr.value if ocr else None)
-    reviewer = Reviewer(settings, extractor=extractor, playbook=playbook, index=index)
     data = _read_for_redline(file, settings) if redline is not None else None
-    result = reviewer.review(str(file), data)
-    options = {"author": author or DEFAULT_AUTHOR, "audience": audience.value, "playbook": reviewer.playbook}
+    # The PDF is parsed (PDFium, outside the GIL) while the checker is imported. Only for
+    # the rules extractor: nothing it imports meets what the loader imports (two threads
+    # initialising numpy at once can see it half-imported; an LLM stack may import it).
+    loading = _Loading(file, settings, data) if extractor == "rules" and not settings.semantic else None
+    from .pipeline import Reviewer
+    from .report import render_text, to_json_line
+
+    reviewer = Reviewer(settings, extractor=extractor, playbook=playbook, index=index)
+    result, pending = reviewer.review_deferred(str(file), data, load=loading.document if loading is not None else None)
+    if fmt is ReviewFormat.docx or redline is not None:  # python-docx and lxml only for Word output
+        from .redline import DEFAULT_AUTHOR, reviewed_docx
+
+        options = {"author": author or DEFAULT_AUTHOR, "audience": audience.value, "playbook": reviewer.playbook}
     if fmt is ReviewFormat.docx:
         _write(output, reviewed_docx(None, result, memo=True, **options), "review memo")  # type: ignore[arg-type]
     else:
@@ -127,6 +141,8 @@ def review(
         _write(redline, reviewed_docx(data, result, **options), kind)  # type: ignore[arg-type]
     elif redline is not None:
         err.print(f"no reviewed DOCX written: {escape(printable(result.file))} could not be reviewed")
+    if pending is not None:
+        _index_after_review(pending, result.file)
     raise typer.Exit(EXIT_FILE_ERRORS if result.status == "error" else EXIT_OK)
 
 
@@ -140,6 +156,60 @@ def _read_for_redline(file: Path, settings) -> bytes | None:
         return open_regular(file, settings.max_bytes)[1]
     except (OSError, DocumentError):
         return None
+
+
+class _Loading:
+    """Loads the contract in a thread, started at once; :meth:`document` is the document,
+    or ``None`` when it could not be loaded (the review then loads it again, and its
+    typed error becomes the standard error result). Anything else is raised here."""
+
+    def __init__(self, file: Path, settings, data: bytes | None):
+        import threading
+
+        self._doc: Document | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._load, args=(file, settings, data), daemon=True)
+        self._thread.start()
+
+    def _load(self, file: Path, settings, data: bytes | None) -> None:
+        from .errors import DocumentError
+        from .loaders import load_document
+
+        try:
+            self._doc = load_document(str(file), settings, data=data)
+        except DocumentError:
+            pass
+        except BaseException as e:  # noqa: BLE001 - re-raised in the main thread by document()
+            self._error = e
+
+    def document(self) -> Document | None:
+        """Waits for the thread (a signal, such as the per-document budget's, interrupts the wait)."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._doc
+
+
+def _index_after_review(pending, name: str) -> None:
+    """Index the reviewed contract once its findings are out. A status line on a terminal;
+    nothing on stderr otherwise. Interrupted, it leaves the contract not indexed (the
+    store writes a document all or nothing) and the next review or index completes it."""
+    import time
+
+    sys.stdout.flush()
+    if not err.is_terminal:
+        pending()
+        return
+    t0 = time.perf_counter()
+    with err.status(f"indexing {escape(printable(name))} for search…", spinner="line"):
+        added = pending()
+    took = time.perf_counter() - t0
+    err.print(
+        f"indexed {escape(printable(name))} for search: {added} chunk(s) in {took:.1f}s"
+        if added
+        else f"{escape(printable(name))} was already indexed for search",
+        highlight=False,
+    )
 
 
 def _write(path: Path, data: bytes, what: str) -> None:

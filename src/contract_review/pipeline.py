@@ -1,5 +1,11 @@
-"""The review pipeline for one document: load -> chunk -> (index) -> extract -> ground ->
-check -> :class:`~contract_review.schema.ReviewResult`.
+"""The review pipeline for one document: load -> (chunk) -> extract -> ground -> check ->
+:class:`~contract_review.schema.ReviewResult`, then (index).
+
+Findings never wait for the search index: the document is chunked and added to the store
+before extraction only when the extractor reads the store (``needs_store``) or its chunks
+(``needs_chunks``, true unless an extractor says otherwise); otherwise indexing comes after
+the findings are decided, as a :class:`PendingIndex` that the caller runs when it likes
+(the CLI after printing, the UI in a background thread).
 
 A :class:`Reviewer` holds what is expensive to build (the extractor, the playbook, the
 store and its embedding model) so a worker process builds it once and reviews many files.
@@ -9,12 +15,13 @@ Document errors become ``status: "error"`` results; nothing else is swallowed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from .budget import time_budget
 from .checks import load_playbook, rule_settings, run_checks
-from .chunking import Chunk, chunk_document
+from .chunking import Chunk
 from .errors import DocumentError, ExtractionError
 from .extract import Extraction, get_extractor
 from .grounding import ground_profile
@@ -32,6 +39,22 @@ class ChunkIndex(Protocol):
     or a stand-in (a batch worker's collector that only computes the embeddings)."""
 
     def index(self, doc: Document, chunks: list[Chunk]) -> int: ...
+
+
+@dataclass
+class PendingIndex:
+    """Adding one reviewed document to the store, left for after its findings. Calling it
+    chunks the document (unless the review had) and indexes it; returns the chunks added
+    (0 when the document was indexed already)."""
+
+    reviewer: Reviewer
+    doc: Document
+    chunks: list[Chunk] | None = None
+
+    def __call__(self) -> int:
+        if self.chunks is None:
+            self.chunks = self.reviewer.chunk(self.doc)
+        return self.reviewer.store.index(self.doc, self.chunks)
 
 
 class Reviewer:
@@ -72,10 +95,35 @@ class Reviewer:
 
     def review(self, path: str | Path, data: bytes | None = None, *, index: bool | None = None) -> ReviewResult:
         """Review one file. Document and extraction errors give an error result. ``index``
-        overrides the reviewer's default for this file."""
+        overrides the reviewer's default for this file; the document is indexed after its
+        findings are decided."""
+        result, pending = self.review_deferred(path, data, index=index)
+        if pending is not None:
+            pending()
+        return result
+
+    def review_deferred(
+        self,
+        path: str | Path,
+        data: bytes | None = None,
+        *,
+        index: bool | None = None,
+        load: Callable[[], Document | None] | None = None,
+    ) -> tuple[ReviewResult, PendingIndex | None]:
+        """:meth:`review` without the indexing: the result, and the indexing still to do
+        (``None`` when there is none: no indexing asked, an error result, or the extractor
+        indexed it already). ``load`` gives the file's document when the caller is loading
+        it already (the CLI parses in a thread while it imports the checker), or ``None``
+        when that failed (the file is then loaded here, for its typed error); it is called
+        within the per-document budget, like the loading it stands for."""
+
+        def load_it() -> Document:
+            doc = load() if load is not None else None
+            return doc if doc is not None else self.load(path, data)
+
         return self._review(
             str(path),
-            lambda: self.load(path, data),
+            load_it,
             lambda: sha256_bytes(data) if data is not None else None,
             index,
         )
@@ -85,26 +133,29 @@ class Reviewer:
     ) -> ReviewResult:
         """Review a document whose pages were read elsewhere (a large PDF parsed in page
         ranges by several batch workers): the same checks and result as :meth:`review`."""
-        return self._review(
+        result, pending = self._review(
             str(path), lambda: document_from_pages(path, sha256, texts, kind, self.settings), lambda: sha256, index
         )
+        if pending is not None:
+            pending()
+        return result
 
     def _review(
         self, path: str, load: Callable[[], Document], sha256: Callable[[], str | None], index: bool | None
-    ) -> ReviewResult:
+    ) -> tuple[ReviewResult, PendingIndex | None]:
         """``load`` the document and review it within the per-document budget
         (``time_budget``); a document error, or running out of time, is the result (with
-        the file's SHA-256 when it is known)."""
+        the file's SHA-256 when it is known). The indexing left for after is not timed."""
         doc: Document | None = None
         try:
             with time_budget(self.settings.time_budget):
                 doc = load()
-                return self.review_document(doc, self._new_result(path), index=index)
+                return self.review_document_deferred(doc, self._new_result(path), index=index)
         except DocumentError as e:
             result = self._new_result(path)  # a fresh one: out of time, the review may be half done
             result.status, result.error = "error", ErrorInfo(code=e.code, message=e.message)
             result.sha256 = doc.sha256 if doc is not None else sha256()
-            return result
+            return result, None
 
     def _new_result(self, path: str) -> ReviewResult:
         return ReviewResult(
@@ -115,10 +166,15 @@ class Reviewer:
             playbook=self.playbook.name,
         )
 
+    def chunk(self, doc: Document) -> list[Chunk]:
+        from .chunking import chunk_document  # langchain's splitter: not on the way to a rules review's findings
+
+        return chunk_document(doc, self.settings.chunk_size, self.settings.chunk_overlap)
+
     def prepare(self, doc: Document, *, index: bool | None = None) -> list[Chunk]:
-        """The document's chunks, added to the store when indexing (``index``, default the
-        reviewer's) or when the extractor retrieves from the store."""
-        chunks = chunk_document(doc, self.settings.chunk_size, self.settings.chunk_overlap)
+        """The document's chunks, added to the store now when indexing (``index``, default
+        the reviewer's) or when the extractor retrieves from the store."""
+        chunks = self.chunk(doc)
         if (self.index if index is None else index) or self.extractor.needs_store:
             self.store.index(doc, chunks)
         return chunks
@@ -133,18 +189,48 @@ class Reviewer:
         index: bool | None = None,
     ) -> ReviewResult:
         """Review a loaded document. ``chunks`` are its chunks from :meth:`prepare` when the
-        caller made them (else they are made, and indexed per ``index``, here). ``extraction``
-        is the extractor's answer for it when it was computed elsewhere (a batch worker's
+        caller made them (and indexed them as it asked); else they are made when needed and
+        the document is indexed per ``index`` after its findings. ``extraction`` is the
+        extractor's answer for it when it was computed elsewhere (a batch worker's
         ``extract_batch``): an :class:`Extraction`, or the :class:`ExtractionError` that
         becomes the error result; else the extractor is called here."""
+        result, pending = self.review_document_deferred(doc, result, chunks=chunks, extraction=extraction, index=index)
+        if pending is not None:
+            pending()
+        return result
+
+    def review_document_deferred(
+        self,
+        doc: Document,
+        result: ReviewResult | None = None,
+        *,
+        chunks: list[Chunk] | None = None,
+        extraction: Extraction | ExtractionError | None = None,
+        index: bool | None = None,
+    ) -> tuple[ReviewResult, PendingIndex | None]:
+        """:meth:`review_document` without the indexing: the result, and the indexing
+        still to do (``None`` when there is none)."""
+        wanted = chunks is None and (self.index if index is None else index)
+        if chunks is None and (self.extractor.needs_store or getattr(self.extractor, "needs_chunks", True)):
+            chunks = self.prepare(doc, index=False)  # indexed now only when the extractor reads the store
+        result = self._decide(doc, result, chunks, extraction)
+        done = self.extractor.needs_store  # the extractor indexed it to read it
+        pending = PendingIndex(self, doc, chunks) if wanted and not done else None
+        return result, pending
+
+    def _decide(
+        self,
+        doc: Document,
+        result: ReviewResult | None,
+        chunks: list[Chunk] | None,
+        extraction: Extraction | ExtractionError | None,
+    ) -> ReviewResult:
         result = result or self._new_result(doc.path)
         result.sha256, result.pages = doc.sha256, len(doc.pages)
         result.ocr_pages = doc.ocr_pages
-        if chunks is None:
-            chunks = self.prepare(doc, index=index)
         if extraction is None:
             try:
-                extraction = self.extractor.extract(doc, chunks)
+                extraction = self.extractor.extract(doc, chunks if chunks is not None else [])
             except ExtractionError as e:
                 extraction = e
         if isinstance(extraction, ExtractionError):

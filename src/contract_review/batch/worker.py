@@ -73,7 +73,7 @@ class EmbedOnlyStore:
     def __init__(self, settings: Settings):
         from ..store import LocalEmbeddings
 
-        self.embeddings = LocalEmbeddings(settings.embedding_model, settings.embedding_batch_size)
+        self.embeddings = LocalEmbeddings.for_settings(settings)
         self.pending: IndexPayload | None = None
 
     def index(self, doc: Document, chunks: list[Chunk]) -> int:
@@ -122,7 +122,7 @@ class Worker:
         freeze_long_lived()
         if config.index:  # load the model (and open the store) while the first document is parsed
             store = None if config.embed_only else self.reviewer.store
-            threading.Thread(target=_warm_up, args=(config.settings.embedding_model, store), daemon=True).start()
+            threading.Thread(target=_warm_up, args=(config.settings, store), daemon=True).start()
 
     def run(self, task: Task) -> Outcome:
         t0 = time.perf_counter()
@@ -243,11 +243,11 @@ class Worker:
         )
 
 
-def _warm_up(model: str, store: Store | None = None) -> None:
-    from ..store import load_model
+def _warm_up(settings: Settings, store: Store | None = None) -> None:
+    from ..store import LocalEmbeddings
 
     with contextlib.suppress(Exception):  # the real call reports any failure
-        load_model(model)
+        LocalEmbeddings.for_settings(settings).model  # noqa: B018 - loads the encoder
         if store is not None:
             store.collection  # noqa: B018 - opens the client (imports chromadb) and the collection
 

@@ -34,6 +34,8 @@ class Extractor(Protocol):
     name: str
     prompt_version: str | None
     needs_store: bool  # True when the extractor retrieves chunks from the vector store
+    # An extractor may also say ``needs_chunks = False`` (the rules extractor does): it is then
+    # handed no chunks, and the document is chunked only when it is indexed.
 
     def extract(self, doc: Document, chunks: list[Chunk]) -> Extraction: ...
 

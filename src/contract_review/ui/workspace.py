@@ -1,7 +1,12 @@
 """One browser session's private space: a ``0700`` temporary folder for its uploads, its
 own Chroma store (a contract reviewed in one session is never found by another session's
 search), its cached reviews and playbooks, and its batch results. The folder is deleted
-when the workspace is closed, dropped or the server exits."""
+when the workspace is closed, dropped or the server exits.
+
+An upload's findings never wait for the search index: :meth:`Workspace.review_upload`
+returns them and hands the indexing to the session's :class:`~.indexing.BackgroundIndexer`.
+The embedding model behind every session's store is one per server process
+(:func:`contract_review.encoders.get_encoder`)."""
 
 from __future__ import annotations
 
@@ -10,7 +15,7 @@ import shutil
 import tempfile
 import unicodedata
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +25,7 @@ from ..loaders import Document, sha256_bytes, supported_extensions
 from ..playbook import Playbook
 from ..schema import ReviewResult
 from ..settings import Settings
+from .indexing import BackgroundIndexer
 from .options import load_uploaded_playbook
 from .tables import SearchRow
 
@@ -45,6 +51,23 @@ def safe_filename(name: str) -> str:
     return name[:200]
 
 
+def _unless_closed(job: Callable[[], int], finalizer: weakref.finalize, folder: Path) -> Callable[[], int]:
+    """``job``, skipped when the session has ended; when the session ended while it ran,
+    whatever it wrote into the session's folder is removed again. (It holds the session's
+    finalizer, not the session, so an ended session is still freed.)"""
+
+    def run() -> int:
+        if not finalizer.alive:
+            return 0
+        try:
+            return job()
+        finally:
+            if not finalizer.alive:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    return run
+
+
 @dataclass
 class Reviewed:
     """One reviewed upload: the result and, when it loaded, the document (for page views)."""
@@ -67,17 +90,30 @@ class Workspace:
         self.dir = Path(tempfile.mkdtemp(prefix="contract-review-ui-"))  # mode 0700
         # The session's own store: uploads are indexed here, never in the shared store,
         # and vanish with the session.
-        self.settings = self.base_settings.model_copy(update={"home": self.dir / "home", "chroma_url": None})
+        # The encoder's ONNX export stays in the server's cache, shared by every session.
+        self.settings = self.base_settings.model_copy(
+            update={
+                "home": self.dir / "home",
+                "chroma_url": None,
+                "encoder_cache": self.base_settings.encoder_cache_dir,
+            }
+        )
         self._finalizer = weakref.finalize(self, shutil.rmtree, str(self.dir), True)
         self._reviewers: dict[tuple[str, str, bool, str], Reviewer] = {}
         self._reviews: dict[tuple[str, str, str, str], Reviewed] = {}
         self._playbooks: dict[str, Playbook | PlaybookError] = {}
         self._stores: dict[str, Store] = {}
         self._n = 0
+        self.indexer = BackgroundIndexer()
 
     def close(self) -> None:
-        """Delete the session's files now."""
+        """Delete the session's files now (indexing not yet started is dropped)."""
+        self.indexer.stop()
         self._finalizer()
+
+    def indexing(self) -> list[str]:
+        """Names of the uploads still being indexed for search."""
+        return self.indexer.pending()
 
     @property
     def closed(self) -> bool:
@@ -126,8 +162,9 @@ class Workspace:
         return self._reviewers[key]
 
     def review_upload(self, name: str, data: bytes, extractor: str, playbook: Playbook) -> Reviewed:
-        """Review one uploaded contract and index it in the session's store. The same bytes
-        under the same name, extractor and playbook are reviewed once per session."""
+        """Review one uploaded contract; it is indexed in the session's store in the
+        background, after its findings are returned. The same bytes under the same name,
+        extractor, playbook and OCR setting are reviewed once per session."""
         key = (f"{sha256_bytes(data)}:{safe_filename(name)}", extractor, playbook.model_dump_json(), self.settings.ocr)
         if key not in self._reviews:
             reviewer = self.reviewer(extractor, playbook)
@@ -138,7 +175,15 @@ class Workspace:
                 # the pipeline turns the same error into the standard error result
                 self._reviews[key] = Reviewed(reviewer.review(path))
             else:
-                self._reviews[key] = Reviewed(reviewer.review_document(doc), doc, data)
+                result, pending = reviewer.review_document_deferred(doc)
+                self._reviews[key] = Reviewed(result, doc, data)
+                if pending is not None:
+                    # numpy is imported here, in the page's thread, before the indexing thread
+                    # imports onnxruntime and Chroma: two threads initialising numpy at once
+                    # (the page's tables import it through pyarrow) can meet it half-imported.
+                    import numpy.typing  # noqa: F401
+
+                    self.indexer.submit(safe_filename(name), _unless_closed(pending, self._finalizer, self.dir))
         return self._reviews[key]
 
     def reviewed(self) -> list[Reviewed]:

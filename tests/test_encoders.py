@@ -1,0 +1,90 @@
+"""The embedding backends: the bundled MiniLM exported to ONNX offline, cached, and giving
+the vectors torch gives (int8 within a small angle), without importing torch once cached."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from contract_review.encoders import get_encoder, model_path, onnx_model_file
+
+pytestmark = [pytest.mark.xdist_group("embedding"), pytest.mark.slow]
+
+TEXTS = [
+    "Contractor shall name Owner as an additional insured under its commercial general liability policy.",
+    "Client shall pay each undisputed invoice within thirty days of receipt.",
+    "This Agreement is governed by the laws of the State of Delaware.",
+    "Vendor waives all rights of subrogation against Customer. " * 40,  # longer than the model's 256 tokens
+]
+
+# In a fresh process: encode TEXTS with the backend, print the vectors and the imported modules.
+ENCODE = r"""
+import json, sys
+from pathlib import Path
+from contract_review.encoders import get_encoder
+enc = get_encoder("all-MiniLM-L6-v2", sys.argv[1], Path(sys.argv[2]), threads=1)
+vecs = enc.encode(json.loads(sys.argv[3]))
+print(json.dumps({"vectors": vecs.tolist(), "modules": sorted({m.split(".")[0] for m in sys.modules})}))
+"""
+
+
+def encode_in_a_process(backend: str, cache, env_extra=None) -> dict:
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", **(env_extra or {}))
+    r = subprocess.run(
+        [sys.executable, "-c", ENCODE, backend, str(cache), json.dumps(TEXTS)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_the_onnx_export_is_made_offline_once_and_matches_torch(tmp_path):
+    cache = tmp_path / "models"
+    no_network = {"HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9", "NO_PROXY": ""}
+    first = encode_in_a_process("onnx-int8", cache, no_network)  # exports (torch), quantises, encodes
+    files = sorted(p.name for p in cache.rglob("*") if p.is_file())
+    assert files == ["model-int8.onnx", "model.onnx"]  # nothing half-written left beside them
+    exported = onnx_model_file(model_path("all-MiniLM-L6-v2"), cache, quantized=True)
+    stamp = exported.stat().st_mtime_ns
+
+    again = encode_in_a_process("onnx-int8", cache)
+    assert exported.stat().st_mtime_ns == stamp  # the cached export, not a new one
+    assert not {"torch", "sentence_transformers"} & set(again["modules"])
+    assert np.allclose(first["vectors"], again["vectors"], atol=1e-6)
+
+    fp32 = np.array(encode_in_a_process("onnx", cache)["vectors"])
+    torch_vecs = get_encoder("all-MiniLM-L6-v2", "torch", cache).encode(TEXTS)
+    int8 = np.array(first["vectors"])
+    assert np.allclose(np.linalg.norm(int8, axis=1), 1, atol=1e-5)
+    assert (fp32 * torch_vecs).sum(axis=1).min() > 0.9999  # the same model
+    assert (int8 * torch_vecs).sum(axis=1).min() > 0.97  # int8: within a small angle
+    # and it still ranks as torch does: each text is nearest to its own torch vector
+    assert list((int8 @ torch_vecs.T).argmax(axis=1)) == list(range(len(TEXTS)))
+
+
+def test_one_encoder_per_process_and_backend(tmp_path):
+    from contract_review.settings import Settings
+    from contract_review.store import Store
+
+    a = Store(Settings(home=tmp_path / "a")).embeddings.model
+    b = Store(Settings(home=tmp_path / "b")).embeddings.model
+    assert a is b and a.backend == Settings().embedding_backend
+
+
+def test_an_unknown_backend_is_a_typed_error(tmp_path):
+    from contract_review.encoders import EncoderError
+    from contract_review.errors import ConfigError
+    from contract_review.settings import Settings
+
+    with pytest.raises(EncoderError, match="unknown embedding backend 'gpu'"):
+        get_encoder("all-MiniLM-L6-v2", "gpu", tmp_path)
+    with pytest.raises(ConfigError, match="embedding_backend"):
+        Settings(embedding_backend="gpu")
