@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -194,7 +195,7 @@ def speed(scans: Path, files: int, repeat: int, tmp: Path) -> dict:
     folder = tmp / "speed"
     folder.mkdir()
     for p in picked:
-        (folder / p.name).symlink_to(p)
+        shutil.copyfile(p, folder / p.name)  # a copy: screen reports symlinks out of its folder
     env = {k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"}
     env["PYTHONPATH"] = str(REPO / "src") + os.pathsep + env.get("PYTHONPATH", "")
     best: dict[str, float] = {}
