@@ -203,14 +203,19 @@ def score_parsing(maker, lines: list[str], tmp: Path) -> dict:
         "| field | correct | accuracy |",
         "|---|---:|---:|",
     ]
-    for g in sorted(total):
-        lines.append(f"| {g} | {right[g]}/{total[g]} | {right[g] / total[g]:.2f} |")
-    n_right, n_total = sum(right.values()), sum(total.values())
-    lines += [f"| **all boxes** | {n_right}/{n_total} | {n_right / n_total:.2f} |", ""]
+    _accuracy_rows(lines, right, total)
     if misses:
         lines += ["Misread boxes:", ""] + [f"- {m}" for m in misses] + [""]
     scans = score_scans(maker, lines)
     return {"right": dict(right), "total": dict(total), "misses": misses, "scans": scans}
+
+
+def _accuracy_rows(lines: list[str], right: Counter, total: Counter) -> None:
+    """The rows of a per-field accuracy table and its total."""
+    for g in sorted(total):
+        lines.append(f"| {g} | {right[g]}/{total[g]} | {right[g] / total[g]:.2f} |")
+    n_right, n_total = sum(right.values()), sum(total.values())
+    lines += [f"| **all boxes** | {n_right}/{n_total} | {n_right / n_total:.2f} |", ""]
 
 
 def score_scans(maker, lines: list[str]) -> dict:
@@ -255,10 +260,7 @@ def score_scans(maker, lines: list[str]) -> dict:
         "| field | correct | accuracy |",
         "|---|---:|---:|",
     ]
-    for g in sorted(total):
-        lines.append(f"| {g} | {right[g]}/{total[g]} | {right[g] / total[g]:.2f} |")
-    n_right, n_total = sum(right.values()), sum(total.values())
-    lines += [f"| **all boxes** | {n_right}/{n_total} | {n_right / n_total:.2f} |", ""]
+    _accuracy_rows(lines, right, total)
     return {"right": dict(right), "total": dict(total)}
 
 

@@ -329,7 +329,8 @@ def check_chars(n: int, settings: Settings) -> None:
 # --------------------------------------------------------------------------- PDF
 
 
-def _check_pdf_magic(data: bytes) -> None:
+def check_pdf_magic(data: bytes) -> None:
+    """A file without a PDF header in its first kilobyte is ``unreadable``."""
     if b"%PDF-" not in data[:1024]:
         raise UnreadableDocument("not a PDF file (no %PDF header): the extension does not match the content")
     if b"%%EOF" not in data[-2048:]:
@@ -367,7 +368,7 @@ def load_pdf(data: bytes, settings: Settings, pages: range | None = None) -> lis
     with the configured parser; pages without a usable text layer read by OCR
     (:func:`contract_review.ocr.ocr_pages`, per ``settings.ocr``), the result then a
     :class:`PageTexts` with their records. The text-layer check is :func:`document_from_pages`'s."""
-    _check_pdf_magic(data)
+    check_pdf_magic(data)
     texts = _text_layer(data, settings, pages)
     if settings.ocr == "never":
         return texts
@@ -381,8 +382,8 @@ def load_pdf(data: bytes, settings: Settings, pages: range | None = None) -> lis
 def _text_layer(data: bytes, settings: Settings, pages: range | None = None) -> list[str]:
     if settings.pdf_parser == "pdfium":
         return _load_pdf_pdfium(data, settings, pages)
-    with _pypdf_errors():
-        reader = _open_pypdf(data, settings)
+    with pypdf_errors():
+        reader = open_pypdf(data, settings)
         selected = reader.pages if pages is None else [reader.pages[i] for i in pages]
         texts, chars = [], 0
         for page in selected:
@@ -395,13 +396,13 @@ def _text_layer(data: bytes, settings: Settings, pages: range | None = None) -> 
 def pdf_page_count(data: bytes, settings: Settings) -> int:
     """Number of pages, without reading any page's text (milliseconds). Raises the typed
     errors :func:`load_pdf` would (not a PDF, truncated, encrypted, too many pages)."""
-    _check_pdf_magic(data)
-    with _pypdf_errors():
-        return len(_open_pypdf(data, settings).pages)
+    check_pdf_magic(data)
+    with pypdf_errors():
+        return len(open_pypdf(data, settings).pages)
 
 
 @contextmanager
-def _pypdf_errors() -> Iterator[None]:
+def pypdf_errors() -> Iterator[None]:
     """pypdf raises many exception types on damaged files: all of them are unreadable."""
     try:
         yield
@@ -411,7 +412,7 @@ def _pypdf_errors() -> Iterator[None]:
         raise UnreadableDocument(f"PDF is corrupt or truncated: {type(e).__name__}: {e}") from e
 
 
-def _open_pypdf(data: bytes, settings: Settings):
+def open_pypdf(data: bytes, settings: Settings):
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PdfReadError
 

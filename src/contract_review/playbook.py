@@ -51,6 +51,14 @@ def _one_of(value: Any, allowed: tuple[str, ...], what: str) -> Any:
     return value
 
 
+def _policy_types(v: Any) -> Any:
+    """A list of policy types, each checked (pydantic reports a value that is no list)."""
+    if isinstance(v, list):
+        for t in v:
+            _one_of(t, POLICY_TYPES, "policy type")
+    return v
+
+
 class MinLimit(_Strict):
     """A minimum monetary limit for one basis."""
 
@@ -88,10 +96,7 @@ class PolicyRequirement(_Strict):
     @field_validator("satisfied_by", mode="before")
     @classmethod
     def _types(cls, v: Any) -> Any:
-        if isinstance(v, list):
-            for t in v:
-                _one_of(t, POLICY_TYPES, "policy type")
-        return v
+        return _policy_types(v)
 
     @property
     def accepted_types(self) -> tuple[str, ...]:
@@ -157,10 +162,7 @@ class Drafting(_Strict):
     @field_validator("policies", mode="before")
     @classmethod
     def _types(cls, v: Any) -> Any:
-        if isinstance(v, list):
-            for t in v:
-                _one_of(t, POLICY_TYPES, "policy type")
-        return v
+        return _policy_types(v)
 
     @field_validator("limits", mode="before")
     @classmethod

@@ -25,7 +25,7 @@ from pathlib import Path
 from ..errors import NotACertificate
 from ..extract.amounts import cell_amounts
 from ..extract.rules.clauses import policy_mentions_in
-from ..loaders import _check_pdf_magic, _open_pypdf, _pypdf_errors, document_from_pages, read_bytes, sha256_bytes
+from ..loaders import check_pdf_magic, document_from_pages, open_pypdf, pypdf_errors, read_bytes, sha256_bytes
 from ..settings import Settings
 from . import acord
 from .model import Certificate, CertLimit, CoverageLine, Entry, Fragment, Insurer, Party
@@ -104,9 +104,9 @@ def certificate_values(data: bytes, settings: Settings):
     """The boxes' values by field name, how they were read (``acroform``, ``text``, ``ocr``)
     and, for a scan, OCR's reading. Raises the typed errors of a bad file, ``no_text_layer``
     for a scan that cannot be OCR'd, and ``not_a_certificate``."""
-    _check_pdf_magic(data)
-    with _pypdf_errors():
-        reader = _open_pypdf(data, settings)
+    check_pdf_magic(data)
+    with pypdf_errors():
+        reader = open_pypdf(data, settings)
         values = _field_values(reader)
         if _filled(values):
             return values, "acroform", None
