@@ -103,24 +103,30 @@ class Reading:
 
 
 def _tesseract(img: Image, settings: Settings) -> Reading:
+    return reading_from_data(image_data(img, settings))
+
+
+def image_data(img: Image, settings: Settings, psm: int = 3, what: str = "a page") -> dict[str, list]:
+    """Tesseract's words of ``img`` with their boxes and confidences (pytesseract's
+    ``image_to_data`` dictionary), in page-segmentation mode ``psm``; a failure or a run over
+    ``ocr_timeout`` is an ``unreadable`` error naming ``what`` was read."""
     import pytesseract
 
     pytesseract.pytesseract.tesseract_cmd = settings.tesseract_cmd
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     img.format = "PPM"  # pytesseract hands Tesseract an uncompressed file: no PNG encoding per page
     try:
-        data = pytesseract.image_to_data(
+        return pytesseract.image_to_data(
             img,
             lang=settings.ocr_language,
-            config=f"--psm 3 --dpi {settings.ocr_dpi}",
+            config=f"--psm {psm} --dpi {settings.ocr_dpi}",
             output_type=pytesseract.Output.DICT,
             timeout=settings.ocr_timeout,
         )
     except pytesseract.TesseractError as e:  # (a RuntimeError too: caught first)
-        raise UnreadableDocument(f"Tesseract failed on a page: {e.message or e}") from e
+        raise UnreadableDocument(f"Tesseract failed on {what}: {e.message or e}") from e
     except RuntimeError as e:  # pytesseract's timeout
-        raise UnreadableDocument(f"OCR of a page took longer than {settings.ocr_timeout:g}s (ocr_timeout)") from e
-    return reading_from_data(data)
+        raise UnreadableDocument(f"OCR of {what} took longer than {settings.ocr_timeout:g}s (ocr_timeout)") from e
 
 
 def reading_from_data(data: dict[str, list]) -> Reading:

@@ -74,23 +74,10 @@ def read_scan(data: bytes, settings: Settings) -> ScanReading:
 
 
 def _words(img, settings: Settings) -> list[dict]:
-    import pytesseract
+    from ..ocr import image_data
 
-    from ..errors import UnreadableDocument
-
-    pytesseract.pytesseract.tesseract_cmd = settings.tesseract_cmd
-    try:
-        data = pytesseract.image_to_data(
-            img,
-            lang=settings.ocr_language,
-            config=f"--psm 11 --dpi {settings.ocr_dpi}",
-            output_type=pytesseract.Output.DICT,
-            timeout=settings.ocr_timeout,
-        )
-    except pytesseract.TesseractError as e:
-        raise UnreadableDocument(f"Tesseract failed on the certificate: {e.message or e}") from e
-    except RuntimeError as e:
-        raise UnreadableDocument(f"OCR of the certificate took longer than {settings.ocr_timeout:g}s") from e
+    # Sparse-text mode: a form is boxes of short text, not paragraphs.
+    data = image_data(img, settings, psm=11, what="the certificate")
     keys = ("block_num", "par_num", "line_num", "left", "top", "width", "height", "conf")
     out = []
     for i, t in enumerate(data["text"]):
