@@ -161,6 +161,12 @@ def ground_profile(doc: Document, profile: InsuranceProfile) -> InsuranceProfile
     if p.certificate_due is not None:
         p.certificate_due.evidence = _ground_list(doc, "certificate_due", p.certificate_due.evidence, ung)
         p.certificate_due = p.certificate_due if p.certificate_due.evidence else None
+    term = p.contract_term
+    if term is not None:  # the end is read from every one of its quotes: one not found, and it is not known
+        n = len(term.evidence)
+        term.evidence = _ground_list(doc, "contract_term", term.evidence, ung)
+        if not n or len(term.evidence) != n:
+            p.contract_term = None
     if p.insurance_required and not (p.insurance_evidence or p.policies):
         p.insurance_required = False
     p.ungrounded = ung

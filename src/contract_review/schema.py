@@ -7,6 +7,7 @@ the checker reads only this model.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -106,6 +107,49 @@ class Policy(_Model):
     tail_years: float | None = Field(None, description="The N of 'for N years after', when stated.")
     retroactive_date: Stated | None = Field(None, description="What the contract says of the retroactive date.")
     min_rating: Stated | None = Field(None, description="The minimum insurer rating, e.g. A.M. Best 'A- VII'.")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months (the 31st becomes the month's last day)."""
+    from calendar import monthrange
+
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    return dt.date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+class ContractTerm(_Model):
+    """When the contract's term ends, as a date: read by deterministic code from the date the
+    term runs from (a stated date, a defined "Effective Date", the date of the agreement in
+    its preamble) and its term clause ("for a period of three (3) years from the Effective
+    Date", "until December 31, 2027"). The profile has none when the term is not stated
+    determinably (an event, "the later of", a schedule): it is never guessed."""
+
+    effective: dt.date | None = Field(
+        None, description="The date the term runs from; null when the clause states the end date itself."
+    )
+    end: dt.date = Field(description="The end of the (initial) term: the effective date plus the term, or as stated.")
+    renews: bool = Field(
+        False,
+        description="True when the term renews automatically or runs on until terminated: the end of the "
+        "current term is then uncertain.",
+    )
+    renewal_months: int | None = Field(None, description="The length of each renewal term in months, when stated.")
+    value: str = Field(description="The term as the contract states it, e.g. 'continues for three (3) years'.")
+    evidence: list[Citation] = Field(
+        default_factory=list,
+        description="The term clause, then (when the term runs from a date stated elsewhere) the quote that states it.",
+    )
+
+    def current_end(self, as_of: dt.date) -> dt.date:
+        """The end of the term in force on ``as_of``: the initial end or, for a term that
+        renews by a stated period and whose initial term is over, the end of the renewal
+        term then."""
+        end = self.end
+        if self.renews and self.renewal_months:
+            while end < as_of:
+                end = add_months(end, self.renewal_months)
+        return end
 
 
 class Term(_Model):
@@ -237,6 +281,9 @@ class InsuranceProfile(_Model):
     cancellation_notice: Term = Field(default_factory=Term)
     certificate_due: Stated | None = Field(
         None, description="When the certificate of insurance is due ('before any Services begin'), with its quote."
+    )
+    contract_term: ContractTerm | None = Field(
+        None, description="When the contract's term ends, with its quotes; null when not stated determinably."
     )
     vague_language: list[Citation] = Field(default_factory=list)
     searched: list[SearchedSection] = Field(default_factory=list)

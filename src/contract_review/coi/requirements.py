@@ -21,7 +21,17 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..parties import DEFINED_NAME, PREAMBLE_CHARS, defined_parties
-from ..schema import Citation, InsuranceProfile, Limit, Policy, PolicyType, Stated, Term
+from ..schema import (
+    Citation,
+    ContractTerm,
+    InsuranceProfile,
+    Limit,
+    Policy,
+    PolicyType,
+    Stated,
+    Term,
+    UngroundedQuote,
+)
 
 NOT_LIABILITY = frozenset({"workers_compensation", "employers_liability"})
 TERMS = ("additional_insured", "waiver_of_subrogation", "primary_noncontributory")
@@ -87,6 +97,13 @@ class Requirements(_Model):
     certificate_due: Stated | None = None
     certificate_required: Term = Field(default_factory=Term)
     policies: list[PolicyRequirement] = Field(default_factory=list)
+    contract_term: ContractTerm | None = Field(
+        None, description="When the contract's term ends (cover must last until then); null when not determinable."
+    )
+    ungrounded: list[UngroundedQuote] = Field(
+        default_factory=list,
+        description="What the extractor proposed that was dropped: a quote not in the contract, a value no quote says.",
+    )
 
 
 def _term(profile: InsuranceProfile, pol: Policy, name: str) -> Term:
@@ -113,6 +130,8 @@ def requirements_of(contract: str, text: str, profile: InsuranceProfile) -> Requ
         legal_names=names,
         certificate_due=profile.certificate_due,
         certificate_required=profile.certificate_of_insurance,
+        contract_term=profile.contract_term,
+        ungrounded=list(profile.ungrounded),
     )
     for pol in profile.policies:
         req.policies.append(
@@ -178,6 +197,9 @@ def rows(req: Requirements) -> list[dict[str, Any]]:
                 add(p.type, name, stated.value, stated.evidence)
     if req.certificate_due is not None:
         add("", "certificate_due", req.certificate_due.value, req.certificate_due.evidence)
+    if req.contract_term is not None:
+        end = req.contract_term.end.isoformat() + (" (renews)" if req.contract_term.renews else "")
+        add("", "term_end", end, req.contract_term.evidence)
     return out
 
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from ..fmt import money
-from ..schema import Citation, Limit
+from ..schema import Citation, Limit, add_months
 from .model import Certificate, CertLimit, CoverageLine, Entry
 from .parse import entries_of
 from .registry import CoiHit, Context, coi_rule
@@ -483,30 +483,69 @@ def policy_expired(ctx: Context) -> Iterator[CoiHit]:
 RENEWAL_WINDOW = dt.timedelta(days=30)
 
 
+def _cover_end(ctx: Context, req: PolicyRequirement) -> tuple[dt.date, bool, list[Citation], str] | None:
+    """When the contract requires ``req``'s cover to last until: the end of the term in force
+    on the check date plus the policy's "for N years after"; whether that is uncertain (the
+    term renews), the quotes it is read from and how to say it. None when the term end is
+    not known (or a term that renews with no stated period is past its initial end)."""
+    term = ctx.requirements.contract_term
+    if term is None:
+        return None
+    end = term.current_end(ctx.as_of)
+    if end < ctx.as_of:
+        return None
+    cites = list(term.evidence)
+    what = f"the term ends {end:%m/%d/%Y}"
+    if term.renews:
+        every = f"for {term.renewal_months}-month periods" if term.renewal_months else "until terminated"
+        what += f" and renews {every}, so the end of the current term is uncertain"
+    if req.duration is not None and req.tail_years:
+        end = add_months(end, round(req.tail_years * 12))
+        cites += [c for c in req.duration.evidence if c not in cites]
+        what += f", and cover must last {req.duration.value!r}"
+    return end, term.renews, cites, what
+
+
 @coi_rule(code="COI006", slug="coi-policy-expires-early", severity="medium")
 def policy_expires_early(ctx: Context) -> Iterator[CoiHit]:
     """A required policy expires before the contract requires cover to end.
 
     What it does:
-        Reports a required policy that is in force on the check date but expires within 30
-        days of it (a renewal certificate will be needed), and a claims-made policy where
-        the contract requires cover for years after the term ("for at least three (3) years
-        after this Agreement ends"), which a one-year policy cannot show: the tail or
-        renewals must be evidenced later.
+        Compares each required policy's POLICY EXP date with the end of the cover the
+        contract requires: the end of its term as a date (read from its effective date and
+        its term clause, ``contract_term``) plus any "for N years after" that applies to that
+        policy. A policy that expires before it is reported with the contract's quotes (the
+        term clause, the effective date, the duration) and the certificate's date; when the
+        term renews automatically the end is that of the current term, the message says it
+        is uncertain and the severity is low. A policy expiring within 30 days of the check
+        date is medium either way (a renewal certificate is due soon). Where the term end is
+        not stated determinably, it reports a policy expiring within 30 days, and a
+        claims-made policy where the contract requires cover for years after the term, which
+        a one-year policy cannot show (low, uncertain).
     Why it matters:
         Cover that ends before the obligation does leaves the last claims uninsured; for
         claims-made cover, a claim made after the policy ends is not covered at all unless
         it is renewed or a tail is bought.
     Example:
-        Checked on 06/01/2026, the workers' compensation row expires 06/15/2026.
+        The Agreement runs for two (2) years from its Effective Date, March 2, 2026 (so to
+        March 2, 2028); the CGL row expires 03/01/2027.
     Use instead:
-        A renewal certificate before each expiry, and for claims-made cover the extended
-        reporting period endorsement or renewals for the years the contract requires.
+        A policy in force until the end of the required cover, or a renewal certificate
+        before each expiry, and for claims-made cover the extended reporting period
+        endorsement or renewals for the years the contract requires.
     Known limits:
-        The contract's term end is not read as a date, so a policy is not compared with it;
-        the 30-day window is fixed.
+        A term of N years ends on the anniversary of its start. A term that runs from an
+        event ("the date Lessee accepts the Equipment"), ends on "the later of" two things or
+        is set elsewhere (a schedule) has no end date and falls back to the 30-day window,
+        which is fixed.
     """
     for req, line in _rows_of_required(ctx):
+        cover = _cover_end(ctx, req)
+        if cover is not None:
+            hit = _ends_before(ctx, req, line, cover)
+            if hit is not None:
+                yield hit
+            continue
         if line.expiration and ctx.as_of <= line.expiration <= ctx.as_of + RENEWAL_WINDOW:
             yield CoiHit(
                 f"The {line.title!r} policy expires on {line.expiration:%m/%d/%Y}, within 30 days of "
@@ -536,6 +575,32 @@ def policy_expires_early(ctx: Context) -> Iterator[CoiHit]:
                     severity="low",
                     uncertain=True,
                 )
+
+
+def _ends_before(
+    ctx: Context, req: PolicyRequirement, line: CoverageLine, cover: tuple[dt.date, bool, list[Citation], str]
+) -> CoiHit | None:
+    """COI006 where the end of the required cover is known."""
+    end, uncertain, cites, what = cover
+    exp = line.expiration
+    if exp is None or exp < ctx.as_of or exp >= end:
+        return None  # no date, or expired (COI005), or it lasts
+    soon = exp <= ctx.as_of + RENEWAL_WINDOW
+    then = (
+        f" It expires within 30 days of {ctx.as_of:%m/%d/%Y}: a renewal certificate will be needed."
+        if soon
+        else " Ask for renewal certificates (for claims-made cover, renewals or the extended reporting period) "
+        "until then."
+    )
+    return CoiHit(
+        f"The {line.title!r} policy expires on {exp:%m/%d/%Y}, before the contract requires cover to end "
+        f"({end:%m/%d/%Y}{', uncertain' if uncertain else ''}): {what}.{then}",
+        contract=cites,
+        certificate=_row_entries(line, "ExpirationDate"),
+        policy=req.type,
+        severity="medium" if soon or not uncertain else "low",
+        uncertain=uncertain,
+    )
 
 
 @coi_rule(code="COI007", slug="coi-claims-made", severity="high")

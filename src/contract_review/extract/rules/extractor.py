@@ -17,6 +17,7 @@ from .. import Extraction
 from .. import lexicon as lx
 from ..amounts import document_dollar
 from .clauses import Clauses, unit_breaks
+from .contract_term import contract_term
 from .obligations import insurance_required
 from .policies import policies
 from .reader import Reader
@@ -78,6 +79,7 @@ def read(clauses: Clauses, hits: list[int], semantic: SemanticLayer | None = Non
             if added:
                 run.notes.append(f"semantic layer ({semantic.prototypes.ref}) added: {', '.join(added)}")
         policy_requirements(run, p)
+        p.contract_term = contract_term(clauses.doc)
     p.searched = searched(clauses, region)
     if not p.insurance_required:
         # terms are only meaningful when insurance is required; keep the audit trail
