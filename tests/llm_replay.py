@@ -8,10 +8,10 @@ recording in ``tests/recordings/<scenario>.json``::
         {"match": "text the request body must contain (optional)",
          "responses": [{"status": 200, "headers": {...}, "body": {<chat.completion>}}, ...]}]}
 
-The first exchange whose ``match`` occurs in the request body (or that has no ``match``)
-answers, with its next response; its last response repeats once the list is used up (a
-persistent 500). Every request is kept in :attr:`ReplayServer.requests` with its JSON body
-and headers, minus ``Authorization``/``api-key``/cookies: the key never reaches a recording
+The first exchange whose ``match`` occurs in the request body (a list: every one of its
+strings occurs; no ``match``: any request) answers, with its next response; its last
+response repeats once the list is used up (a persistent 500). Every request is kept in
+:attr:`ReplayServer.requests` with its JSON body and headers, minus ``Authorization``/``api-key``/cookies: the key never reaches a recording
 or a test log. Whether an Authorization header was sent is kept as a boolean.
 
 Also: :func:`write_pdf`, a small contract PDF from paragraphs (reportlab).
@@ -121,7 +121,9 @@ class ReplayServer:
             if not path.rstrip("/").endswith("chat/completions"):
                 return 404, {}, {"error": {"message": f"no route {path}", "type": "invalid_request_error"}}
             for i, ex in enumerate(self.recording["exchanges"]):
-                if ex.get("match") is None or ex["match"] in text:
+                match = ex.get("match")
+                wanted = [match] if isinstance(match, str) else list(match or [])
+                if all(w in text for w in wanted):
                     n = self._cursor.get(i, 0)
                     self._cursor[i] = n + 1
                     resp = ex["responses"][min(n, len(ex["responses"]) - 1)]

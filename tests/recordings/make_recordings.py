@@ -136,6 +136,111 @@ RECORDINGS = {
                       [{"responses": [completion(HYBRID_WOS, 700, 20)]}]),
 }
 
+# --------------------------------------------------------------------------- requirements (sample 01)
+# `contract-review requirements|coi --extractor llm|hybrid` on sample_contracts/01_msa_ai_red_teaming_clean.pdf:
+# the default fields plus the optional policy_requirements group. Quotes copied from
+# sample_contracts/src/01_msa_ai_red_teaming_clean.txt, with the mistakes a model makes: technology E&O said to
+# need additional-insured status (10.2 names CGL, umbrella and cyber only: nothing in a quote can tell), a rating
+# for cyber that is not the contract's, a waiver quote the contract does not have. The deterministic checks must
+# drop the last two and report them; the first goes through (it is in a quote that mentions additional insureds).
+S01 = "01_msa_ai_red_teaming_clean.pdf"
+R01 = {
+    "ins": "Vendor shall, at its own expense, procure and maintain the following insurance",
+    "rating": "rated A- VII or better by A.M. Best",
+    "eo": "Technology Errors and Omissions insurance covering liability arising from acts, errors and omissions in "
+          "rendering the Services",
+    "eo_lim": "including the testing, evaluation and adversarial probing of AI Systems, with limits of not less than "
+              "$5,000,000 per claim and $5,000,000 in the annual aggregate",
+    "cy": "Cyber Liability insurance (network security and privacy liability)",
+    "cy_lim": "regulatory fines and penalties where insurable by law, with limits of not less than $5,000,000 per claim "
+              "and $5,000,000 in the annual aggregate",
+    "gl": "Commercial General Liability insurance written on an occurrence basis, including contractual liability and "
+          "personal and advertising injury, with limits of not less than $1,000,000 per occurrence and $2,000,000 "
+          "general aggregate",
+    "wc": "Workers' Compensation insurance with statutory limits as required by the laws of each state in which the "
+          "Services are performed",
+    "el": "Employers' Liability insurance with limits of not less than $1,000,000 each accident, $1,000,000 disease - "
+          "each employee, and $1,000,000 disease - policy limit",
+    "um": "Umbrella or Excess Liability insurance, following form over the Commercial General Liability and "
+          "Employers' Liability insurance, with limits of not less than $5,000,000 per occurrence and in the aggregate",
+    "ai": "Vendor shall cause Client, its Affiliates and their respective officers, directors and employees to be "
+          "named as additional insureds under the Commercial General Liability, Umbrella or Excess Liability and "
+          "Cyber Liability policies",
+    "pnc": "The insurance required by this Section 10 shall be primary and non-contributory to any insurance or "
+           "self-insurance maintained by Client or its Affiliates",
+    "wos": "Vendor hereby waives, and shall cause each of its insurers to waive, all rights of subrogation against "
+           "Client, its Affiliates and their respective officers, directors and employees under every policy required "
+           "by this Section 10",
+    "coi": "Before any Services begin under the first SOW, Vendor shall deliver to Client a certificate of insurance "
+           "evidencing all coverage required by this Section 10",
+    "cxl": "Vendor shall provide Client with at least thirty (30) days' prior written notice of cancellation, "
+           "non-renewal or material reduction of any policy required by this Section 10",
+    "tail": "Vendor shall maintain that coverage, or purchase an extended reporting period, for at least three (3) "
+            "years after this Agreement ends",
+}
+
+
+def req(type_, *quotes, ai=None, wos=None, pnc=None, form=None, duration=None, tail=None, rating="A- VII"):
+    return {"type": type_, "carried_by": ["Vendor"], "additional_insured": ai, "waiver_of_subrogation": wos,
+            "primary_noncontributory": pnc, "coverage_form": form, "duration": duration, "tail_years": tail,
+            "min_rating": rating, "quotes": list(quotes)}
+
+
+TAIL = "for at least three (3) years after this Agreement ends"
+REQS_01 = {
+    "policy_requirements": [
+        req("technology_eo", R01["ins"], R01["rating"], R01["ai"], R01["pnc"], R01["wos"], R01["tail"],
+            ai=True, wos=True, pnc=True, form="claims_made", duration=TAIL, tail=3),  # ai: the model's mistake
+        req("cyber", R01["ins"], R01["ai"], R01["pnc"], R01["wos"], R01["tail"],
+            ai=True, wos=True, pnc=True, duration=TAIL, tail=3, rating="A+ XV"),  # the rating: not in its quotes
+        req("general_liability", R01["ins"], R01["rating"], R01["gl"], R01["ai"], R01["pnc"], R01["wos"],
+            ai=True, wos=True, pnc=True, form="occurrence"),
+        req("workers_compensation", R01["ins"], R01["rating"],
+            "Vendor's workers' compensation insurer shall waive subrogation against Client.",  # invented
+            ai=False, wos=True, pnc=False),
+        req("employers_liability", R01["ins"], R01["rating"], R01["wos"], ai=False, wos=True, pnc=False),
+        req("umbrella_excess", R01["ins"], R01["rating"], R01["ai"], R01["pnc"], R01["wos"], R01["tail"],
+            ai=True, wos=True, pnc=True, duration=TAIL, tail=3),
+    ],
+    "certificate_due": "Before any Services begin under the first SOW",
+    "certificate_due_quotes": [R01["coi"]],
+}
+REQUIREMENTS_01 = {
+    "insurance_required": True,
+    "insurance_quotes": [R01["ins"]],
+    "obligated_parties": ["Vendor"],
+    "policies": [
+        {"type": "technology_eo", "limits": [lim(5000000, "per_claim"), lim(5000000, "aggregate")],
+         "quotes": [R01["eo"], R01["eo_lim"]]},
+        {"type": "cyber", "limits": [lim(5000000, "per_claim"), lim(5000000, "aggregate")],
+         "quotes": [R01["cy"], R01["cy_lim"]]},
+        {"type": "general_liability", "limits": [lim(1000000, "per_occurrence"), lim(2000000, "aggregate")],
+         "quotes": [R01["gl"]]},
+        {"type": "workers_compensation", "limits": [], "quotes": [R01["wc"]]},
+        {"type": "employers_liability", "limits": [lim(1000000, "each_accident"), lim(1000000, "per_person"),
+                                                   lim(1000000, "aggregate")], "quotes": [R01["el"]]},
+        {"type": "umbrella_excess", "limits": [lim(5000000, "per_occurrence"), lim(5000000, "aggregate")],
+         "quotes": [R01["um"]]},
+    ],
+    "additional_insured": term(True, R01["ai"]),
+    "waiver_of_subrogation": term(True, R01["wos"]),
+    "primary_noncontributory": term(True, R01["pnc"]),
+    "certificate_of_insurance": term(True, R01["coi"]),
+    "cancellation_notice": term(True, R01["cxl"]),
+    "vague_language": [],
+    **REQS_01,
+}
+DEFAULT_FIELDS = ("insurance_required, policies, additional_insured, waiver_of_subrogation, primary_noncontributory, "
+                  "certificate_of_insurance, cancellation_notice, vague_language")
+RECORDINGS["requirements"] = (
+    "`requirements` / `coi` with --extractor llm|hybrid on sample 01: the default fields plus policy_requirements "
+    "(llm), or policy_requirements alone (hybrid: the rules settle the rest). Any other request is not answered.",
+    [{"match": [f"Contract file: {S01}", f"Fields to answer: {DEFAULT_FIELDS}, policy_requirements."],
+      "responses": [completion(REQUIREMENTS_01, 5350, 2210)]},
+     {"match": [f"Contract file: {S01}", "Fields to answer: policy_requirements."],
+      "responses": [completion(REQS_01, 5350, 1480)]}],
+)
+
 
 def main() -> None:
     for name, (desc, exchanges) in RECORDINGS.items():

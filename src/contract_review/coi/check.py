@@ -24,12 +24,16 @@ def contract_requirements(
     contract: str | Path, settings: Settings, extractor: str = "rules", playbook: str | None = None
 ) -> Requirements:
     """Review ``contract`` and return its requirements (a contract that cannot be read raises
-    its typed document error)."""
+    its typed document error). An extractor with ``for_requirements()`` (``llm``, ``hybrid``)
+    is asked through it, so that its answer includes the per-policy requirements."""
     from ..errors import ContractReviewError
     from ..loaders import load_document
     from ..pipeline import Reviewer
 
     reviewer = Reviewer(settings, extractor=extractor, playbook=playbook, index=False)
+    asking = getattr(reviewer.extractor, "for_requirements", None)
+    if callable(asking):  # the LLM extractors: ask their optional per-policy requirements group too
+        reviewer.extractor = asking()
     result = reviewer.review(str(contract))
     if result.status == "error" or result.profile is None:
         err = result.error
@@ -83,6 +87,11 @@ def check_certificate(req: Requirements, cert: Certificate, as_of: dt.date) -> t
         )
     if req.certificate_due is not None:
         notes.append(f"The contract says the certificate is due {req.certificate_due.value!r}.")
+    if req.ungrounded:
+        notes.append(
+            f"{len(req.ungrounded)} value(s) or quote(s) the extractor proposed were dropped (not found in the "
+            "contract, or not said by their quotes): see requirements.ungrounded."
+        )
     return findings, notes
 
 

@@ -35,7 +35,9 @@ class Extractor(Protocol):
     prompt_version: str | None
     needs_store: bool  # True when the extractor retrieves chunks from the vector store
     # An extractor may also say ``needs_chunks = False`` (the rules extractor does): it is then
-    # handed no chunks, and the document is chunked only when it is indexed.
+    # handed no chunks, and the document is chunked only when it is indexed. One that extracts
+    # the per-policy requirements only when asked (``llm``, ``hybrid``) has ``for_requirements()``,
+    # a copy of it that asks them too (``contract-review requirements`` and ``coi`` use it).
 
     def extract(self, doc: Document, chunks: list[Chunk]) -> Extraction: ...
 

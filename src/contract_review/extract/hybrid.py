@@ -4,6 +4,7 @@ left uncertain or that disagree with the document's lexical cues; no question, n
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Sequence
 
@@ -14,6 +15,9 @@ from ..schema import TERM_FIELDS, InsuranceProfile
 from ..settings import Settings
 from . import Extraction, register_extractor
 from .llm import FIELDS, LLMExtractor
+
+#: The optional answer group of the per-policy requirements (asked by :meth:`HybridExtractor.for_requirements`).
+REQUIREMENTS = "policy_requirements"
 
 # Field -> a cue in the text that the field is likely present. A disagreement between the
 # rules and its cue sends the field to the LLM. Patterns run over Document.norm.
@@ -90,6 +94,8 @@ def merge(rules: InsuranceProfile, llm: InsuranceProfile | None, asked: Sequence
                 p.vague_language = llm.vague_language
             elif f in TERM_FIELDS:
                 setattr(p, f, getattr(llm, f).model_copy(deep=True))
+            elif f == REQUIREMENTS:
+                fill_requirements(p, llm)
         known = {(s.page, s.section) for s in p.searched}
         p.searched += [s for s in llm.searched if (s.page, s.section) not in known]
         p.ungrounded += llm.ungrounded
@@ -97,7 +103,32 @@ def merge(rules: InsuranceProfile, llm: InsuranceProfile | None, asked: Sequence
         f: (llm.decided_by.get(f, "llm") if llm is not None and f in asked else rules.decided_by.get(f, "rules"))
         for f in FIELDS
     }
+    if llm is not None and REQUIREMENTS in asked:
+        p.decided_by[REQUIREMENTS] = "rules; llm where the rules said nothing"
     return p
+
+
+def fill_requirements(p: InsuranceProfile, llm: InsuranceProfile) -> None:
+    """The per-policy requirements the rules left unsaid on ``p``'s policies, from the LLM's
+    policy of the same type (each with its own quotes); what the rules found stays."""
+    theirs = {pol.type: pol for pol in llm.policies}
+    for pol in p.policies:
+        other = theirs.get(pol.type)
+        if other is None or other is pol:
+            continue
+        if not pol.carried_by and other.carried_by:
+            pol.carried_by, pol.carried_by_evidence = list(other.carried_by), list(other.carried_by_evidence)
+        for name in ("additional_insured", "waiver_of_subrogation", "primary_noncontributory"):
+            if getattr(pol, name) is None and getattr(other, name) is not None:
+                setattr(pol, name, getattr(other, name).model_copy(deep=True))
+        if pol.coverage_form is None and other.coverage_form:
+            pol.coverage_form, pol.coverage_form_evidence = other.coverage_form, list(other.coverage_form_evidence)
+        if pol.duration is None and other.duration is not None:
+            pol.duration, pol.tail_years = other.duration.model_copy(deep=True), other.tail_years
+        if pol.min_rating is None and other.min_rating is not None:
+            pol.min_rating = other.min_rating.model_copy(deep=True)
+    if p.certificate_due is None and llm.certificate_due is not None:
+        p.certificate_due = llm.certificate_due.model_copy(deep=True)
 
 
 class HybridExtractor:
@@ -126,10 +157,23 @@ class HybridExtractor:
         self.rules = RulesExtractor(settings)
         self.prompt_version = self.llm.prompt_version
         self.needs_store = self.llm.needs_store
+        self.requirements = False
+
+    def for_requirements(self) -> HybridExtractor:
+        """This extractor asking the LLM also for the per-policy requirements (the optional
+        ``policy_requirements`` group) of every document whose rules found policies: what
+        ``contract-review requirements`` and ``coi`` need. The LLM's values fill only what the
+        rules left unsaid (:func:`fill_requirements`)."""
+        other = copy.copy(self)
+        other.requirements = True
+        return other
 
     def _rules(self, doc: Document, chunks: list[Chunk]) -> tuple[Extraction, list[str]]:
         ex = self.rules.extract(doc, chunks)
-        return ex, fields_to_ask(doc, ex)
+        asked = fields_to_ask(doc, ex)
+        if self.requirements and (ex.profile.policies or "policies" in asked):
+            asked.append(REQUIREMENTS)
+        return ex, asked
 
     def _combine(self, rules: Extraction, asked: list[str], llm: Extraction | None) -> Extraction:
         profile = merge(rules.profile, llm.profile if llm else None, asked)

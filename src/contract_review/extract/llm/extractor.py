@@ -4,6 +4,7 @@ batch are asked concurrently. Importing this module builds no client, model or c
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from ...settings import Settings
 from .. import Extraction, register_extractor
 from ..retrieval import Context, retrieve
 from . import retry
-from .answer import ALL_FIELDS, FIELDS, answer_model
+from .answer import ALL_FIELDS, FIELDS, OPTIONAL_FIELD_SPECS, answer_model
 from .client import run_abatch, structured_chat
 from .profile import to_profile
 from .prompts import delimit, load_bundle
@@ -73,6 +74,18 @@ class LLMExtractor:
         self.prompt_version = self.bundle.version
         self._store = store
         self._chains: dict[tuple[str, ...], Any] = {}
+        #: What :meth:`extract` asks when it is not told: the default schema, or with
+        #: :meth:`for_requirements` also the optional per-policy requirements.
+        self.fields: tuple[str, ...] = FIELDS
+
+    def for_requirements(self) -> LLMExtractor:
+        """This extractor asking also the optional ``policy_requirements`` answer group (who
+        carries each policy, the terms on it, its form, duration and rating, when the
+        certificate is due): what ``contract-review requirements`` and ``coi`` need. The
+        default review's schema is unchanged."""
+        other = copy.copy(self)
+        other.fields = FIELDS + tuple(OPTIONAL_FIELD_SPECS)
+        return other
 
     # ---- collaborators, built on first use
     @property
@@ -90,11 +103,13 @@ class LLMExtractor:
         return self._chains[fields]
 
     # ---- steps
-    def prepare(self, doc: Document, chunks: list[Chunk], fields: Sequence[str] = FIELDS) -> Prepared:
-        """Retrieve the context and build the messages for ``doc``."""
+    def prepare(self, doc: Document, chunks: list[Chunk], fields: Sequence[str] | None = None) -> Prepared:
+        """Retrieve the context and build the messages for ``doc`` (``fields``: the profile
+        fields to ask, default :attr:`fields`)."""
         from langchain_core.messages import HumanMessage, SystemMessage
 
-        fields = tuple(f for f in ALL_FIELDS if f in set(fields))
+        wanted = set(self.fields if fields is None else fields)
+        fields = tuple(f for f in ALL_FIELDS if f in wanted)
         store = None
         if self.settings.llm_top_k > 0:
             store = self.store
@@ -124,7 +139,11 @@ class LLMExtractor:
         return await retry.aask(self.chain(prep.fields), prep.messages, self.settings.llm_max_retries)
 
     def finish(self, prep: Prepared, answer: Answer) -> Extraction:
+        from ..rules.contract_term import contract_term
+
         profile = to_profile(prep.doc, answer.parsed, prep.fields, prep.context)
+        if profile.insurance_required:
+            profile.contract_term = contract_term(prep.doc)  # deterministic, as the rules extractor reads it
         notes = list(prep.notes)
         if answer.attempts > 1:
             notes.append(f"the model's first answer did not match the schema; re-asked ({answer.attempts} answers)")
@@ -143,7 +162,7 @@ class LLMExtractor:
         notes = prep.notes + ["no passage mentions insurance; the model was not called"]
         return Extraction(profile, usage=Usage(cost_usd=0.0), prompt_version=self.prompt_version, notes=notes)
 
-    def extract(self, doc: Document, chunks: list[Chunk], fields: Sequence[str] = FIELDS) -> Extraction:
+    def extract(self, doc: Document, chunks: list[Chunk], fields: Sequence[str] | None = None) -> Extraction:
         prep = self.prepare(doc, chunks, fields)
         if not prep.context.spans:
             return self.without_model(prep)
@@ -152,7 +171,7 @@ class LLMExtractor:
     def extract_batch(
         self,
         items: Sequence[tuple[Document, list[Chunk]]],
-        fields: Sequence[str] = FIELDS,
+        fields: Sequence[str] | None = None,
     ) -> list[Extraction | ExtractionError]:
         """Extract many documents, the model calls concurrently (LangChain ``abatch`` with
         ``max_concurrency=settings.llm_concurrency``). One result per item, in order: an
