@@ -129,10 +129,27 @@ def test_the_date_of_the_agreement_in_its_preamble(tmp_path):
         "thirty-six (36) months from the Commencement Date.",
         "Vendor shall maintain the insurance required by this Agreement for three (3) years after this Agreement ends.",
         "Each party shall keep the terms of this Agreement confidential for five (5) years after it ends.",
+        "Either party may terminate this Agreement on a notice period of three (3) months.",
+        "Either party may terminate this Agreement on six (6) months' written notice.",
     ],
 )
 def test_a_term_that_is_not_determinable_is_none(tmp_path, clause):
     assert _term(tmp_path, PREAMBLE.format(date="March 2, 2026") + clause) is None
+
+
+def test_a_date_the_term_clause_names_itself_wins(tmp_path):
+    text = PREAMBLE.format(date="April 6, 1999") + (
+        "The term of this Agreement shall commence upon April 1, 1999 and shall continue for a period of six (6) "
+        "months, and shall thereafter renew for successive one-month periods."
+    )
+    t = _term(tmp_path, text)
+    assert t is not None and (t.effective, t.end, t.renews, t.renewal_months) == (
+        D(1999, 4, 1),
+        D(1999, 10, 1),
+        True,
+        1,
+    )
+    assert len(t.evidence) == 1  # the clause states its own date
 
 
 def test_a_renewal_the_parties_must_agree_is_no_renewal(tmp_path):

@@ -134,11 +134,17 @@ _SUBJECT = re.compile(
     re.I,
 )
 #: A period that runs after something (a tail, a survival period), not the term itself.
-_AFTER = re.compile(r"\s*(?:after|following|thereafter|beyond|from\s+(?:the\s+)?(?:end|expir|terminat))", re.I)
+_AFTER = re.compile(
+    r"\s*(?:after|following|thereafter|beyond|from\s+(?:the\s+)?(?:end|expir|terminat)|['’]?\s*(?:prior\s+)?"
+    r"(?:written\s+)?notice)",
+    re.I,
+)
+#: A period of something else: "on a notice period of three (3) months", "a cure period of".
+_OTHER_PERIOD = re.compile(r"\b(?:notice|cure|grace|payment|warranty|retention|transition)\s+$", re.I)
 _UNDETERMINED = re.compile(r"\b(?:later|earlier)\s+of\b|\bstated\s+in\s+(?:the|each|any)\s+\w+", re.I)
 _NOT_TERM = re.compile(r"\binsur|\bcoverage\b|\bpolic(?:y|ies)\b|\bconfidential|\bwarrant|\bsurviv", re.I)
 _ANCHOR = re.compile(
-    r"\b(?:from|begin\w*\s+on|commenc\w*\s+on|start\w*\s+on|effective\s+(?:on|as\s+of))\s+"
+    r"\b(?:from|(?:begin|commenc|start)\w*\s+(?:on|upon|as\s+of)|effective\s+(?:on|upon|as\s+of))\s+"
     rf"(?:(?P<date>{DATE})|(?P<above>the\s+date\s+(?:first\s+)?(?:written|stated|set\s+(?:out|forth))\s+above"
     r"|the\s+date\s+(?:hereof|of\s+this\s+\w+)|the\s+date\s+stated\s+at\s+the\s+beginning)"
     r"|(?:the\s+)?(?P<name>(?:[A-Z][\w-]*\s+){0,3}Date)\b|(?P<other>the\s+date\s+\w+))",
@@ -259,7 +265,12 @@ def contract_term(doc: Document) -> ContractTerm | None:
         if not _SUBJECT.search(sentence) or _NOT_TERM.search(sentence):
             continue
         until = _UNTIL.search(sentence)
-        found = [p for rx in _PERIODS for p in rx.finditer(sentence) if not _AFTER.match(sentence, p.end())]
+        found = [
+            p
+            for rx in _PERIODS
+            for p in rx.finditer(sentence)
+            if not _AFTER.match(sentence, p.end()) and not _OTHER_PERIOD.search(sentence, 0, p.start())
+        ]
         period = min(found, key=lambda p: p.start()) if found else None
         if not (until or period):
             continue
