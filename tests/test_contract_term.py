@@ -4,7 +4,9 @@ policies with it: on built models and through the real ``coi`` command."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 import os
 import shutil
@@ -328,3 +330,14 @@ def test_coi_command_reports_a_policy_ending_before_the_term_with_both_quotes(tm
     assert any("three (3) years thereafter" in q for q in quotes)  # the tail
     assert [e["value"] for e in gl["certificate_evidence"] if e["label"] == "POLICY EXP"] == ["09/01/2027"]
     assert "within 30 days" in early["workers_compensation"]["message"]
+
+
+def test_requirements_command_exports_the_term_end_with_its_quote():
+    exe = shutil.which("contract-review") or str(Path(sys.executable).with_name("contract-review"))
+    contract = SAMPLES / "04_managed_security_amounts_in_words.pdf"
+    r = subprocess.run(
+        [exe, "requirements", str(contract), "--format", "csv"], capture_output=True, text=True, timeout=600
+    )
+    assert r.returncode == 0, r.stderr
+    (row,) = [x for x in csv.DictReader(io.StringIO(r.stdout)) if x["requirement"] == "term_end"]
+    assert row["value"] == "2029-01-12 (renews)" and row["quote"].startswith("10.1 The initial term of this Agreement")
