@@ -517,9 +517,12 @@ def policy_expires_early(ctx: Context) -> Iterator[CoiHit]:
         policy. A policy that expires before it is reported with the contract's quotes (the
         term clause, the effective date, the duration) and the certificate's date; when the
         term renews automatically the end is that of the current term, the message says it
-        is uncertain and the severity is low. A policy expiring within 30 days of the check
-        date is medium either way (a renewal certificate is due soon). Where the term end is
-        not stated determinably, it reports a policy expiring within 30 days, and a
+        is uncertain. An annual policy on a longer contract is normal: until it is within 30
+        days of expiring this is an *info* reminder (ask for the renewal certificate; it does
+        not fail the policy's line), then medium (a renewal certificate is due soon); a
+        claims-made policy that must last for years after the term is low and uncertain
+        (the certificate cannot show the renewals or the extended reporting period).
+        Where the term end is not stated determinably, it reports a policy expiring within 30 days, and a
         claims-made policy where the contract requires cover for years after the term, which
         a one-year policy cannot show (low, uncertain).
     Why it matters:
@@ -586,6 +589,10 @@ def _ends_before(
     if exp is None or exp < ctx.as_of or exp >= end:
         return None  # no date, or expired (COI005), or it lasts
     soon = exp <= ctx.as_of + RENEWAL_WINDOW
+    # Claims-made cover the contract requires for years after the term: the certificate
+    # cannot show the renewals or the extended reporting period that must follow.
+    tail = bool(req.duration is not None and req.tail_years and line.form != "occurrence" and line.line == "other")
+    tail = tail or bool(req.duration is not None and req.tail_years and line.form == "claims_made")
     then = (
         f" It expires within 30 days of {ctx.as_of:%m/%d/%Y}: a renewal certificate will be needed."
         if soon
@@ -598,8 +605,8 @@ def _ends_before(
         contract=cites,
         certificate=_row_entries(line, "ExpirationDate"),
         policy=req.type,
-        severity="medium" if soon or not uncertain else "low",
-        uncertain=uncertain,
+        severity="medium" if soon else "low" if tail else "info",
+        uncertain=uncertain or (tail and not soon),
     )
 
 
