@@ -153,3 +153,55 @@ EVIDENCE_NOT_REQUIRED = [
 def test_negated_or_optional_evidence_is_not_a_certificate_duty(text):
     e = extract(BASE + text)
     assert not e.profile.certificate_of_insurance.present, text
+
+
+# ----------------------------------------------------------------------------- vague standards
+
+VAGUE = [
+    # a cover duty without the word "insurance", in the sentence after the obligation
+    BASE + "Vendor shall keep such other coverage as a prudent firm in its line of business would carry.",
+    # a representation measured by a qualitative standard
+    "The Supplier maintains insurance with insurers of recognised standing, of the types and in the amounts "
+    "generally considered adequate for its business.",
+    "The Company carries, or is covered by, insurance in such amounts and against such risks as are "
+    "customary for companies of its size.",
+    # the usual, the normal, what similar companies carry
+    "Supplier shall maintain product liability insurance in amounts usual in the industry.",
+    BASE + "Vendor shall also maintain such other insurance as is normally carried by companies in its line of trade.",
+    "Distributor shall carry liability insurance comparable to that maintained by similar businesses.",
+    # amounts left to a party's approval
+    "Agent shall maintain errors and omissions insurance with terms and limits acceptable to Company.",
+    "Tenant shall insure the premises in amounts satisfactory to Landlord.",
+]
+
+
+@pytest.mark.parametrize("text", VAGUE)
+def test_vague_standards_in_other_words(text):
+    p = extract(text).profile
+    assert p.insurance_required
+    assert p.vague_language, text
+
+
+NOT_VAGUE = [
+    # the insurer's standing, not the cover
+    BASE + "The insurers shall be of recognised financial responsibility and acceptable to Client.",
+    "Vendor shall maintain automobile liability insurance as required by the financial responsibility laws of "
+    "the State.",
+    # limits fixed; approval only of the insurer or the form
+    BASE + "The policies shall be written by insurers reasonably acceptable to Client and in a form satisfactory "
+    "to Client.",
+    # ordinary uses of the words
+    BASE + "Vendor shall carry on its business in the ordinary course.",
+    # a negated or optional further cover: negation wins
+    BASE + "Vendor need not keep such other coverage as a prudent firm would carry.",
+    BASE + "Vendor is not required to carry any further insurance that is customary in its industry.",
+    BASE + "Vendor may, at its option, keep such additional coverage as similar companies carry.",
+    BASE + "Unless requested by Client, Vendor need not maintain any other insurance in customary amounts.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_VAGUE)
+def test_not_vague_in_other_words(text):
+    p = extract(text).profile
+    assert p.insurance_required
+    assert p.vague_language == [], [c.quote for c in p.vague_language]

@@ -812,6 +812,21 @@ VAGUE_STANDARD = _c(
     r"generally\s+accepted|standard\s+(?:in\s+the\s+industry|practice|industry)|similarly\s+situated|"
     r"good\s+(?:industry\s+)?practice|sound\s+business\s+practice)\b"
 )
+#: More qualitative standards: what is usual, normal or ordinary ("such other insurance as is
+#: normally carried by companies in its line of business", "as is usual in the industry"),
+#: or what similar businesses carry ("in line with the insurance maintained by similar companies").
+VAGUE_STANDARD_MORE = _c(
+    r"\b(?:usual(?:ly)?|normal(?:ly)?|ordinar(?:y|ily)|typical(?:ly)?|common(?:ly)?|generally)\s+(?:\w+\s+)?"
+    r"(?:in\s+(?:the|its|their|such|a|that)\s+(?:[\w-]+\s+){0,2}?(?:industry|industries|trade|business|businesses|line|sector|market)"
+    r"|carried|maintained|held|obtained|purchased|procured|insured|required\s+(?:of|for|by)\s+(?:companies|businesses|firms|persons|entities))\b"
+    r"|\b(?:similar|comparable|like)\s+(?:[\w-]+\s+)?(?:companies|businesses|entities|firms|enterprises|organi[sz]ations|operators|contractors)\b"
+)
+#: Limits or amounts left to a party's approval: "terms and limits of coverage acceptable to
+#: Carrier", "in amounts satisfactory to Owner" (not an insurer acceptable to it).
+VAGUE_ACCEPTABLE = _c(
+    r"\b(?:limits?|amounts?|levels?|sums?)\s+(?:(?!insurers?\b|carriers?\b|compan\w+|underwriters?\b|forms?\b)[\w'-]+\s+){0,4}?"
+    r"(?:reasonably\s+)?(?:acceptable|satisfactory)\s+to\b"
+)
 #: Those standards only make a limit vague when they qualify cover, amounts or limits.
 VAGUE_TARGET = _c(
     r"\b(?:amounts?|limits?|levels?|coverages?|cover|insurance|insured|insure|polic(?:y|ies)|types?|sums?|self[- ]insur\w*)\b"
@@ -832,6 +847,14 @@ NOT_VAGUE_USE = _c(
 #: standards are not the required cover ("shall not limit", "without limiting").
 NOT_A_STANDARD_CLAUSE = _c(
     r"\b(?:unable\s+to|fail(?:s|ure)?\s+to|(?:does|shall|will)\s+not\s+(?:limit|reduce|relieve)|in\s+no\s+way\s+limit|without\s+limiting)\b"
+)
+#: A clause whose duty is negated, excused or a mere option: its standard is not a required
+#: cover ("Vendor need not keep such other coverage as a prudent firm would carry", "is not
+#: required to carry", "may, at its option, keep"). Negation wins.
+VAGUE_NEGATED = _c(
+    r"\bneed\s+not\b|\b(?:is|are|be)\s+not\s+(?:required|obligated|obliged)\b|\bnot\s+(?:be\s+)?(?:required|obligated|obliged)\s+to\b"
+    r"|\bmay\s*,?\s*(?:at\s+(?:its|their|the\s+\w+'s)\s+(?:sole\s+|own\s+)?(?:option|discretion|election|expense)\s*,?\s*)?(?:\w+\s+){0,2}?"
+    r"(?:keep|carry|maintain|obtain|purchase|procure|insure|acquire|elect)\b|\bmay\s*,?\s*but\s+(?:shall|need)\s+not\b"
 )
 #: Standards that describe the insurer or its rating, not the cover: not vague.
 NOT_VAGUE_TARGET = _c(
@@ -858,7 +881,8 @@ VAGUE_DISCRETION = _c(
 _STATUTORY = (
     r"\bstatutor(?:y|ily)\b|\b(?:required|mandated|prescribed|requested)\s+by\s+(?:all\s+)?(?:applicable\s+|local\s+|state\s+|federal\s+|governing\s+|relevant\s+)*(?:law|laws|statutes?|regulations?|legislation)\b"
     r"|\b(?:applicable|state|federal)\s+law\s+requirements\b|\blegally\s+(?:required|mandated)\b|\bby\s+law\b|\bunder\s+(?:applicable\s+)?law\b"
-    r"|\bfinancial\s+responsibility\b|\bC\.?F\.?R\.?\b"
+    # "financial responsibility" laws, not the insurers' own ("insurers of recognized financial responsibility")
+    r"|(?<!recognized\s)(?<!recognised\s)(?<!sound\s)(?<!good\s)(?<!adequate\s)\bfinancial\s+responsibility\b|\bC\.?F\.?R\.?\b"
 )
 #: Cover whose amount is fixed by statute or regulation (workers' compensation "as required by law").
 STATUTORY = _c(_STATUTORY)
