@@ -682,7 +682,16 @@ _CANCELLATION_MORE = (
     + _NOTICE_PERIOD
     + r"(?:in\s+advance|prior|before|preceding|ahead)\b"
     r"|\bnotif(?:y|ies|ied|ication)\b[^.;]{0,80}?\b(?:prior\s+to|before|in\s+advance\s+of|preceding)\s+(?:any\s+|the\s+|such\s+|its\s+|a\s+)?"
-    r"(?:(?:proposed|intended|effective\s+date\s+of(?:\s+(?:any|the|such))?)\s+)?" + _CANCEL_EVENT
+    r"(?:(?:proposed|intended|effective\s+date\s+of(?:\s+(?:any|the|such))?)\s+)?"
+    + _CANCEL_EVENT
+    # "no policy shall be cancelled ... until thirty days after written notice", "no
+    # cancellation or reduction shall take effect without ... notice"
+    + r"|\bno\s+(?:[\w'-]+\s+){0,3}?(?:polic(?:y|ies)|insurance|coverages?)\s+(?:[\w'-]+\s+){0,4}?(?:shall|will|may|can)\s+be\s+"
+    r"(?:cancel|terminat|non-?\s?renew|laps|material|modif|reduc|chang|alter)\w*"
+    r"[^.;]{0,140}?\b(?:without|except|unless|until|upon|on\s+less\s+than|before|prior\s+to)\b[^.;]{0,100}?\b"
+    + _NOTICE_WORD
+    + r"|\bno\s+(?:such\s+)?(?:cancel\w*|non-?\s?renewal|termination(?=\s+of\s+(?:the\s+|such\s+|any\s+|its\s+)?(?:polic|coverage|insurance))|(?:reduction|modification|material\s+(?:change|reduction|alteration))(?=\s+(?:of|in|to)\s+(?:the\s+|such\s+|any\s+|its\s+)?(?:polic|coverage|insurance|limits)))\b"
+    r"[^.;]{0,160}?\b(?:without|except|unless|until|upon|before|prior\s+to)\b[^.;]{0,100}?\b" + _NOTICE_WORD
 )
 #: Negations and options that cancel a cancellation-notice match in its clause, beyond the
 #: shared ones: "need not notify", "unless requested", "may, at its option, give notice".
@@ -713,6 +722,8 @@ _CERTIFICATE_MORE = (
     r"|\bcop(?:y|ies)\s+of\s+(?:the\s+|all\s+|such\s+|its\s+|each\s+|any\s+)?(?:[\w'-]+\s+){0,2}?(?:endorsements?|declarations?\s+pages?)\b"
     r"|\bcertificat\w+\s+(?:[\w'-]+\s+){0,3}?(?:from|issued\s+by|signed\s+by|executed\s+by)\s+(?:its|the|their|each|an?)\s+(?:[\w'-]+\s+)?(?:insurers?|carriers?|brokers?|underwriters?|insurance\s+compan\w+|agents?)\b"
     r"|\bpolic(?:y|ies)\b[^.;]{0,60}?\bavailable\s+(?:for\s+(?:inspection|review|examination)|to\s+\w+\s+for\s+(?:inspection|review))"
+    r"|\bcertificat\w+\s+of\s+(?:its|the|their|each)\s+(?:insurers?|carriers?|brokers?|underwriters?|insurance\s+compan\w+)\b"
+    r"|\bmemorand(?:um|a)\s+of\s+insurance\b|\bdeclarations?\s+pages?\b"
 )
 #: Negations and options that cancel a certificate match in its clause, beyond the shared
 #: ones: "need not", "is not required", "may, at its option, provide" (but "may, at its
@@ -820,6 +831,9 @@ VAGUE_STANDARD_MORE = _c(
     r"(?:in\s+(?:the|its|their|such|a|that)\s+(?:[\w-]+\s+){0,2}?(?:industry|industries|trade|business|businesses|line|sector|market)"
     r"|carried|maintained|held|obtained|purchased|procured|insured|required\s+(?:of|for|by)\s+(?:companies|businesses|firms|persons|entities))\b"
     r"|\b(?:similar|comparable|like)\s+(?:[\w-]+\s+)?(?:companies|businesses|entities|firms|enterprises|organi[sz]ations|operators|contractors)\b"
+    r"|\b(?:usual|normal|ordinary|typical|common|customary)\s+for\s+(?:an?\s+|such\s+|its\s+|similar\s+)?(?:[\w-]+\s+)?(?:business|businesses|companies|company|firms?|enterprises?|operations?|industry)\b"
+    r"|\b(?:market|industry|trade)\s+(?:practice|norms?|custom)\b|\bconsistent\s+with\s+(?:its|their)\s+(?:peers|competitors)\b"
+    r"|\bcomparable\s+to\s+(?:that|those)\s+(?:of|maintained\s+by|carried\s+by)\b"
 )
 #: Limits or amounts left to a party's approval: "terms and limits of coverage acceptable to
 #: Carrier", "in amounts satisfactory to Owner" (not an insurer acceptable to it).
