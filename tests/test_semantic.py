@@ -55,7 +55,9 @@ def extract(ex: RulesExtractor, text: str) -> InsuranceProfile:
     ("clause", "term"),
     [
         (
-            "The coverage may not lapse or be terminated on less than thirty days' advance written warning to Owner.",
+            # (the issue's "may not lapse ... on less than thirty days' advance written warning" is now a rule)
+            "The insurers shall let Owner know in writing thirty days ahead if any of these policies is to be "
+            "dropped or reduced.",
             "cancellation_notice",
         ),
         (

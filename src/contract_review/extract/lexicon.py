@@ -82,6 +82,12 @@ TITLE_WORD = re.compile(r"[A-Za-z][\w'-]*")
 SPACES = re.compile(r"\s+")
 #: A blank line, where a paragraph ends.
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
+#: A unit that ends at a blank line (where a page break also falls).
+BLANK_LINE_END = re.compile(r"\n[ \t]*\n\s*$")
+#: A unit whose text ends a sentence (a stop, colon, semicolon, ? or !, maybe in quotes or brackets).
+SENTENCE_END_CHAR = re.compile(r"[.;:?!][\"')\]]*\s*$")
+#: Text that starts in lower case after spaces: a sentence that goes on.
+LOWER_START = re.compile(r"\s*[a-z]")
 
 # --------------------------------------------------------------------------- the insurance region
 #: A section title about insurance ("10. INSURANCE", "Insurance Requirements").
@@ -629,6 +635,7 @@ class TermRule:
     positive: re.Pattern[str]
     negative: re.Pattern[str] | None = None  # in the clause before (or around) the match
     exclude: re.Pattern[str] | None = None  # the whole clause is about something else
+    after: re.Pattern[str] | None = None  # a condition or option later in the same clause
 
 
 #: Negations shared by every term: "no obligation to", "not required to", "neither party
@@ -639,6 +646,91 @@ _GENERIC_NEG = (
     r"|\b(?:shall|will|need|does|do|must)\s+not\s+(?:be\s+)?(?:required\s+to\s+)?(?:name|add|include|provide|waive|deliver|furnish|obtain|give)\b"
     r"|\bnothing\s+(?:herein|in\s+this|contained)|\bin\s+no\s+event\b|\bneither\b[^.;]{0,60}\bnor\b|\bwithout\s+any\s+obligation"
     r"|\bnot\s+(?:operate|constitute|be\s+deemed|be\s+construed)\s+(?:as\s+)?(?:an?\s+)?waiver\b"
+)
+
+#: What a cancellation notice may be called: notice, notification, (written) warning.
+_NOTICE_WORD = r"(?:notice|notif(?:y|ies|ied|ication)|warning)"
+#: What the notice is of: cancellation, non-renewal, lapse, expiry, a material change or
+#: reduction (termination only of the cover itself, not of the agreement).
+_CANCEL_EVENT = (
+    r"(?:cancel\w*|non-?\s?renew\w*|laps(?:e|es|ing)|expir\w*|alteration|modification|reduction|decrease"
+    r"|material(?:ly)?\s+(?:adverse\s+)?(?:change|alter|modif|reduc|decreas)\w*"
+    r"|terminat\w*(?=\s+of\s+(?:the\s+|such\s+|any\s+|its\s+)?(?:polic|coverage|insurance)))"
+)
+#: A period of notice: "thirty (30) days", "[***]", "a minimum of 10 business days".
+_NOTICE_PERIOD = (
+    r"(?:(?:at\s+least|not\s+less\s+than|no\s+less\s+than|a\s+minimum\s+of|minimum)\s+)?"
+    r"(?:\d+|[a-z]+(?:[\s-][a-z]+)?|\[[^\]]{0,12}\])\s*(?:\(\d+\)\s*)?(?:calendar\s+|business\s+|working\s+)?(?:days?'?s?'?\s+)?"
+)
+#: More phrasings of prior notice of cancellation, each a general statement of the term:
+#: the cover "shall not lapse or be terminated on less than thirty days' advance written
+#: warning", "the insurer shall not cancel ... without notice", "shall not be subject to
+#: cancellation unless the insurer delivers notice", "notice of the cancellation at least 30
+#: days in advance of its effective date", "the carrier will notify Client in writing at
+#: least 30 days prior to cancellation".
+_CANCELLATION_MORE = (
+    r"|\b(?:shall|will|may|must|can|could|would)\s*not\s+(?:be\s+|otherwise\s+|unilaterally\s+)?"
+    r"(?:cancel\w*|terminat\w*|non-?\s?renew\w*|laps\w*|expir\w*|materially\s+(?:change|alter|modif|reduc)\w*|modif\w*|alter\w*|chang\w*|reduc\w*)"
+    r"\b[^.;]{0,140}?\b(?:without|except|unless|until|upon|on\s+less\s+than|with\s+less\s+than|before|prior\s+to)\b[^.;]{0,100}?\b"
+    + _NOTICE_WORD
+    + r"|\b(?:not|only)\s+be\s+subject\s+to\s+(?:cancel|terminat|non-?\s?renew|laps|material|modif|reduc|chang|alter)\w*"
+    r"[^.;]{0,160}?\b(?:without|except|unless|until|upon|after)\b[^.;]{0,100}?\b"
+    + _NOTICE_WORD
+    + r"|\b(?:notice|notification|warning)\s+(?:to\s+[^.;]{0,60}?\s)?(?:of|in\s+the\s+event\s+of|regarding|concerning)\s+(?:the\s+|any\s+|such\s+|a\s+)?(?:proposed\s+|intended\s+)?"
+    + _CANCEL_EVENT
+    + r"[^.;]{0,120}?\b"
+    + _NOTICE_PERIOD
+    + r"(?:in\s+advance|prior|before|preceding|ahead)\b"
+    r"|\bnotif(?:y|ies|ied|ication)\b[^.;]{0,80}?\b(?:prior\s+to|before|in\s+advance\s+of|preceding)\s+(?:any\s+|the\s+|such\s+|its\s+|a\s+)?"
+    r"(?:(?:proposed|intended|effective\s+date\s+of(?:\s+(?:any|the|such))?)\s+)?"
+    + _CANCEL_EVENT
+    # "no policy shall be cancelled ... until thirty days after written notice", "no
+    # cancellation or reduction shall take effect without ... notice"
+    + r"|\bno\s+(?:[\w'-]+\s+){0,3}?(?:polic(?:y|ies)|insurance|coverages?)\s+(?:[\w'-]+\s+){0,4}?(?:shall|will|may|can)\s+be\s+"
+    r"(?:cancel|terminat|non-?\s?renew|laps|material|modif|reduc|chang|alter)\w*"
+    r"[^.;]{0,140}?\b(?:without|except|unless|until|upon|on\s+less\s+than|before|prior\s+to)\b[^.;]{0,100}?\b"
+    + _NOTICE_WORD
+    + r"|\bno\s+(?:such\s+)?(?:cancel\w*|non-?\s?renewal|termination(?=\s+of\s+(?:the\s+|such\s+|any\s+|its\s+)?(?:polic|coverage|insurance))|(?:reduction|modification|material\s+(?:change|reduction|alteration))(?=\s+(?:of|in|to)\s+(?:the\s+|such\s+|any\s+|its\s+)?(?:polic|coverage|insurance|limits)))\b"
+    r"[^.;]{0,160}?\b(?:without|except|unless|until|upon|before|prior\s+to)\b[^.;]{0,100}?\b" + _NOTICE_WORD
+)
+#: Negations and options that cancel a cancellation-notice match in its clause, beyond the
+#: shared ones: "need not notify", "unless requested", "may, at its option, give notice".
+_CANCELLATION_NEG = (
+    r"|\bneed\s+not\b|\b(?:is|are)\s+not\s+(?:required|obligated|obliged)\b"
+    r"|\bunless\s+(?:and\s+until\s+)?(?:so\s+)?(?:requested|asked)\b|\bunless\s+(?:\w+\s+){1,3}?(?:so\s+)?(?:requests?|asks?)\b"
+    r"|\bmay\s*,?\s*(?:at\s+(?:its|their|the\s+\w+'s)\s+(?:sole\s+)?(?:option|discretion|election)|but\s+(?:shall|need)\s+not)\b"
+)
+#: A condition or option after a term's words, in the same clause, that makes it no duty:
+#: "... prior notice of cancellation unless Vendor requests otherwise", "... if it so
+#: elects", "... at its option".
+TERM_CONDITION_AFTER = _c(
+    r"\bunless\s+(?:(?:so\s+)?requested|(?:[\w'-]+\s+){1,3}?(?:so\s+|otherwise\s+)?(?:requests?|asks?|elects?|chooses?)\b)"
+    r"|\bif\s+(?:[\w'-]+\s+){0,2}?(?:so\s+)?(?:elects?|chooses?|wishes|decides?)\b|\bat\s+(?:its|their|the\s+\w+'s)\s+(?:sole\s+)?(?:option|discretion|election)\b"
+)
+#: More phrasings of a duty to deliver evidence of cover, each general: "written proof of
+#: the existence of such insurance", "proof to the satisfaction of Client that it is
+#: insured", "evidence of such inclusion" (as an additional insured), "evidence reasonably
+#: satisfactory to Client of the insurance", copies of the endorsements, certificates issued
+#: by its broker, the policies made available for inspection.
+_CERTIFICATE_MORE = (
+    r"|\b(?:proof|evidence|confirmation|verification)\s+(?:\w+\s+){0,2}?of\s+(?:the\s+)?(?:existence|maintenance|effectiveness|placement|renewal|purchase|procurement|validity|currency|continuation)"
+    r"\s+of\s+(?:(?:such|the|its|this|that|all|said|any|their|these|those|each)\s+)?(?:[\w'-]+\s+){0,3}?(?:insurance|coverages?|polic(?:y|ies)|self-insurance)"
+    r"|\b(?:proof|evidence|confirmation)\s+(?:[\w'-]+\s+){0,6}?that\s+(?:it|they|he|she|each|such|the|\w+)\s+(?:\w+\s+){0,2}?(?:is|are|has|have|maintains?|carries|carry|remains?)\s+(?:\w+\s+){0,3}?(?:insured|insurance|coverage|covered)\b"
+    r"|\b(?:proof|evidence|confirmation)\s+(?:[\w'-]+\s+){0,6}?that\s+(?:the|such|its|all|each|their)\s+(?:[\w'-]+\s+){0,2}?(?:insurance|coverages?|polic(?:y|ies))\s+(?:is|are|remains?|has\s+been|have\s+been)\s+(?:in\s+(?:full\s+)?(?:force|effect)|effective|bound|placed|maintained)\b"
+    r"|\b(?:proof|evidence|confirmation)\s+of\s+(?:such|the|its|this|that|their)\s+(?:inclusion|endorsements?|designation|naming|additional\s+insured\s+status|insured\s+status)\b"
+    r"|\bevidence\s+(?:[\w'-]+\s+){1,5}?of\s+(?:the\s+|such\s+|its\s+|all\s+|said\s+|any\s+|that\s+|this\s+)?(?:required\s+)?(?:insurance|coverages?|self-insurance|polic)"
+    r"|\bcop(?:y|ies)\s+of\s+(?:the\s+|all\s+|such\s+|its\s+|each\s+|any\s+)?(?:[\w'-]+\s+){0,2}?(?:endorsements?|declarations?\s+pages?)\b"
+    r"|\bcertificat\w+\s+(?:[\w'-]+\s+){0,3}?(?:from|issued\s+by|signed\s+by|executed\s+by)\s+(?:its|the|their|each|an?)\s+(?:[\w'-]+\s+)?(?:insurers?|carriers?|brokers?|underwriters?|insurance\s+compan\w+|agents?)\b"
+    r"|\bpolic(?:y|ies)\b[^.;]{0,60}?\bavailable\s+(?:for\s+(?:inspection|review|examination)|to\s+\w+\s+for\s+(?:inspection|review))"
+    r"|\bcertificat\w+\s+of\s+(?:its|the|their|each)\s+(?:insurers?|carriers?|brokers?|underwriters?|insurance\s+compan\w+)\b"
+    r"|\bmemorand(?:um|a)\s+of\s+insurance\b|\bdeclarations?\s+pages?\b"
+)
+#: Negations and options that cancel a certificate match in its clause, beyond the shared
+#: ones: "need not", "is not required", "may, at its option, provide" (but "may, at its
+#: option, request certificates" is the other party's right to ask: a duty on request).
+_CERTIFICATE_NEG = (
+    r"|\bneed\s+not\b|\b(?:is|are)\s+not\s+(?:required|obligated|obliged)\b"
+    r"|\bmay\s*,?\s*(?:at\s+(?:its|their|the\s+\w+'s)\s+(?:sole\s+)?(?:option|discretion|election)|but\s+(?:shall|need)\s+not)(?![\s,]*(?:request|require|demand|ask|call\s+for)\b)"
 )
 
 #: Each term field (:data:`~contract_review.schema.TERM_FIELDS`) with its phrasings.
@@ -687,9 +779,11 @@ TERM_RULES: dict[str, TermRule] = {
             r"|\bproof\s+of\s+(?:such\s+|the\s+)?(?:insurance|coverage)\b|\bcertification\s+of\s+insurance\b"
             r"|\b(?:produce|provide|supply|deliver|furnish|exhibit)\s+(?:to\s+(?:the\s+)?\w+\s+)?(?:for\s+inspection\s+)?(?:the\s+|each\s+|such\s+|all\s+|its\s+)?(?:relevant\s+)?(?:insurance\s+)?polic(?:y|ies)\b(?!\s+(?:limits?|number))"
             r"|\bbroker'?s'?\s+(?:letter|confirmation|certificate)\b|\bevidence\s+(?:satisfactory\s+to\s+\w+\s+)?that\s+(?:such|the|all|each)\s+(?:insurance|polic(?:y|ies)|coverage)\b"
+            + _CERTIFICATE_MORE
         ),
-        negative=_c(_GENERIC_NEG),
+        negative=_c(_GENERIC_NEG + _CERTIFICATE_NEG),
         exclude=_c(r"\bFDIC\b|\bdeposit\s+accounts?\b"),
+        after=TERM_CONDITION_AFTER,
     ),
     "cancellation_notice": TermRule(
         positive=_c(
@@ -701,10 +795,17 @@ TERM_RULES: dict[str, TermRule] = {
             r"|\bnotice\s+(?:to\s+[^.;]{0,60}?\s)?(?:at\s+least\s+)?(?:\d+|[a-z]+|\[[^\]]{0,12}\])\s*(?:\(\d+\)\s*)?days\s+(?:prior\s+to|before|in\s+advance\s+of)\b[^.;]{0,60}?\b(?:cancel\w*|non-?renew\w*|terminat\w*|change|expir\w*|modif\w*)"
             r"|\bnotice\s+prior\s+to\s+(?:any\s+|the\s+)?(?:cancel\w*|non-?renew\w*|terminat\w*|alteration|material|change|expir\w*|modif\w*)"
             r"|\b(?:insurers?|carriers?|underwriters?|insurance\s+compan\w+)\b[^.;]{0,80}?\b(?:give|provide|send|deliver)\b[^.;]{0,60}?\b(?:notice|notif\w+)\s+(?:to\s+\w+\s+)?of\s+(?:any\s+)?(?:cancel\w*|non-?renew\w*|material\s+change|change\s+in\s+coverage|reduction)"
+            + _CANCELLATION_MORE
         ),
-        negative=_c(_GENERIC_NEG),
+        negative=_c(_GENERIC_NEG + _CANCELLATION_NEG),
+        after=TERM_CONDITION_AFTER,
         exclude=_c(
-            r"\b(?:unable|fails?|failure)\s+to\s+(?:obtain|maintain|procure|renew|keep)\b|\b(?:promptly|immediately)\s+(?:after|upon|following)\b[^.;]{0,40}\b(?:cancel|lapse|termination)|\bwithin\s+\w+\s+(?:\(\d+\)\s+)?days\s+(?:after|following|of)\s+(?:any\s+|the\s+|such\s+)?(?:cancel|lapse|termination|expiration|non-?renewal)"
+            # a clause about failing to insure, unless it also gives prior notice of the cover
+            # being cancelled ("prior written notice if it is unable to obtain ... or if its
+            # coverage is canceled"): that is still notice before the cancellation
+            r"\A(?=(?s:.*?)\b(?:unable|fails?|failure)\s+to\s+(?:obtain|maintain|procure|renew|keep)\b)"
+            r"(?!(?s:.*?)\b(?:prior|advance)\s+(?:written\s+)?notice\b[^.;]{0,160}?\b(?:coverage|insurance|polic(?:y|ies))\s+(?:is|are|be|has\s+been|have\s+been)\s+(?:cancell?ed|non-?\s?renewed|materially\s+(?:changed|reduced|altered)))"
+            r"|\b(?:promptly|immediately)\s+(?:after|upon|following)\b[^.;]{0,40}\b(?:cancel|lapse|termination)|\bwithin\s+\w+\s+(?:\(\d+\)\s+)?days\s+(?:after|following|of)\s+(?:any\s+|the\s+|such\s+)?(?:cancel|lapse|termination|expiration|non-?renewal)"
         ),
     ),
 }
@@ -721,6 +822,24 @@ VAGUE_STANDARD = _c(
     r"commercially\s+reasonable|consistent\s+with\s+(?:industry|the\s+industry|normal|standard|good|prudent|sound)|industry[- ]standards?|"
     r"generally\s+accepted|standard\s+(?:in\s+the\s+industry|practice|industry)|similarly\s+situated|"
     r"good\s+(?:industry\s+)?practice|sound\s+business\s+practice)\b"
+)
+#: More qualitative standards: what is usual, normal or ordinary ("such other insurance as is
+#: normally carried by companies in its line of business", "as is usual in the industry"),
+#: or what similar businesses carry ("in line with the insurance maintained by similar companies").
+VAGUE_STANDARD_MORE = _c(
+    r"\b(?:usual(?:ly)?|normal(?:ly)?|ordinar(?:y|ily)|typical(?:ly)?|common(?:ly)?|generally)\s+(?:\w+\s+)?"
+    r"(?:in\s+(?:the|its|their|such|a|that)\s+(?:[\w-]+\s+){0,2}?(?:industry|industries|trade|business|businesses|line|sector|market)"
+    r"|carried|maintained|held|obtained|purchased|procured|insured|required\s+(?:of|for|by)\s+(?:companies|businesses|firms|persons|entities))\b"
+    r"|\b(?:similar|comparable|like)\s+(?:[\w-]+\s+)?(?:companies|businesses|entities|firms|enterprises|organi[sz]ations|operators|contractors)\b"
+    r"|\b(?:usual|normal|ordinary|typical|common|customary)\s+for\s+(?:an?\s+|such\s+|its\s+|similar\s+)?(?:[\w-]+\s+)?(?:business|businesses|companies|company|firms?|enterprises?|operations?|industry)\b"
+    r"|\b(?:market|industry|trade)\s+(?:practice|norms?|custom)\b|\bconsistent\s+with\s+(?:its|their)\s+(?:peers|competitors)\b"
+    r"|\bcomparable\s+to\s+(?:that|those)\s+(?:of|maintained\s+by|carried\s+by)\b"
+)
+#: Limits or amounts left to a party's approval: "terms and limits of coverage acceptable to
+#: Carrier", "in amounts satisfactory to Owner" (not an insurer acceptable to it).
+VAGUE_ACCEPTABLE = _c(
+    r"\b(?:limits?|amounts?|levels?|sums?)\s+(?:(?!insurers?\b|carriers?\b|compan\w+|underwriters?\b|forms?\b)[\w'-]+\s+){0,4}?"
+    r"(?:reasonably\s+)?(?:acceptable|satisfactory)\s+to\b"
 )
 #: Those standards only make a limit vague when they qualify cover, amounts or limits.
 VAGUE_TARGET = _c(
@@ -742,6 +861,14 @@ NOT_VAGUE_USE = _c(
 #: standards are not the required cover ("shall not limit", "without limiting").
 NOT_A_STANDARD_CLAUSE = _c(
     r"\b(?:unable\s+to|fail(?:s|ure)?\s+to|(?:does|shall|will)\s+not\s+(?:limit|reduce|relieve)|in\s+no\s+way\s+limit|without\s+limiting)\b"
+)
+#: A clause whose duty is negated, excused or a mere option: its standard is not a required
+#: cover ("Vendor need not keep such other coverage as a prudent firm would carry", "is not
+#: required to carry", "may, at its option, keep"). Negation wins.
+VAGUE_NEGATED = _c(
+    r"\bneed\s+not\b|\b(?:is|are|be)\s+not\s+(?:required|obligated|obliged)\b|\bnot\s+(?:be\s+)?(?:required|obligated|obliged)\s+to\b"
+    r"|\bmay\s*,?\s*(?:at\s+(?:its|their|the\s+\w+'s)\s+(?:sole\s+|own\s+)?(?:option|discretion|election|expense)\s*,?\s*)?(?:\w+\s+){0,2}?"
+    r"(?:keep|carry|maintain|obtain|purchase|procure|insure|acquire|elect)\b|\bmay\s*,?\s*but\s+(?:shall|need)\s+not\b"
 )
 #: Standards that describe the insurer or its rating, not the cover: not vague.
 NOT_VAGUE_TARGET = _c(
@@ -768,7 +895,8 @@ VAGUE_DISCRETION = _c(
 _STATUTORY = (
     r"\bstatutor(?:y|ily)\b|\b(?:required|mandated|prescribed|requested)\s+by\s+(?:all\s+)?(?:applicable\s+|local\s+|state\s+|federal\s+|governing\s+|relevant\s+)*(?:law|laws|statutes?|regulations?|legislation)\b"
     r"|\b(?:applicable|state|federal)\s+law\s+requirements\b|\blegally\s+(?:required|mandated)\b|\bby\s+law\b|\bunder\s+(?:applicable\s+)?law\b"
-    r"|\bfinancial\s+responsibility\b|\bC\.?F\.?R\.?\b"
+    # "financial responsibility" laws, not the insurers' own ("insurers of recognized financial responsibility")
+    r"|(?<!recognized\s)(?<!recognised\s)(?<!sound\s)(?<!good\s)(?<!adequate\s)\bfinancial\s+responsibility\b|\bC\.?F\.?R\.?\b"
 )
 #: Cover whose amount is fixed by statute or regulation (workers' compensation "as required by law").
 STATUTORY = _c(_STATUTORY)

@@ -97,6 +97,19 @@ class Clauses:
     def prev_unit(self, unit: Unit) -> Unit | None:
         return self.unit_at(unit[0] - 1) if unit[0] > 0 else None
 
+    def continued(self, unit: Unit) -> Unit:
+        """``unit`` with the unit after it when a blank line (a page break, with or without a
+        running footer) cut a sentence: the unit ends with no stop, colon or semicolon and
+        the next one starts in lower case ("cannot be canceled without thirty (30) days
+        prior" / "written notice to Owner"). Otherwise ``unit`` itself."""
+        t = self.text(unit)
+        if not lx.BLANK_LINE_END.search(t) or lx.SENTENCE_END_CHAR.search(t):
+            return unit
+        nxt = self.next_unit(unit)
+        if nxt is None or not lx.LOWER_START.match(self.text(nxt)):
+            return unit
+        return unit[0], nxt[1]
+
     def section_at(self, pos: int) -> Section:
         i = bisect_right(self.sec_starts, pos) - 1
         return self.sections[max(i, 0)]

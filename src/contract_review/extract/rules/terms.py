@@ -26,6 +26,9 @@ def term(run: Run, name: str) -> Term:
     for u in run.region.units:
         t = clauses.text(u)
         had_context, prev_t = prev_t, t
+        span = clauses.continued(u)  # a sentence cut by a page break is read whole
+        if span != u:
+            t = clauses.text(span)
         if rule.exclude and rule.exclude.search(t):
             continue
         if not (lx.INSURANCE_CONTEXT.search(t) or lx.INSURANCE_CONTEXT.search(had_context[-200:])):
@@ -43,14 +46,23 @@ def term(run: Run, name: str) -> Term:
             if rule.negative and rule.negative.search(window):
                 negated.append(u)
                 continue
+            if rule.after and rule.after.search(_rest_of_clause(t, m.end())):
+                negated.append(u)  # "... unless Client requests otherwise", "... at its option"
+                continue
             if lx.WEAK_QUALIFIER.search(t[max(0, m.start() - 120) : m.end() + 60]):
                 weak = True
             if len(found.evidence) < MAX_EVIDENCE and not any(
                 c.start <= u[0] + m.start() < c.end for c in found.evidence
             ):
-                found.evidence.append(clauses.cite(u[0], u[1], u[0] + m.start()))
+                found.evidence.append(clauses.cite(u[0], span[1], u[0] + m.start()))
             found.present = True
             break
     if (found.present and (negated or weak)) or (not found.present and negated):
         run.uncertain.add(name)
     return found
+
+
+def _rest_of_clause(t: str, pos: int) -> str:
+    """The text of ``t`` from ``pos`` to the end of its clause (a semicolon or a full stop)."""
+    ends = [i for i in (t.find(";", pos), t.find(". ", pos)) if i >= 0]
+    return t[pos : min(ends) if ends else len(t)]

@@ -45,33 +45,54 @@ def _standards(run: Run, found: _Found) -> None:
     obligation_units = {u for u, _m in run.obligations}
     for u in run.region.units:
         t = run.clauses.text(u)
-        if u not in obligation_units and u not in run.region.scope:
+        cover_duty = _cover_duty(t)
+        if u not in obligation_units and u not in run.region.scope and not (cover_duty or run.reader.representation(u)):
             continue
-        if not (run.reader.is_insurance_unit(u) or run.in_list(u)):
+        if not (run.reader.is_insurance_unit(u) or run.in_list(u) or cover_duty):
             continue
         if lx.NOT_A_STANDARD_CLAUSE.search(t):
             continue
         m = _discretion(t)
-        if m:
+        if m and not _negated(t, m.start()):
             found.add(u, u[0] + m.start(), "discretion")
         m = _standard(t)
-        if m:
+        if m and not _negated(t, m.start()):
             found.add(u, u[0] + m.start(), "standard")
 
 
+def _cover_duty(t: str) -> bool:
+    """A duty to carry cover named without the word insurance, in a sentence of the region
+    ("Contractor shall keep such coverage as a prudent firm in its line of business would
+    carry"): its standard is a standard for the insurance the sentence goes on about."""
+    if lx.NOT_AN_OBLIGATION.search(t):
+        return False
+    return any(lx.COVER_AFTER_DUTY.match(t, m.end()) for m in lx.OBLIGATION.finditer(t))
+
+
+def _negated(t: str, pos: int) -> bool:
+    """The clause of ``t`` that holds ``pos`` (between stops and semicolons) negates or
+    excuses its duty, or leaves it to an option: then its standard requires nothing."""
+    a = max(t.rfind(";", 0, pos), t.rfind(". ", 0, pos)) + 1
+    ends = [i for i in (t.find(";", pos), t.find(". ", pos)) if i >= 0]
+    clause = t[a : min(ends) if ends else len(t)]
+    return bool(lx.VAGUE_NEGATED.search(clause) or lx.NOT_AN_OBLIGATION.search(clause))
+
+
 def _discretion(t: str) -> re.Match[str] | None:
-    """The first discretion phrase of ``t`` that is not about a statutory or formula amount."""
-    for m in lx.VAGUE_DISCRETION.finditer(t):
-        if lx.NOT_VAGUE_AMOUNT.search(t[m.start() : m.end() + 60]):
-            continue
-        return m
+    """The first discretion phrase of ``t`` that is not about a statutory or formula amount
+    (amounts left to a party's approval included)."""
+    for pattern in (lx.VAGUE_DISCRETION, lx.VAGUE_ACCEPTABLE):
+        for m in pattern.finditer(t):
+            if lx.NOT_VAGUE_AMOUNT.search(t[m.start() : m.end() + 60]):
+                continue
+            return m
     return None
 
 
 def _standard(t: str) -> re.Match[str] | None:
     """The first qualitative standard of ``t`` that qualifies cover, amounts or limits (a
     target within six words before it or three after), not the insurer or an ordinary use."""
-    for m in lx.VAGUE_STANDARD.finditer(t):
+    for m in (*lx.VAGUE_STANDARD.finditer(t), *lx.VAGUE_STANDARD_MORE.finditer(t)):
         lo, hi = max(0, m.start() - 60), min(len(t), m.end() + 45)
         near = t[lo:hi]
         before = t[lo : m.start()]
