@@ -61,7 +61,7 @@ def extract(ex: RulesExtractor, text: str) -> InsuranceProfile:
             "cancellation_notice",
         ),
         (
-            "Contractor's carriers shall have no recourse against Owner for any loss they pay under these policies.",
+            "Contractor's carriers shall absorb the losses they pay under these policies without any recourse to Owner.",
             "waiver_of_subrogation",
         ),
         (

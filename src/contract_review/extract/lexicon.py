@@ -636,6 +636,13 @@ class TermRule:
     negative: re.Pattern[str] | None = None  # in the clause before (or around) the match
     exclude: re.Pattern[str] | None = None  # the whole clause is about something else
     after: re.Pattern[str] | None = None  # a condition or option later in the same clause
+    #: Statements of the term whose negative word is part of it ("insurers shall have no
+    #: right of subrogation", "Client's insurance shall not contribute"): only the clause
+    #: before the match is checked, against :data:`CONDITION_NEG`.
+    negated_form: re.Pattern[str] | None = None
+    #: A negation right after the match, in the same clause ("additional insured status is
+    #: not required").
+    negative_after: re.Pattern[str] | None = None
 
 
 #: Negations shared by every term: "no obligation to", "not required to", "neither party
@@ -733,6 +740,28 @@ _CERTIFICATE_NEG = (
     r"|\bmay\s*,?\s*(?:at\s+(?:its|their|the\s+\w+'s)\s+(?:sole\s+)?(?:option|discretion|election)|but\s+(?:shall|need)\s+not)(?![\s,]*(?:request|require|demand|ask|call\s+for)\b)"
 )
 
+#: A term made optional or negated by a condition, before it in its clause: "need not",
+#: "is not required to", "does not have to", "may, at its option", "at its discretion",
+#: "may elect to", "may, but need not", "if it so elects", "optional".
+_OPTION_NEG = (
+    r"|\bneed\s+not\b|\b(?:is|are|be|being)\s+not\s+(?:required|obligated|obliged|necessary)\b|\bdoes\s+not\s+have\s+to\b|\bdo\s+not\s+have\s+to\b"
+    r"|\bat\s+(?:its|their|his|her|the\s+\w+'?s?)\s+(?:sole\s+|own\s+)?(?:option|discretion|election)\b|\bmay\s*,?\s*but\s+(?:shall|need|will|is)\s+not\b"
+    r"|\bmay\s+(?:\w+\s+)?(?:elect|choose|opt)\s+to\b|\bif\s+(?:it|they|\w+)\s+(?:so\s+)?(?:elects?|chooses?|wish(?:es)?)\b|\boptional(?:ly)?\b"
+    r"|\bunless\s+(?:and\s+until\s+)?(?:\w+\s+){0,3}?(?:so\s+)?(?:requests?|requested|elects?)\b[^.;]{0,40}\b(?:not|no)\b"
+)
+#: The negations that cancel a term stated in its negated form (:attr:`TermRule.negated_form`).
+CONDITION_NEG = _c(_GENERIC_NEG + _OPTION_NEG)
+#: A negation right after a term (matched from its end), before its clause goes on to something else: "...
+#: additional insured status is not required", "a waiver of subrogation need not be obtained".
+_NEG_AFTER = _c(
+    r"(?:(?!\b(?:but|and|or|provided)\b)[^.;,]){0,60}?\b(?:(?:is|are|shall\s+be|will\s+be)\s+(?:not\s+(?:required|necessary|needed)|optional)\b|need\s+not\b|(?:shall|will)\s+not\s+be\s+(?:required|necessary|provided|obtained|given))"
+)
+
+#: Who pays a loss under a policy: the insurers, carriers, underwriters or the insurance.
+_INSURER = r"(?:insurers?|insurance\s+(?:compan(?:y|ies)|carriers?)|carriers?|underwriters?|insurance|polic(?:y|ies))"
+#: What a waiver of subrogation takes from them: a right of subrogation, recovery or recourse.
+_RECOVERY = r"(?:rights?\s+(?:of|to)\s+(?:subrogat\w*|recover\w*|recourse)|rights?\s+(?:by\s+way\s+of\s+)?subrogat\w*|subrogat\w*\s+rights?|recourse|claims?\s+(?:of\s+subrogation\s+)?against)"
+
 #: Each term field (:data:`~contract_review.schema.TERM_FIELDS`) with its phrasings.
 TERM_RULES: dict[str, TermRule] = {
     "additional_insured": TermRule(
@@ -742,7 +771,14 @@ TERM_RULES: dict[str, TermRule] = {
             r"|\b(?:name|naming|names|named|include|including|includes|included|add|adding|added|covered|cover|covering|endorsed\s+to\s+include)\b[^.;]{0,120}?\bas\s+(?:an?\s+)?(?:additional\s+)?(?:named\s+)?insureds?\b(?!\s+(?:party|parties)\s+to)"
             r"|\bas\s+(?:an?\s+)?insured\s+part(?:y|ies)\b|\binsured\s+parties\b(?=[^.;]{0,40}\b(?:under|on)\b)"
         ),
-        negative=_c(_GENERIC_NEG + r"|\bno\s+(?:additional\s+)?insured\s+status\b"),
+        negative=_c(
+            _GENERIC_NEG
+            + _OPTION_NEG
+            + r"|\bno\s+(?:additional\s+)?insured\s+status\b|\bno\s+(?:such\s+)?additional(?:ly)?\s+(?:named\s+)?insured"
+            r"|\b(?:shall|will|need|does|do|must|would|is|are)\s+not\s+(?:be\s+)?(?:required\s+to\s+)?(?:have\s+|cause\s+|be\s+)?(?:(?!(?:and|or|but|shall|will|must|then)\b)[\w'-]+\s+){0,3}?"
+            r"(?:named|added|included|covered|listed|designated|endorsed|naming|adding|including|covering|name|add|include|cover|list)\b"
+        ),
+        negative_after=_NEG_AFTER,
         exclude=_c(
             r"^(?!.*\badditional).*\bloss\s+payees?\b(?!.*\binsureds?\b)|\balthough\s+named\s+as\s+an?\s+insured"
         ),
@@ -754,9 +790,24 @@ TERM_RULES: dict[str, TermRule] = {
             r"|\bwaiv\w*\b[^.;]{0,80}?\b(?:rights?|claims?)\s+of\s+recovery\b"
             r"|\bwaive[sd]?\s+(?:any\s+and\s+)?all\s+(?:rights|claims)\s+against\b[^.;]{0,160}?\b(?:covered|paid|insured)\s+(?:by|under)\s+(?:\w+\s+){0,3}?(?:insurance|polic(?:y|ies)|insurers?)\b"
             r"|\bwaive\w*\b[^.;]{0,60}?\b(?:insurers?|underwriters?|insurance\s+carriers?)\b[^.;]{0,60}?\brights?\b"
+            # "shall cause its insurers to waive any rights they may acquire against Landlord", "the
+            # carriers shall forgo / relinquish / give up any recovery from Owner"
+            r"|\b(?:insurers?|underwriters?|insurance\s+carriers?|carriers?)\b[^.;]{0,30}?\b(?:waive|forgo|forego|relinquish|abandon|surrender|give\s+up|gives\s+up)\w*\b[^.;]{0,40}?\b(?:rights?|claims?|recovery)\b[^.;]{0,60}?\b(?:against|from)\b"
+            # "releases Owner from any claims its insurers may have", "... to the extent covered by insurance"
+            r"|\breleas\w*\b[^.;]{0,120}?\b(?:from|of)\s+(?:any\s+and\s+all|any|all)\s+(?:claims?|rights?|liabilit\w+)\b[^.;]{0,40}?\b(?:its|their|the|such|any)\s+(?:respective\s+)?(?:insurers?|carriers?|underwriters?)\b"
+            r"|\breleas\w*\b[^.;]{0,120}?\b(?:claims?|rights?|liabilit\w+)\b[^.;]{0,80}?\bto\s+the\s+extent\s+(?:of\s+(?:any\s+)?(?:insurance|the\s+(?:insurance\s+)?proceeds)|(?:that\s+)?(?:the\s+|such\s+|any\s+)?(?:loss|damage|claims?)\s+(?:is|are)\s+(?:covered|insured|paid)|(?:covered|insured|paid)\s+(?:by|under))"
         ),
-        negative=_c(_GENERIC_NEG),
+        negative=_c(_GENERIC_NEG + _OPTION_NEG),
         exclude=_c(r"\bguarant(?:or|ee|y)\b(?![^.;]*\binsur)"),
+        negated_form=_c(
+            # "neither party's insurers shall have any right of subrogation against the other"
+            rf"\b(?:neither|no)\b[^.;]{{0,80}}?\b{_INSURER}\b[^.;]{{0,40}}?\b(?:shall\s+|will\s+|may\s+)?(?:have|has|possess|acquire|retain|be\s+entitled\s+to)\s+any\s+{_RECOVERY}"
+            # "Contractor's carriers shall have no recourse against Owner"; "... shall not have any right of subrogation"
+            rf"|\b{_INSURER}\b[^.;]{{0,60}}?\b(?:(?:shall|will|may)\s+)?(?:have|has|possess|acquire|retain)\s+no\s+{_RECOVERY}"
+            rf"|\b{_INSURER}\b[^.;]{{0,60}}?\b(?:shall|will|may)\s+not\s+(?:have\s+any\s+{_RECOVERY}|be\s+subrogated|subrogate|(?:be\s+entitled\s+to\s+)?(?:seek|claim)\s+(?:recovery|reimbursement|contribution)\s+(?:from|against))"
+            # "there shall be no right of subrogation against Client"; "without any right of subrogation"
+            r"|\b(?:no\s+|without\s+(?:any\s+)?)rights?\s+(?:of|to)\s+subrogat\w*|\bno\s+subrogation\s+rights?\b|\bnot\s+be\s+subrogated\b"
+        ),
     ),
     "primary_noncontributory": TermRule(
         positive=_c(
@@ -765,8 +816,19 @@ TERM_RULES: dict[str, TermRule] = {
             r"|\bprimary\s+(?:insurance|coverage)\s+(?:with\s+respect|for|to|and|over)\b|\bprimary\s+to\s+(?:and|any|all)\b|\bon\s+a\s+primary\s+basis\b"
             r"|\brespond\s+(?:first|before\s+any)\b|\bwithout\s+(?:any\s+)?(?:right\s+of\s+)?contribution\s+(?:from|by)\b|\b(?:not|never)\s+(?:seek|call\s+(?:up)?on|be\s+entitled\s+to)\s+contribution\b"
             r"|\b(?:other|any)\s+insurance\s+(?:\w+\s+){0,6}?(?:shall|will)\s+be\s+excess\b"
+            # "written as primary policy", "shall be primary insurance", "apply before any other insurance"
+            r"|\b(?:as|be|is|are)\s+(?:an?\s+)?primary\s+(?:polic(?:y|ies)|insurance|coverage)\b(?!\s+(?:limits?|layer))"
+            r"|\b(?:apply|respond)\s+first\b|\b(?:apply|respond|pay)\s+before\s+(?:any|all)\s+(?:other\s+)?(?:insurance|coverage|polic)"
+            r"|\bwithout\s+(?:any\s+)?contribution\s+(?:of|with)\b|\b(?:insurance|coverage|polic(?:y|ies))\b[^.;]{0,60}?\b(?:shall|will)\s+be\s+excess\s+(?:and|,)\s+(?:shall\s+|will\s+)?non-?contribut"
         ),
-        negative=_c(_GENERIC_NEG + r"|\bexcess\s+(?:over|of)\s+(?:any|other)\b"),
+        negative=_c(_GENERIC_NEG + _OPTION_NEG + r"|\bexcess\s+(?:over|of)\s+(?:any|other)\b"),
+        negated_form=_c(
+            # "primary policy not contributing to", "primary to and not contributing with"
+            r"\bprimary\b[^.;]{0,40}?\bnot\s+(?:be\s+)?contribut\w*"
+            # "Owner's own insurance shall be excess and shall not contribute"; "shall not be called upon to contribute"
+            r"|\b(?:insurance|coverage|polic(?:y|ies)|insurers?)\b[^.;]{0,80}?\b(?:shall|will)\s+not\s+(?:be\s+(?:required|called\s+upon|asked)\s+to\s+)?contribute\b"
+            r"|\b(?:insurance|coverage|polic(?:y|ies))\b[^.;]{0,80}?\bnot\s+contributing\s+(?:with|to)\b"
+        ),
     ),
     "certificate_of_insurance": TermRule(
         positive=_c(

@@ -2,11 +2,16 @@
 non-contributory, certificate of insurance, cancellation notice), each by its
 :data:`lexicon.TERM_RULES` over the region's units in an insurance context. A negation
 earlier in the same clause ("has no obligation to", "in no event shall ... operate as a
-waiver") cancels a match; a term found but negated elsewhere, or hedged ("reasonable
-efforts"), or only negated, is marked uncertain.
+waiver", "need not", "may, at its option") or right after the match ("... is not required")
+cancels a match. A term stated in its negated form ("insurers shall have no right of
+subrogation", "Owner's insurance shall not contribute") carries its own "no": only the clause
+before it is checked, against :data:`lexicon.CONDITION_NEG`. A term found but negated
+elsewhere, or hedged ("reasonable efforts"), or only negated, is marked uncertain.
 """
 
 from __future__ import annotations
+
+import re
 
 from ...schema import Term
 from .. import lexicon as lx
@@ -35,19 +40,9 @@ def term(run: Run, name: str) -> Term:
             continue
         if is_heading(t):
             continue  # "12.3.3 Additional Insured." names a topic, not a term
-        for m in rule.positive.finditer(t):
-            window = t[max(0, m.start() - 160) : m.end()]
-            clause_start = max(window.rfind(";"), window.rfind(". "))
-            window = (
-                window[clause_start + 1 :]
-                if clause_start >= 0 and clause_start < len(window) - (m.end() - m.start())
-                else window
-            )
-            if rule.negative and rule.negative.search(window):
+        for m, own_negation in _matches(rule, t):
+            if _negated(rule, t, m, own_negation):
                 negated.append(u)
-                continue
-            if rule.after and rule.after.search(_rest_of_clause(t, m.end())):
-                negated.append(u)  # "... unless Client requests otherwise", "... at its option"
                 continue
             if lx.WEAK_QUALIFIER.search(t[max(0, m.start() - 120) : m.end() + 60]):
                 weak = True
@@ -62,7 +57,38 @@ def term(run: Run, name: str) -> Term:
     return found
 
 
+def _negated(rule: lx.TermRule, t: str, m: re.Match[str], own_negation: bool) -> bool:
+    """Match ``m`` of ``rule`` in ``t`` is cancelled: by a negation earlier in its clause, one
+    right after it, or a condition or option later in the clause ("... unless Client requests
+    otherwise", "... at its option"). A match in the term's negated form is checked only
+    before it, against :data:`lexicon.CONDITION_NEG`."""
+    window = t[max(0, m.start() - 160) : m.end()]
+    clause_start = max(window.rfind(";"), window.rfind(". "))
+    window = (
+        window[clause_start + 1 :]
+        if clause_start >= 0 and clause_start < len(window) - (m.end() - m.start())
+        else window
+    )
+    negative: re.Pattern[str] | None = rule.negative
+    if own_negation:  # "insurers shall have no right of subrogation": its "no" is the term
+        window, negative = window[: len(window) - (m.end() - m.start())], lx.CONDITION_NEG
+    if negative and negative.search(window):
+        return True
+    if rule.negative_after and rule.negative_after.match(t, m.end(), min(len(t), m.end() + 120)):
+        return True
+    return bool(rule.after and rule.after.search(_rest_of_clause(t, m.end())))
+
+
 def _rest_of_clause(t: str, pos: int) -> str:
     """The text of ``t`` from ``pos`` to the end of its clause (a semicolon or a full stop)."""
     ends = [i for i in (t.find(";", pos), t.find(". ", pos)) if i >= 0]
     return t[pos : min(ends) if ends else len(t)]
+
+
+def _matches(rule: lx.TermRule, t: str) -> list[tuple[re.Match[str], bool]]:
+    """The rule's matches in ``t`` in text order, each with whether it is a statement of the
+    term in its negated form (:attr:`~contract_review.extract.lexicon.TermRule.negated_form`)."""
+    found = [(m, False) for m in rule.positive.finditer(t)]
+    if rule.negated_form is not None:
+        found += [(m, True) for m in rule.negated_form.finditer(t)]
+    return sorted(found, key=lambda x: x[0].start())

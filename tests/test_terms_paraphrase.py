@@ -1,0 +1,156 @@
+"""The rules extractor on wording it was not written against (issue 14): waivers of
+subrogation and primary/non-contributory clauses stated without their usual words, terms
+negated or made conditional ("need not", "is not required to", "may, at its option",
+"unless requested ... not"), and policy types named in a clause that requires nothing.
+
+Every clause here was written for these tests, in several paraphrases of the same legal
+term; none is taken from a labelled contract. Negation and condition always win: a term
+that is negated is absent (and marked uncertain), whatever else the clause says.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from contract_review.extract.rules import RulesExtractor
+from contract_review.grounding import is_verbatim
+from contract_review.loaders import Document
+from contract_review.settings import Settings
+
+BASE = "Vendor shall maintain commercial general liability insurance of $1,000,000 per occurrence. "
+
+
+def extract(text: str):
+    d = Document.from_page_texts("t.txt", "0" * 64, [BASE + text], "text")
+    result = RulesExtractor(Settings()).extract(d, [])
+    for c in result.profile.all_citations():
+        assert is_verbatim(d, c), c
+    return result
+
+
+# ----------------------------------------------------------------------------- waiver of subrogation
+
+WAIVERS = [
+    # the right taken from the insurers, without the word "waive"
+    "Contractor's carriers shall have no recourse against Owner for any loss they pay under these policies.",
+    "Supplier's insurers shall have no right of subrogation against Purchaser under the policies required herein.",
+    "Neither party nor its insurers shall have any right of subrogation against the other party.",
+    "Neither party's insurance carriers shall have any rights of recovery against the other for losses so insured.",
+    "The underwriters of each policy shall not be subrogated to any claim against Landlord.",
+    "There shall be no right of subrogation against Customer under any policy Vendor carries.",
+    "Each policy shall provide that the insurer shall not have any right of recovery against Client.",
+    # the insurers waive, in other words
+    "Vendor's insurers shall waive all rights of recovery against Client.",
+    "Tenant shall cause its property insurers to waive any rights they may acquire against Landlord.",
+    "The insurance carriers shall forgo any recovery from Owner for losses they pay under these policies.",
+    "The insurer shall relinquish every right of recovery it may acquire against Owner for a loss paid under the policy.",
+    # a release of what the insurers could claim
+    "Vendor releases Client from any claims its insurers may have for losses under such policies.",
+    "Each party releases the other from all claims for property damage to the extent covered by insurance.",
+]
+
+
+@pytest.mark.parametrize("text", WAIVERS)
+def test_waiver_of_subrogation_in_other_words(text):
+    r = extract(text)
+    term = r.profile.waiver_of_subrogation
+    assert term.present, text
+    assert term.evidence and term.evidence[0].quote in BASE + text
+    assert "waiver_of_subrogation" not in r.uncertain
+
+
+NOT_WAIVERS = [
+    # negated or conditional: these always win
+    "Vendor need not obtain a waiver of subrogation from its insurers.",
+    "Vendor is not required to procure that its insurers have no right of subrogation against Client.",
+    "Vendor may, at its option, cause its insurers to have no recourse against Client.",
+    "Unless requested by Client, Vendor's policies shall not include a waiver of subrogation.",
+    "Nothing in this Agreement requires that Vendor's insurers have no right of subrogation against Client.",
+    "Vendor has no obligation to ensure that its carriers shall have no recourse against Client.",
+    "In no event shall Vendor's insurers be deemed to have waived any rights of subrogation against Client.",
+    # look-alikes: a subrogation right kept or given, not waived
+    "Vendor's insurers shall retain all rights of subrogation against third parties.",
+    "Upon payment of any claim under the policy, the insurer shall be subrogated to all rights of Vendor.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_WAIVERS)
+def test_negated_or_kept_subrogation_is_no_waiver(text):
+    assert not extract(text).profile.waiver_of_subrogation.present, text
+
+
+def test_a_negated_waiver_is_marked_uncertain():
+    r = extract("Vendor may, at its option, cause its insurers to have no recourse against Client.")
+    assert "waiver_of_subrogation" in r.uncertain
+
+
+# ----------------------------------------------------------------------------- primary and non-contributory
+
+PRIMARY = [
+    "Such insurance shall apply before any other insurance available to Client.",
+    "The policies shall respond first, before any insurance maintained by Client.",
+    "Client's own insurance shall be excess and shall not contribute.",
+    "Any insurance carried by Client shall not be called upon to contribute to a loss covered by Vendor's policies.",
+    "Vendor's policy shall be primary to and not contributing with any insurance of Client.",
+    "The liability policy must be written as primary policy not contributing to or in excess of any policies of Client.",
+    "Vendor's insurance shall pay without contribution from any insurance carried by Client.",
+    "Vendor's coverage shall be primary insurance with respect to Client and its affiliates.",
+]
+
+
+@pytest.mark.parametrize("text", PRIMARY)
+def test_primary_and_noncontributory_in_other_words(text):
+    r = extract(text)
+    term = r.profile.primary_noncontributory
+    assert term.present, text
+    assert term.evidence and term.evidence[0].quote in BASE + text
+
+
+NOT_PRIMARY = [
+    "Vendor's insurance need not be primary.",
+    "Vendor is not required to make its insurance primary and non-contributory.",
+    "Vendor may, at its option, endorse its policies to apply before any other insurance of Client.",
+    "Vendor's insurance shall be excess over any other insurance available to Client.",
+    "Nothing herein requires that Client's own insurance shall not contribute.",
+    "Vendor need not provide that Client's insurance shall be excess and shall not contribute.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_PRIMARY)
+def test_negated_or_excess_cover_is_not_primary(text):
+    assert not extract(text).profile.primary_noncontributory.present, text
+
+
+# ----------------------------------------------------------------------------- additional insured: negation wins
+
+NOT_ADDITIONAL_INSURED = [
+    "Supplier need not have Buyer covered as an insured party.",
+    "Client shall not be named as an additional insured on such policy.",
+    "Vendor is not required to add Client as an additional insured.",
+    "Vendor may, at its option, name Client as an additional insured.",
+    "Vendor does not have to include Client as an additional insured under its policies.",
+    "Unless requested by Client, no additional insured endorsement is required.",
+    "Additional insured status for Client is not required under the policies.",
+    "An additional insured endorsement in favour of Client need not be obtained.",
+    "Vendor may, but need not, name Client as an additional insured.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_ADDITIONAL_INSURED)
+def test_negated_or_optional_additional_insured_is_absent(text):
+    r = extract(text)
+    assert not r.profile.additional_insured.present, text
+    assert "additional_insured" in r.uncertain
+
+
+ADDITIONAL_INSURED = [
+    "Supplier shall have Buyer covered as an insured party under its liability policy.",
+    "Vendor's policies shall not be cancelled without notice and shall include Client as an additional insured.",
+    "Client shall be named as an additional insured, and Vendor need not provide copies of the policies.",
+    "Upon request, Vendor shall name any affiliate of Client as an additional insured.",
+]
+
+
+@pytest.mark.parametrize("text", ADDITIONAL_INSURED)
+def test_additional_insured_beside_an_unrelated_negation(text):
+    assert extract(text).profile.additional_insured.present, text
