@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 
+from contract_review.extract.amounts import find_amounts
 from contract_review.extract.rules import RulesExtractor
 from contract_review.grounding import is_verbatim
 from contract_review.loaders import Document
@@ -26,6 +27,10 @@ def extract(text: str):
     for c in result.profile.all_citations():
         assert is_verbatim(d, c), c
     return result
+
+
+def types(text: str) -> set[str]:
+    return {p.type for p in extract(text).profile.policies}
 
 
 # ----------------------------------------------------------------------------- waiver of subrogation
@@ -154,3 +159,103 @@ ADDITIONAL_INSURED = [
 @pytest.mark.parametrize("text", ADDITIONAL_INSURED)
 def test_additional_insured_beside_an_unrelated_negation(text):
     assert extract(text).profile.additional_insured.present, text
+
+
+# ----------------------------------------------------------------------------- policy types: named, not required
+
+
+@pytest.mark.parametrize(
+    "text, absent",
+    [
+        (
+            "Vendor does not and will not maintain any workers' compensation, health or other insurance for "
+            "Client's personnel, all of which shall be Client's responsibility.",
+            "workers_compensation",
+        ),
+        ("Vendor need not maintain automobile liability insurance.", "auto"),
+        ("Vendor is under no obligation to carry umbrella liability insurance.", "umbrella_excess"),
+        ("Vendor may, at its option, carry umbrella liability insurance.", "umbrella_excess"),
+        (
+            "Client may from time to time require additional types of insurance, including cyber liability insurance.",
+            "cyber",
+        ),
+        (
+            "Client may periodically raise the limits under such policies and require different kinds of insurance "
+            "at any time, including excess liability insurance, to reflect inflation.",
+            "umbrella_excess",
+        ),
+        (
+            "The Agent shall solicit and forward to the Company proposals for professional liability insurance "
+            "contracts for which a commission is payable.",
+            "professional_liability",
+        ),
+    ],
+)
+def test_type_named_where_nothing_is_required_is_no_policy(text, absent):
+    got = types(text)
+    assert absent not in got, text
+    assert "general_liability" in got  # the required cover of BASE is still read
+
+
+@pytest.mark.parametrize(
+    "text, present",
+    [
+        ("Vendor shall also maintain umbrella liability insurance and automobile liability insurance.", "auto"),
+        ("Vendor shall also maintain umbrella liability insurance.", "umbrella_excess"),
+        ("Vendor shall also maintain workers' compensation insurance as required by law.", "workers_compensation"),
+        # a type the other party may require *in addition to* one it requires now: the one required stays
+        ("Vendor shall maintain cyber liability insurance, and Client may require other insurance.", "cyber"),
+    ],
+)
+def test_required_types_are_still_read(text, present):
+    assert present in types(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vendor shall also maintain the following cover:\n(a) $2,000,000 combined single limit on all owned, hired and non-owned vehicles;",
+        "Vendor shall insure its owned, leased or rented vehicles with limits of $2,000,000 each accident.",
+        "Vendor shall insure its non-owned autos with limits of $2,000,000 per accident.",
+    ],
+)
+def test_cover_for_owned_and_hired_vehicles_is_auto(text):
+    p = extract(text).profile
+    auto = [pol for pol in p.policies if pol.type == "auto"]
+    assert auto and [lim.amount for lim in auto[0].limits] == [2_000_000], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Each Party will give the other a minimum of [***] prior written notice of cancellation of its insurance.",
+        "The insurer will notify Client at least [***] prior to cancellation of the policy.",
+        "Such policies will be kept in force for at least [***] after the last sale of the Product.",
+        "The policies shall remain in force for not less than [***] following the end of the Term.",
+        "The insurer shall notify Client at least [...***...] in advance of any material change.",
+    ],
+)
+def test_a_redacted_period_is_no_limit(text):
+    assert find_amounts(text) == [], text
+    p = extract(text).profile
+    assert all(not pol.limits or pol.type == "general_liability" for pol in p.policies)
+    assert "other" not in {pol.type for pol in p.policies}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Umbrella liability insurance with limits of at least [***] per occurrence.",
+        "limits of not less than [***] in the aggregate",
+        "coverage of at least [***] for each claim",
+    ],
+)
+def test_a_redacted_limit_is_still_a_limit(text):
+    amounts = find_amounts(text)
+    assert len(amounts) == 1 and amounts[0].redacted, text
+
+
+def test_cover_placed_with_an_insurer_is_required():
+    assert "umbrella_excess" in types(
+        "Vendor shall place umbrella liability insurance with an insurer rated A- or better."
+    )

@@ -231,6 +231,8 @@ def _read(text: str, m: re.Match[str], start: int, end: int) -> tuple[float | No
     after = text[m.end() : min(end, m.end() + 30)]
     if not (lx.LIMIT_CUE_BEFORE.search(before) or lx.BASIS_OR_CUR_AFTER.search(after)) or lx.PERIOD_AFTER.match(after):
         return None
+    if lx.TIME_AFTER.match(after):
+        return None  # "at least [***] prior to cancellation": a redacted period
     return None, None, True, a_end
 
 

@@ -338,6 +338,9 @@ POLICY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "auto",
         _c(
             r"\b(?:business\s+|commercial\s+|hired\s+and\s+non-owned\s+|non-owned\s+)?(?:auto(?:mobile)?|motor\s+vehicle|vehicle|truck|fleet)s?(?:\s+and\s+truck)?\s+(?:liability|insurance|coverage|policy)\b|\bmotor\s+carrier\b|\bautomobile\b(?=[^.;]{0,60}\b(?:insurance|liability)\b)"
+            # liability for "owned, non-owned and hired vehicles" is auto cover, whatever its caption
+            r"|\b(?:owned|leased|hired|rented|non-?owned)(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|and/or)\s+)(?:(?:owned|leased|hired|rented|non-?owned)(?:\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or|and/or)\s+))*(?:owned|leased|hired|rented|non-?owned)\s+(?:motor\s+)?(?:vehicles?|autos?|automobiles?)\b"
+            r"|\bnon-?owned\s+(?:motor\s+)?(?:vehicles?|autos?|automobiles?)\b"
         ),
     ),
     (
@@ -366,6 +369,21 @@ POLICY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+#: What makes a type named in an insurance clause not a requirement, in the text of its clause
+#: before it: a negated duty ("does not and will not maintain any workers' compensation"),
+#: cover another party may ask for some day ("may ... require additional kinds of insurance,
+#: including excess liability"), an option ("may, at its option, carry"), or insurance as
+#: the business of the contract ("proposals for health care liability insurance contracts").
+TYPE_NOT_REQUIRED_BEFORE = _c(
+    r"\b(?:shall|will|must|need|does|do|is|are)\s+not\b(?:\s+(?:and|or)\s+(?:shall|will|must)\s+not)?\s+(?:be\s+(?:required|obligated)\s+to\s+)?(?:obtain|maintain|carry|keep|procure|purchase|provide|have)\b(?:(?!\b(?:shall|must|will)\b)[^.;]){0,120}$"
+    r"|\bneed\s+not\b(?:(?!\b(?:shall|must|will)\b)[^.;]){0,120}$|\b(?:has|have|is\s+under)\s+no\s+(?:obligation|duty)\b(?:(?!\b(?:shall|must|will)\b)[^.;]){0,120}$"
+    r"|\bmay\b(?:(?!\b(?:shall|must|will)\b)[^.;]){0,120}?\b(?:require|request)\s+(?:\w+\s+){0,3}?(?:different|additional|other|further|new|increased|higher)\b(?:(?!\b(?:shall|must|will)\b)[^.;]){0,160}$"
+    r"|\b(?:may|is\s+permitted\s+to)\s*,?\s*(?:(?:at|in)\s+(?:its|their)\s+(?:sole\s+|own\s+)?(?:option|discretion|election)\s*,?\s*|but\s+(?:need|shall|is)\s+not\s+(?:be\s+required\s+to\s+)?,?\s*)(?:obtain|carry|purchase|maintain|procure|elect)\b(?:(?!\b(?:shall|must|will)\b)[^.;]){0,120}$"
+    r"|\b(?:proposals?|applications?|quotes?|quotations?)\s+for\s+(?:[\w-]+\s+){0,3}$|\b(?:sell|solicit|market|underwrite)s?\s+(?:[\w-]+\s+){0,3}$"
+)
+#: ... or right after it: insurance sold ("liability insurance contracts for which a
+#: commission is specified", "... products", "... business").
+TYPE_NOT_REQUIRED_AFTER = _c(r"\s+(?:contracts?|products?|business|premiums?|commissions?|agents?|brokers?|agency)\b")
 #: Bare "liability insurance": general liability unless a named type just before it
 #: qualifies it ("Umbrella (excess) liability coverage", "fidelity or crime liability policy").
 GENERIC_LIABILITY = _c(r"\bliability\s+(?:insurance|coverage|policy|policies|cover)\b")
@@ -553,6 +571,11 @@ WORDS_PAREN_CURRENCY = re.compile(r"\(\s*(" + _CUR_PREFIX + r")")
 #: After a bare redaction, a period or a rate: "[***] days", "[*] (30) business days", "[*]%".
 PERIOD_AFTER = _c(
     r"\s*(?:\(\S{0,12}\)\s*)?(?:calendar\s+|business\s+|working\s+)?(?:days?|months?|years?|weeks?|hours?|%|per\s*cent|percent)\b"
+)
+#: After a bare redaction, what makes it a time: "at least [***] prior to cancellation",
+#: "[***] prior written notice", "for [***] after the termination", "[***] in advance".
+TIME_AFTER = _c(
+    r"[\s\].\u2026]*(?:\(\S{0,12}\)\s*)?(?:(?:prior|advance|previous)\s+(?:written\s+)?(?:notice|notification)\b|prior\s+to\b|before\b|after\b|following\b|thereafter\b|in\s+advance\b|from\s+the\s+(?:date|end|expiration|termination)\b)"
 )
 #: A declaration that the document's dollars are not US dollars ("all amounts are in
 #: Canadian dollars", '"$" means Australian dollars').

@@ -3,7 +3,9 @@ its limits. An amount (see :mod:`..amounts`) goes to the type nearest before it 
 clause segment, walking back over "X and Y insurance" (both) and "X, including Y" (X); a
 type right after it, the previous amount's types or a table row label in the cell before
 are the fallbacks. Deductibles, fees, caps, periods and amounts under 1,000 are not limits;
-a limit's basis is named after the amount, or just before it in a table header.
+a limit's basis is named after the amount, or just before it in a table header. A type named
+without an amount after a negated duty, as an option, as cover another party may require
+later or as insurance being sold is not a policy (:func:`not_required`).
 """
 
 from __future__ import annotations
@@ -152,7 +154,20 @@ def _named_types(run: Run, mentions: list[Mention], found: _Policies) -> None:
             or (mtn.unit in run.region.scope and (run.reader.is_insurance_unit(mtn.unit) or run.in_list(mtn.unit)))
         ):
             continue
+        if not_required(run.clauses.norm, mtn):
+            continue
         found.cite(found.policy(mtn.type), mtn.unit, mtn.start)
+
+
+def not_required(norm: str, mtn: Mention) -> bool:
+    """The type is named in its clause as cover nobody must carry: after a negated duty, as
+    cover another party may require some day, as an option, or as insurance being sold
+    (:data:`lexicon.TYPE_NOT_REQUIRED_BEFORE`, :data:`lexicon.TYPE_NOT_REQUIRED_AFTER`)."""
+    before = norm[max(mtn.unit[0], mtn.start - 240) : mtn.start]
+    before = before[before.rfind(";") + 1 :]
+    return bool(
+        lx.TYPE_NOT_REQUIRED_BEFORE.search(before) or lx.TYPE_NOT_REQUIRED_AFTER.match(norm, mtn.end, mtn.unit[1])
+    )
 
 
 # --------------------------------------------------------------------------- which types an amount is for
