@@ -259,3 +259,24 @@ def test_cover_placed_with_an_insurer_is_required():
     assert "umbrella_excess" in types(
         "Vendor shall place umbrella liability insurance with an insurer rated A- or better."
     )
+
+
+@pytest.fixture(scope="module")
+def with_semantic() -> RulesExtractor:
+    return RulesExtractor(Settings(semantic=True))
+
+
+@pytest.mark.parametrize(
+    "field, text",
+    [
+        ("additional_insured", "Supplier need not have Buyer covered as an insured party."),
+        ("additional_insured", "Vendor may, at its option, name Client as an additional insured."),
+        ("waiver_of_subrogation", "Vendor is not required to procure that its insurers have no right of subrogation."),
+        ("primary_noncontributory", "Vendor's insurance need not apply before any other insurance of Client."),
+    ],
+)
+def test_the_semantic_layer_does_not_add_a_negated_term(with_semantic, field, text):
+    d = Document.from_page_texts("t.txt", "0" * 64, [BASE + text], "text")
+    result = with_semantic.extract(d, [])
+    assert not getattr(result.profile, field).present, text
+    assert field in result.uncertain
