@@ -134,6 +134,7 @@ NOT_ADDITIONAL_INSURED = [
     "Vendor is not required to add Client as an additional insured.",
     "Vendor may, at its option, name Client as an additional insured.",
     "Vendor does not have to include Client as an additional insured under its policies.",
+    "Vendor does not need to add Client as an additional insured.",
     "Unless requested by Client, no additional insured endorsement is required.",
     "Additional insured status for Client is not required under the policies.",
     "An additional insured endorsement in favour of Client need not be obtained.",
@@ -153,6 +154,8 @@ ADDITIONAL_INSURED = [
     "Vendor's policies shall not be cancelled without notice and shall include Client as an additional insured.",
     "Client shall be named as an additional insured, and Vendor need not provide copies of the policies.",
     "Upon request, Vendor shall name any affiliate of Client as an additional insured.",
+    "To the extent Client is not covered by its own policy, Vendor shall name Client as an additional insured.",
+    "Where Client's policies do not cover a loss, Vendor's policies shall include Client as an additional insured.",
 ]
 
 
@@ -173,6 +176,7 @@ def test_additional_insured_beside_an_unrelated_negation(text):
             "workers_compensation",
         ),
         ("Vendor need not maintain automobile liability insurance.", "auto"),
+        ("Vendor is not required to carry cyber liability insurance.", "cyber"),
         ("Vendor is under no obligation to carry umbrella liability insurance.", "umbrella_excess"),
         ("Vendor may, at its option, carry umbrella liability insurance.", "umbrella_excess"),
         (
@@ -202,6 +206,11 @@ def test_type_named_where_nothing_is_required_is_no_policy(text, absent):
     [
         ("Vendor shall also maintain umbrella liability insurance and automobile liability insurance.", "auto"),
         ("Vendor shall also maintain umbrella liability insurance.", "umbrella_excess"),
+        (
+            "Vendor's policies shall not have a deductible above the amount Client approves for its professional "
+            "liability insurance.",
+            "professional_liability",
+        ),
         ("Vendor shall also maintain workers' compensation insurance as required by law.", "workers_compensation"),
         # a type the other party may require *in addition to* one it requires now: the one required stays
         ("Vendor shall maintain cyber liability insurance, and Client may require other insurance.", "cyber"),

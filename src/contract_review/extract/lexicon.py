@@ -375,7 +375,7 @@ POLICY_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 #: including excess liability"), an option ("may, at its option, carry"), or insurance as
 #: the business of the contract ("proposals for health care liability insurance contracts").
 TYPE_NOT_REQUIRED_BEFORE = _c(
-    r"\b(?:shall|will|must|need|does|do|is|are)\s+not\b(?:\s+(?:and|or)\s+(?:shall|will|must)\s+not)?\s+(?:be\s+(?:required|obligated)\s+to\s+)?(?:obtain|maintain|carry|keep|procure|purchase|provide|have)\b(?:(?!\b(?:shall|must|will)\b)[^.;]){0,120}$"
+    r"\b(?:shall|will|must|need|does|do|is|are)\s+not\b(?:\s+(?:and|or)\s+(?:shall|will|must)\s+not)?\s+(?:(?:be\s+)?(?:required|obligated)\s+to\s+)?(?:obtain|maintain|carry|keep|procure|purchase|provide)\b(?:(?!\b(?:shall|must|will)\b)[^.;]){0,120}$"
     r"|\bneed\s+not\b(?:(?!\b(?:shall|must|will)\b)[^.;]){0,120}$|\b(?:has|have|is\s+under)\s+no\s+(?:obligation|duty)\b(?:(?!\b(?:shall|must|will)\b)[^.;]){0,120}$"
     r"|\bmay\b(?:(?!\b(?:shall|must|will)\b)[^.;]){0,120}?\b(?:require|request)\s+(?:\w+\s+){0,3}?(?:different|additional|other|further|new|increased|higher)\b(?:(?!\b(?:shall|must|will)\b)[^.;]){0,160}$"
     r"|\b(?:may|is\s+permitted\s+to)\s*,?\s*(?:(?:at|in)\s+(?:its|their)\s+(?:sole\s+|own\s+)?(?:option|discretion|election)\s*,?\s*|but\s+(?:need|shall|is)\s+not\s+(?:be\s+required\s+to\s+)?,?\s*)(?:obtain|carry|purchase|maintain|procure|elect)\b(?:(?!\b(?:shall|must|will)\b)[^.;]){0,120}$"
@@ -767,7 +767,7 @@ _CERTIFICATE_NEG = (
 #: "is not required to", "does not have to", "may, at its option", "at its discretion",
 #: "may elect to", "may, but need not", "if it so elects", "optional".
 _OPTION_NEG = (
-    r"|\bneed\s+not\b|\b(?:is|are|be|being)\s+not\s+(?:required|obligated|obliged|necessary)\b|\bdoes\s+not\s+have\s+to\b|\bdo\s+not\s+have\s+to\b"
+    r"|\bneed\s+not\b|\b(?:is|are|be|being)\s+not\s+(?:required|obligated|obliged|necessary)\b|\b(?:does|do)\s+not\s+(?:have|need)\s+to\b"
     r"|\bat\s+(?:its|their|his|her|the\s+\w+'?s?)\s+(?:sole\s+|own\s+)?(?:option|discretion|election)\b|\bmay\s*,?\s*but\s+(?:shall|need|will|is)\s+not\b"
     r"|\bmay\s+(?:\w+\s+)?(?:elect|choose|opt)\s+to\b|\bif\s+(?:it|they|\w+)\s+(?:so\s+)?(?:elects?|chooses?|wish(?:es)?)\b|\boptional(?:ly)?\b"
     r"|\bunless\s+(?:and\s+until\s+)?(?:\w+\s+){0,3}?(?:so\s+)?(?:requests?|requested|elects?)\b[^.;]{0,40}\b(?:not|no)\b"
@@ -798,7 +798,7 @@ TERM_RULES: dict[str, TermRule] = {
             _GENERIC_NEG
             + _OPTION_NEG
             + r"|\bno\s+(?:additional\s+)?insured\s+status\b|\bno\s+(?:such\s+)?additional(?:ly)?\s+(?:named\s+)?insured"
-            r"|\b(?:shall|will|need|does|do|must|would|is|are)\s+not\s+(?:be\s+)?(?:required\s+to\s+)?(?:have\s+|cause\s+|be\s+)?(?:(?!(?:and|or|but|shall|will|must|then)\b)[\w'-]+\s+){0,3}?"
+            r"|\b(?:shall|will|need|must)\s+not\s+(?:be\s+)?(?:required\s+to\s+)?(?:have\s+|cause\s+|be\s+)?(?:(?!(?:and|or|but|shall|will|must|then)\b)[\w'-]+\s+){0,3}?"
             r"(?:named|added|included|covered|listed|designated|endorsed|naming|adding|including|covering|name|add|include|cover|list)\b"
         ),
         negative_after=_NEG_AFTER,
