@@ -289,3 +289,25 @@ def test_the_semantic_layer_does_not_add_a_negated_term(with_semantic, field, te
     result = with_semantic.extract(d, [])
     assert not getattr(result.profile, field).present, text
     assert field in result.uncertain
+
+
+@pytest.mark.parametrize(
+    "field, text",
+    [
+        ("additional_insured", "Vendor shall name Client as an additional insured if it so elects."),
+        ("waiver_of_subrogation", "Vendor shall obtain a waiver of subrogation in favour of Client at its option."),
+        (
+            "primary_noncontributory",
+            "Vendor's insurance shall be primary and non-contributory unless Vendor elects otherwise.",
+        ),
+    ],
+)
+def test_a_condition_later_in_the_clause_wins(field, text):
+    r = extract(text)
+    assert not getattr(r.profile, field).present, text
+    assert field in r.uncertain
+
+
+def test_the_other_partys_option_to_require_is_a_duty_on_request():
+    p = extract("Client may, at its option, require Vendor to name Client as an additional insured.").profile
+    assert p.additional_insured.present

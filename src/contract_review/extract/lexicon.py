@@ -765,10 +765,11 @@ _CERTIFICATE_NEG = (
 
 #: A term made optional or negated by a condition, before it in its clause: "need not",
 #: "is not required to", "does not have to", "may, at its option", "at its discretion",
-#: "may elect to", "may, but need not", "if it so elects", "optional".
+#: "may elect to", "may, but need not", "if it so elects", "optional" (but "may, at its
+#: option, require Vendor to name Client" is the other party's right to ask: a duty on request).
 _OPTION_NEG = (
     r"|\bneed\s+not\b|\b(?:is|are|be|being)\s+not\s+(?:required|obligated|obliged|necessary)\b|\b(?:does|do)\s+not\s+(?:have|need)\s+to\b"
-    r"|\bat\s+(?:its|their|his|her|the\s+\w+'?s?)\s+(?:sole\s+|own\s+)?(?:option|discretion|election)\b|\bmay\s*,?\s*but\s+(?:shall|need|will|is)\s+not\b"
+    r"|\bat\s+(?:its|their|his|her|the\s+\w+'?s?)\s+(?:sole\s+|own\s+)?(?:option|discretion|election)\b(?![\s,]*(?:request|require|demand|ask|call\s+for)\b)|\bmay\s*,?\s*but\s+(?:shall|need|will|is)\s+not\b"
     r"|\bmay\s+(?:\w+\s+)?(?:elect|choose|opt)\s+to\b|\bif\s+(?:it|they|\w+)\s+(?:so\s+)?(?:elects?|chooses?|wish(?:es)?)\b|\boptional(?:ly)?\b"
     r"|\bunless\s+(?:and\s+until\s+)?(?:\w+\s+){0,3}?(?:so\s+)?(?:requests?|requested|elects?)\b[^.;]{0,40}\b(?:not|no)\b"
 )
@@ -805,6 +806,7 @@ TERM_RULES: dict[str, TermRule] = {
         exclude=_c(
             r"^(?!.*\badditional).*\bloss\s+payees?\b(?!.*\binsureds?\b)|\balthough\s+named\s+as\s+an?\s+insured"
         ),
+        after=TERM_CONDITION_AFTER,
     ),
     "waiver_of_subrogation": TermRule(
         positive=_c(
@@ -831,6 +833,7 @@ TERM_RULES: dict[str, TermRule] = {
             # "there shall be no right of subrogation against Client"; "without any right of subrogation"
             r"|\b(?:no\s+|without\s+(?:any\s+)?)rights?\s+(?:of|to)\s+subrogat\w*|\bno\s+subrogation\s+rights?\b|\bnot\s+be\s+subrogated\b"
         ),
+        after=TERM_CONDITION_AFTER,
     ),
     "primary_noncontributory": TermRule(
         positive=_c(
@@ -852,6 +855,7 @@ TERM_RULES: dict[str, TermRule] = {
             r"|\b(?:insurance|coverage|polic(?:y|ies)|insurers?)\b[^.;]{0,80}?\b(?:shall|will)\s+not\s+(?:be\s+(?:required|called\s+upon|asked)\s+to\s+)?contribute\b"
             r"|\b(?:insurance|coverage|polic(?:y|ies))\b[^.;]{0,80}?\bnot\s+contributing\s+(?:with|to)\b"
         ),
+        after=TERM_CONDITION_AFTER,
     ),
     "certificate_of_insurance": TermRule(
         positive=_c(
