@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import cast
+
+from .lazyre import LazyPattern
 
 I = re.I  # noqa: E741 - short alias for the many case-insensitive patterns below
 
 
 def _c(pattern: str, flags: int = I) -> re.Pattern[str]:
-    """Compile ``pattern``, case-insensitive unless told otherwise."""
-    return re.compile(pattern, flags)
+    """``pattern``, case-insensitive unless told otherwise, compiled on first use (a
+    :class:`~contract_review.extract.lazyre.LazyPattern`: most reviews use few of these)."""
+    return cast(re.Pattern[str], LazyPattern(pattern, flags))
 
 
 # --------------------------------------------------------------------------- the cheap scan
