@@ -2,8 +2,9 @@
 (findings are data, not failures), 2 when any file errored, 1 on a usage error,
 3 with ``--fail-on`` when a finding at or above that severity was found."""
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: typer reads every command's annotations
+# before it parses (each string annotation evaluated twice, ~10 ms for all commands).
+import functools
 import os
 import sys
 from enum import Enum
@@ -11,8 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 from typer.exceptions import Abort, TyperException
 
 from .errors import ContractReviewError
@@ -21,10 +20,30 @@ from .fmt import printable
 from .settings import get_settings
 
 if TYPE_CHECKING:  # pragma: no cover
+    from rich.console import Console
+
     from .loaders import Document
 
+# What a command does not need is imported in the command (a review imports neither the
+# eval, the batch runner, the certificate reader nor the Word writer), and rich only when
+# something goes to standard error: `review` prints its findings without it.
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.splitlines()[0] if __doc__ else None)
-err = Console(stderr=True, soft_wrap=True)  # a path or message is never broken across lines
+
+
+@functools.cache
+def _err() -> "Console":
+    """Standard error's console: a path or message is never broken across lines."""
+    from rich.console import Console
+
+    return Console(stderr=True, soft_wrap=True)
+
+
+def escape(text: str) -> str:
+    """``text`` with rich's markup escaped (rich imported on use)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
 
 EXIT_OK, EXIT_USAGE, EXIT_FILE_ERRORS, EXIT_FINDINGS = 0, 1, 2, 3
 
@@ -69,7 +88,7 @@ OcrOpt = Annotated[
 
 
 def _fail(msg: str, code: int = EXIT_USAGE) -> None:
-    err.print(f"[red]error[/red] (usage): {escape(msg)}")
+    _err().print(f"[red]error[/red] (usage): {escape(msg)}")
     raise typer.Exit(code)
 
 
@@ -140,7 +159,7 @@ def review(
         kind = "reviewed draft" if file.suffix.lower() == ".docx" else "review memo (the contract is not a DOCX)"
         _write(redline, reviewed_docx(data, result, **options), kind)  # type: ignore[arg-type]
     elif redline is not None:
-        err.print(f"no reviewed DOCX written: {escape(printable(result.file))} could not be reviewed")
+        _err().print(f"no reviewed DOCX written: {escape(printable(result.file))} could not be reviewed")
     if pending is not None:
         _index_after_review(pending, result.file)
     raise typer.Exit(EXIT_FILE_ERRORS if result.status == "error" else EXIT_OK)
@@ -182,7 +201,7 @@ class _Loading:
         except BaseException as e:  # noqa: BLE001 - re-raised in the main thread by document()
             self._error = e
 
-    def document(self) -> Document | None:
+    def document(self) -> "Document | None":
         """Waits for the thread (a signal, such as the per-document budget's, interrupts the wait)."""
         self._thread.join()
         if self._error is not None:
@@ -197,14 +216,14 @@ def _index_after_review(pending, name: str) -> None:
     import time
 
     sys.stdout.flush()
-    if not err.is_terminal:
+    if not _err().is_terminal:
         pending()
         return
     t0 = time.perf_counter()
-    with err.status(f"indexing {escape(printable(name))} for search…", spinner="line"):
+    with _err().status(f"indexing {escape(printable(name))} for search…", spinner="line"):
         added = pending()
     took = time.perf_counter() - t0
-    err.print(
+    _err().print(
         f"indexed {escape(printable(name))} for search: {added} chunk(s) in {took:.1f}s"
         if added
         else f"{escape(printable(name))} was already indexed for search",
@@ -214,7 +233,7 @@ def _index_after_review(pending, name: str) -> None:
 
 def _write(path: Path, data: bytes, what: str) -> None:
     path.write_bytes(data)
-    err.print(f"wrote {what}: {escape(printable(str(path)))}")
+    _err().print(f"wrote {what}: {escape(printable(str(path)))}")
 
 
 class FailOn(str, Enum):
@@ -305,7 +324,7 @@ def screen(
     out.finish(run.results)
     s = run.stats
     if not quiet:
-        err.print(
+        _err().print(
             f"{s.total} file(s): {s.total - run.errors} ok, {run.errors} error(s); {s.computed} computed, "
             f"{s.cached} from cache, {s.resumed} resumed; {s.pages_computed} page(s) in {s.elapsed:.1f}s"
             + (f"; {s.split} long PDF(s) read in {s.parts} parts by all workers" if s.split else "")
@@ -342,7 +361,7 @@ def index_cmd(paths: Annotated[list[str], typer.Argument(help="Files and folders
                 doc = load_document(f, settings)
         except DocumentError as e:
             errors += 1
-            err.print(f"{name}: [red]{e.code}[/red] {escape(printable(e.message))}")
+            _err().print(f"{name}: [red]{e.code}[/red] {escape(printable(e.message))}")
             continue
         added = store.index(doc, chunk_document(doc, settings.chunk_size, settings.chunk_overlap))
         typer.echo(f"{printable(f)}: {added} chunk(s) added" if added else f"{printable(f)}: already indexed")
@@ -359,7 +378,7 @@ def search(
 
     hits = Store(get_settings()).search(query, top_k=top_k)
     if not hits:
-        err.print("no indexed contracts match (index some with `contract-review index PATH`)")
+        _err().print("no indexed contracts match (index some with `contract-review index PATH`)")
     for i, h in enumerate(hits, 1):
         typer.echo(f"{i}. {printable(h.file)}  {h.pages}  {h.section or ''}  (score {h.score:.3f})")
         typer.echo("   " + " ".join(h.text.split())[:300])
@@ -495,10 +514,10 @@ def main(argv: list[str] | None = None) -> None:
         if callable(show):
             show()
         else:  # pragma: no cover - every TyperException typer raises for usage has show()
-            err.print(f"error: {e.format_message()}", markup=False, highlight=False)
+            _err().print(f"error: {e.format_message()}", markup=False, highlight=False)
         sys.exit(EXIT_USAGE)
     except ContractReviewError as e:
-        err.print(f"[red]error[/red] ({e.code}): {escape(printable(e.message))}")
+        _err().print(f"[red]error[/red] ({e.code}): {escape(printable(e.message))}")
         sys.exit(EXIT_USAGE)
     sys.exit(rv if isinstance(rv, int) else 0)
 

@@ -19,7 +19,21 @@ Modules (nothing heavy is imported here; matplotlib only when a plot is drawn):
 
 from __future__ import annotations
 
-from .labels import LabelError, LabelRow, load_labels
-from .metrics import Confusion
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .labels import LabelError, LabelRow, load_labels
+    from .metrics import Confusion
 
 __all__ = ["Confusion", "LabelError", "LabelRow", "load_labels"]
+
+# Imported when first asked for: the CLI imports this package for `contract-review eval`'s
+# options (.command), and every other command would otherwise pay for the labels' models.
+_LAZY = {"Confusion": ".metrics", "LabelError": ".labels", "LabelRow": ".labels", "load_labels": ".labels"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
