@@ -135,6 +135,25 @@ def test_the_eval_package_gives_its_names_on_use():
     assert "has no attribute 'no_such_name'" in r.stdout
 
 
+def test_review_imports_the_pdf_parsers_before_its_loading_thread_starts():
+    """The thread that parses is left with the parse: the main thread imports the parsers
+    (and only a PDF's, with the parser configured)."""
+    code = (
+        "import sys\n"
+        "from contract_review.loaders import import_parsers\n"
+        "from contract_review.settings import Settings\n"
+        "import_parsers('a.docx', Settings())\n"
+        "print(sorted(m for m in ('pypdf', 'pypdfium2') if m in sys.modules))\n"
+        "import_parsers('b.PDF', Settings(pdf_parser='pypdf'))\n"
+        "print(sorted(m for m in ('pypdf', 'pypdfium2') if m in sys.modules))\n"
+        "import_parsers('c.pdf', Settings())\n"
+        "print(sorted(m for m in ('pypdf', 'pypdfium2') if m in sys.modules))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["[]", "['pypdf']", "['pypdf', 'pypdfium2']"]
+
+
 # --------------------------------------------------------------------------- lazy patterns
 
 

@@ -180,11 +180,17 @@ def _read_for_redline(file: Path, settings) -> bytes | None:
 class _Loading:
     """Loads the contract in a thread, started at once; :meth:`document` is the document,
     or ``None`` when it could not be loaded (the review then loads it again, and its
-    typed error becomes the standard error result). Anything else is raised here."""
+    typed error becomes the standard error result). Anything else is raised here.
+
+    The parser libraries are imported first, here: the thread is left with the parse, much
+    of it in PDFium outside the GIL, while this thread imports the checker."""
 
     def __init__(self, file: Path, settings, data: bytes | None):
         import threading
 
+        from .loaders import import_parsers
+
+        import_parsers(file, settings)
         self._doc: Document | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._load, args=(file, settings, data), daemon=True)

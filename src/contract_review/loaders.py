@@ -232,6 +232,22 @@ def load_document(path: str | Path, settings: Settings | None = None, data: byte
     return document_from_pages(path, sha256_bytes(data), loader(data, settings), kind, settings)
 
 
+def import_parsers(path: str | Path, settings: Settings) -> None:
+    """Import the parser libraries the loader of ``path`` uses (PDFium and pypdf for a
+    PDF; nothing else is slow to import). A caller that loads in a thread imports them
+    first: the thread is then left with the parse itself, mostly in PDFium outside the GIL,
+    rather than imports that take turns with the caller's own."""
+    if Path(path).suffix.lower() != ".pdf":
+        return
+    import pypdf  # noqa: F401 - imported for the loader
+
+    if settings.pdf_parser == "pdfium":
+        try:
+            import pypdfium2  # noqa: F401
+        except ImportError:  # pragma: no cover - the loader falls back to pypdf and says so
+            pass
+
+
 def loader_for(path: str | Path) -> tuple[str, Loader]:
     """The registered ``(kind, loader)`` for ``path``'s extension, or :class:`UnsupportedType`."""
     ext = Path(path).suffix.lower().rstrip()
