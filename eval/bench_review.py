@@ -1,6 +1,6 @@
 """Time to findings and embedding speed, side by side in one run (issue 16).
 
-    python eval/bench_review.py [--pdf CONTRACT.pdf] [--runs 5] [--ui-memory] [--recall]
+    python eval/bench_review.py [--pdf CONTRACT.pdf] [--runs 5] [--compile] [--ui-memory] [--recall]
                                 [--recall-backends torch,onnx-int8] [--json out.json]
 
 Measures, each ``--runs`` times (interleaved, the median reported):
@@ -21,6 +21,13 @@ Measures, each ``--runs`` times (interleaved, the median reported):
 * ``--recall``: recall@5 of the insurance clauses on the dev set
   (:mod:`contract_review.evaluation.recall`) per backend. Slow with torch (~25 min on a
   shared 2-core machine).
+
+The report says whether the package's modules had bytecode (``package_bytecode``). A
+process start compiles the source of every module without it, and nothing writes it when
+``PYTHONDONTWRITEBYTECODE=1`` (as on the machine these figures come from) or the source
+tree is read-only; a ``pip install`` writes it. ``--compile`` byte-compiles the package
+first (``compileall``, into its ``__pycache__`` folders, which git ignores), so that the
+cold figures are those of an installed package.
 """
 
 from __future__ import annotations
@@ -239,6 +246,29 @@ def ui_memory(pdf: Path, env: dict) -> dict:
                 proc.kill()
 
 
+def package_bytecode() -> str:
+    """``compiled`` when every module of the package has bytecode at least as new as its
+    source, ``source`` when none has, else ``partly``."""
+    import importlib.util
+
+    import contract_review
+
+    fresh = []
+    for src in Path(contract_review.__file__).parent.rglob("*.py"):
+        pyc = Path(importlib.util.cache_from_source(str(src)))
+        fresh.append(pyc.is_file() and pyc.stat().st_mtime >= src.stat().st_mtime)
+    return "compiled" if all(fresh) else "source" if not any(fresh) else "partly"
+
+
+def compile_package() -> None:
+    import compileall
+
+    import contract_review
+
+    if not compileall.compile_dir(str(Path(contract_review.__file__).parent), quiet=1):
+        sys.exit("compileall failed")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pdf", type=Path, default=DEFAULT_PDF)
@@ -249,12 +279,15 @@ def main() -> None:
     ap.add_argument("--recall-backends", default="torch,onnx-int8")
     ap.add_argument("--recall-docs", type=int, default=None, help="only the first N labelled contracts")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--compile", action="store_true", help="byte-compile the package first (as pip install does)")
     a = ap.parse_args()
     if not a.pdf.is_file():
         sys.exit(f"no such PDF: {a.pdf} (give one with --pdf)")
     env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", ANONYMIZED_TELEMETRY="False")
     env.setdefault("CONTRACT_REVIEW_ENCODER_CACHE", str(Path(tempfile.gettempdir()) / "contract-review-bench-encoders"))
     os.environ.update(env)
+    if a.compile:
+        compile_package()
     from contract_review.loaders import load_document
 
     report: dict = {
@@ -262,6 +295,7 @@ def main() -> None:
         "pages": len(load_document(a.pdf).pages),
         "cpus": os.cpu_count(),
         "load_average": os.getloadavg()[0],
+        "package_bytecode": package_bytecode(),
     }
     report["cold_cli"] = cold(a.pdf, a.runs, env)
     report["warm_ui"] = warm_ui(a.pdf, a.runs)
