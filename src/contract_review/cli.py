@@ -183,7 +183,12 @@ class _Loading:
     typed error becomes the standard error result). Anything else is raised here.
 
     The parser libraries are imported first, here: the thread is left with the parse, much
-    of it in PDFium outside the GIL, while this thread imports the checker."""
+    of it in PDFium outside the GIL, while this thread imports the checker. Until the
+    document is taken, the interpreter switches threads every 0.5 ms rather than 5 ms: the
+    parse gives up the GIL for each PDFium call and would otherwise wait up to 5 ms to get
+    it back after each (two calls a page)."""
+
+    SWITCH_INTERVAL = 0.0005
 
     def __init__(self, file: Path, settings, data: bytes | None):
         import threading
@@ -194,6 +199,8 @@ class _Loading:
         self._doc: Document | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._load, args=(file, settings, data), daemon=True)
+        self._interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._interval, self.SWITCH_INTERVAL))
         self._thread.start()
 
     def _load(self, file: Path, settings, data: bytes | None) -> None:
@@ -209,7 +216,10 @@ class _Loading:
 
     def document(self) -> "Document | None":
         """Waits for the thread (a signal, such as the per-document budget's, interrupts the wait)."""
-        self._thread.join()
+        try:
+            self._thread.join()
+        finally:
+            sys.setswitchinterval(self._interval)
         if self._error is not None:
             raise self._error
         return self._doc
