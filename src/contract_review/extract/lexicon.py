@@ -18,7 +18,8 @@ I = re.I  # noqa: E741 - short alias for the many case-insensitive patterns belo
 
 def _c(pattern: str, flags: int = I) -> re.Pattern[str]:
     """``pattern``, case-insensitive unless told otherwise, compiled on first use (a
-    :class:`~contract_review.extract.lazyre.LazyPattern`: most reviews use few of these)."""
+    :class:`~contract_review.extract.lazyre.LazyPattern`: a review uses few of them unless
+    the contract has an insurance section)."""
     return cast(re.Pattern[str], LazyPattern(pattern, flags))
 
 
