@@ -1,9 +1,9 @@
 """Regular expressions compiled on first use (Django's ``_lazy_re_compile`` idea).
 
-The rules extractor's vocabulary is some 140 patterns; compiling them all was most of the
-time it took to import the checker (~70 ms). The 89 that :mod:`..lexicon` builds with its
+The rules extractor's vocabulary is some 150 patterns; compiling them all was most of the
+time it took to import the checker (~70 ms). The 100 that :mod:`..lexicon` builds with its
 ``_c`` helper are lazy (:class:`LazyPattern`): a 30-page contract without an insurance section
-compiles 5 of them, one with an insurance section 77. A lazy pattern keeps the source and
+compiles 5 of them, one with an insurance section 86. A lazy pattern keeps the source and
 compiles it the first time a method or attribute is used; from then on its methods are the
 compiled pattern's own bound methods, so a call costs what it costs on a compiled pattern.
 """
