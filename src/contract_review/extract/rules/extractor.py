@@ -46,7 +46,7 @@ class RulesExtractor:
         if settings is not None and settings.semantic:
             from ..semantic import SemanticLayer
 
-            self.semantic = SemanticLayer(settings.embedding_model)
+            self.semantic = SemanticLayer.for_settings(settings)
 
     def extract(self, doc: Document, chunks: list[Chunk] | None = None) -> Extraction:
         norm = doc.norm  # look-alike characters already folded, offsets unchanged (loaders.searchable)
