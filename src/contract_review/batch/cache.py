@@ -30,6 +30,7 @@ RESULT_SETTINGS = (
     "chunk_size",
     "chunk_overlap",
     "embedding_model",
+    "embedding_backend",  # the semantic layer's scores come from it
     "semantic",
     "llm_model",
     "llm_token_budget",

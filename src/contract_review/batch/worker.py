@@ -108,12 +108,15 @@ class Worker:
     def __init__(self, config: ScreenConfig):
         from ..pipeline import Reviewer
 
+        settings = config.settings
         if config.threads_per_worker:
             limit_threads(config.threads_per_worker)
+            if not settings.embedding_threads:  # the encoder (semantic layer, index) keeps to its share of cores
+                settings = settings.model_copy(update={"embedding_threads": config.threads_per_worker})
         self.config = config
-        self.collector = EmbedOnlyStore(config.settings) if config.embed_only else None
+        self.collector = EmbedOnlyStore(settings) if config.embed_only else None
         self.reviewer = Reviewer(
-            config.settings,
+            settings,
             extractor=config.extractor,
             playbook=config.playbook,
             index=config.index,
@@ -122,7 +125,7 @@ class Worker:
         freeze_long_lived()
         if config.index:  # load the model (and open the store) while the first document is parsed
             store = None if config.embed_only else self.reviewer.store
-            threading.Thread(target=_warm_up, args=(config.settings, store), daemon=True).start()
+            threading.Thread(target=_warm_up, args=(settings, store), daemon=True).start()
 
     def run(self, task: Task) -> Outcome:
         t0 = time.perf_counter()
