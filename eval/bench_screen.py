@@ -15,18 +15,28 @@ What it measures (every screen run is a fresh process with an empty CONTRACT_REV
   long PDF is read in page ranges by both; the report says whether every row equals the
   one-worker row); pypdf is named explicitly since pdfium became the default (issue 14), so
   these rows keep comparing the pipeline with the pypdf floor;
-* ``pdfium``: ``screen --workers 1 --parser pdfium`` (the default parser);
+* ``pdfium``: ``screen --workers 1 --parser pdfium`` (the default parser); ``pdfium_w2``: the same
+  with ``--workers 2``; ``floor_pdfium``: pdfium parse-only time, as ``floor``;
+* ``semantic`` / ``semantic_w2``: ``screen --workers 1`` / ``--workers 2 --parser pdfium`` with the
+  semantic layer on (``CONTRACT_REVIEW_SEMANTIC=1``, the configured encoder backend, onnx-int8 by
+  default, its export made once before the runs and not counted); every other screen row runs
+  with ``CONTRACT_REVIEW_SEMANTIC=0``, so each row names what it measures whatever the default;
+  ``semantic_load``: in a fresh process, the layer's import, encoder load, prototype
+  embeddings and per-document time on the same files (pdfium parse excluded);
 * ``index``: ``screen --workers 1 --parser pypdf --index``; its indexing throughput is the chunks indexed
   divided by the time it adds to ``w1``, compared with the bare encoder's chunks/s on the
   same chunks (``encoder``: the bundled MiniLM encoding each document's chunks, as
   ``Store.index`` does, model load excluded);
 * peak RSS: the largest resident set of any single process of the run (``wait4``).
 
-``--repeat N`` keeps the fastest of N runs of floor, w1, w2 and pdfium: on a shared machine
-the load changes between runs, and the minimum is the least disturbed.
+``--repeat N`` keeps the fastest of N runs of the floors and every screen row but index (the
+screen rows interleaved, one of each in turn): on a shared machine the load changes between
+runs, and the minimum is the least disturbed. Rows are compared without their timings.
 
 Targets on a 2-core machine: w1 <= 1.3x floor, w2 >= 1.8x faster than w1, pdfium >= 4x
-faster than w1, index >= 85% of the encoder's chunks/s, peak RSS <= 1.5 GB per process.
+faster than w1, index >= 85% of the encoder's chunks/s, peak RSS <= 1.5 GB per process; the
+semantic rows are held to the same rule against the parser they use: semantic <= 1.3x
+floor_pdfium (and semantic_w2 against it too), and both against pdfium / pdfium_w2 are shown.
 Writes a Markdown table (``--out``, default ``eval/bench_screen.md``) and prints it.
 """
 
@@ -47,6 +57,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SRC = REPO.parent / "shared" / "data" / "cuad" / "pdf"
 RUNS = ["floor", "stages", "encoder", "w1", "w2", "pdfium", "index"]
+EXTRA_RUNS = ["floor_pdfium", "pdfium_w2", "semantic_load", "semantic", "semantic_w2"]  # with --only
 
 
 def pick_files(src: Path, n: int) -> list[str]:
@@ -62,7 +73,9 @@ def pick_files(src: Path, n: int) -> list[str]:
 
 def measured(cmd: list[str], env: dict) -> tuple[float, int, subprocess.CompletedProcess]:
     """Run ``cmd``; return wall seconds, peak RSS in bytes of its largest process (``wait4``
-    reports the maximum over the process and the children it reaped), and the result."""
+    reports the maximum over the process and the children it reaped), and the result, whose
+    ``cpu`` attribute is the CPU seconds (user + system) of the process and those children:
+    on a shared machine, less disturbed by the load than the wall time."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         t0 = time.perf_counter()
         p = subprocess.Popen(cmd, env=env, stdout=out, stderr=err, text=True)
@@ -71,7 +84,9 @@ def measured(cmd: list[str], env: dict) -> tuple[float, int, subprocess.Complete
         p.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return wall, rusage.ru_maxrss * 1024, subprocess.CompletedProcess(cmd, p.returncode, out.read(), err.read())
+        done = subprocess.CompletedProcess(cmd, p.returncode, out.read(), err.read())
+        done.cpu = rusage.ru_utime + rusage.ru_stime  # type: ignore[attr-defined]
+        return wall, rusage.ru_maxrss * 1024, done
 
 
 def run_child(code: str, files: list[str], env: dict) -> tuple[float, int, dict]:
@@ -79,14 +94,14 @@ def run_child(code: str, files: list[str], env: dict) -> tuple[float, int, dict]
     wall, peak, r = measured([sys.executable, "-c", code, json.dumps(files)], env)
     if r.returncode != 0:
         sys.exit(f"child failed:\n{r.stderr[-3000:]}")
-    return wall, peak, json.loads(r.stdout.strip().splitlines()[-1])
+    return wall, peak, dict(json.loads(r.stdout.strip().splitlines()[-1]), process_cpu=r.cpu)  # type: ignore[attr-defined]
 
 
 FLOOR = r"""
-import gc, json, sys, time
+import gc, json, os, sys, time
 from contract_review.loaders import load_document
 from contract_review.settings import Settings
-files = json.loads(sys.argv[1]); s = Settings(pdf_parser="pypdf")
+files = json.loads(sys.argv[1]); s = Settings(pdf_parser=os.environ.get("BENCH_PARSER", "pypdf"))
 gc.collect(); gc.freeze()  # as a screen worker does: imports stay out of the GC's full passes
 t0 = time.perf_counter(); pages = errors = 0
 for f in files:
@@ -149,7 +164,56 @@ print(json.dumps({"seconds": sec, "chunks": n, "load_seconds": load}))
 """
 
 
-def screen(files: list[str], extra: list[str], env: dict) -> tuple[float, int, list[dict]]:
+SEMANTIC_LOAD = r"""
+import json, sys, time
+t0 = time.perf_counter()
+from contract_review.extract.rules import RulesExtractor
+from contract_review.loaders import load_document
+from contract_review.settings import Settings
+files = json.loads(sys.argv[1]); s = Settings(semantic=True, pdf_parser="pdfium")
+docs = []
+for f in files:
+    try:
+        docs.append(load_document(f, s))
+    except Exception:
+        continue
+plain = RulesExtractor(Settings(semantic=False))
+for d in docs:
+    plain.extract(d, [])  # the rules' own patterns compiled and warm before timing
+t1 = time.perf_counter(); ex = RulesExtractor(s); import contract_review.extract.semantic  # noqa
+t2 = time.perf_counter(); ex.semantic.encoder()
+t3 = time.perf_counter(); ex.semantic.prototype_vectors()
+t4 = time.perf_counter()
+rules = with_layer = 0.0; reached = 0
+real = ex.semantic._encode
+calls = []
+def counting(texts):
+    calls.append(len(texts)); return real(texts)
+ex.semantic._encode = counting
+for d in docs:
+    a = time.perf_counter(); plain.extract(d, []); b = time.perf_counter()
+    n = len(calls); ex.extract(d, []); c = time.perf_counter()
+    rules += b - a; with_layer += c - b; reached += len(calls) > n
+print(json.dumps({"import_seconds": t2 - t1, "load_seconds": t3 - t2, "prototypes_seconds": t4 - t3,
+    "documents": len(docs), "reached": reached, "sentences": sum(calls), "rules_seconds": rules,
+    "with_layer_seconds": with_layer, "backend": s.embedding_backend}))
+"""
+
+
+def export_encoder(env: dict) -> float:
+    """Make the ONNX export of the configured backend once (not timed in the screen rows)."""
+    code = (
+        "from contract_review.settings import Settings; from contract_review.encoders import get_encoder; "
+        "s = Settings(); get_encoder(s.embedding_model, s.embedding_backend, s.encoder_cache_dir)"
+    )
+    t0 = time.perf_counter()
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"encoder export failed:\n{r.stderr[-3000:]}")
+    return time.perf_counter() - t0
+
+
+def screen(files: list[str], extra: list[str], env: dict) -> tuple[float, int, list[dict], float]:
     exe = shutil.which("contract-review") or str(Path(sys.executable).with_name("contract-review"))
     with tempfile.TemporaryDirectory(prefix="bench-screen-") as home:
         out = Path(home) / "out.jsonl"
@@ -162,7 +226,7 @@ def screen(files: list[str], extra: list[str], env: dict) -> tuple[float, int, l
         rows = [json.loads(x) for x in out.read_text().splitlines()]
         if len(rows) != len(files):
             sys.exit(f"screen {' '.join(extra)} wrote {len(rows)} lines for {len(files)} files")
-        return wall, peak, rows
+        return wall, peak, rows, r.cpu  # type: ignore[attr-defined]
 
 
 def main() -> None:
@@ -192,6 +256,10 @@ def main() -> None:
         files = [f for f in files if not any(x in Path(f).name for x in args.exclude)]
     env = dict(os.environ, ANONYMIZED_TELEMETRY="False", HF_HUB_OFFLINE="1", RAY_USAGE_STATS_ENABLED="0")
     env.pop("CHROMA_URL", None)
+    # every screen run has an empty home; the encoder's export is shared (made once, below)
+    env.setdefault("CONTRACT_REVIEW_ENCODER_CACHE", str(Path(tempfile.gettempdir()) / "contract-review-bench-encoders"))
+    off = dict(env, CONTRACT_REVIEW_SEMANTIC="0")
+    on = dict(env, CONTRACT_REVIEW_SEMANTIC="1")
     m: dict[str, dict] = {}
     rows: dict[str, dict] = {}
 
@@ -199,43 +267,86 @@ def main() -> None:
         print(msg, file=sys.stderr, flush=True)
 
     say(f"{len(files)} files from {args.src}")
-    if "floor" in only:
+    for name, parser in (("floor", "pypdf"), ("floor_pdfium", "pdfium")):
+        if name not in only:
+            continue
         for _ in range(args.repeat):
-            wall, peak, d = run_child(FLOOR, files, env)
-            if "floor" not in m or d["seconds"] < m["floor"]["seconds"]:
-                m["floor"] = dict(seconds=d["seconds"], pages=d["pages"], peak=peak)
-            say(f"floor: {d['seconds']:.1f}s, {d['pages']} pages")
+            wall, peak, d = run_child(FLOOR, files, dict(off, BENCH_PARSER=parser))
+            if name not in m or d["seconds"] < m[name]["seconds"]:
+                m[name] = dict(seconds=d["seconds"], pages=d["pages"], peak=peak, cpu=d["process_cpu"])
+            say(f"{name}: {d['seconds']:.1f}s, {d['pages']} pages")
+    if only & {"semantic", "semantic_w2", "semantic_load"}:
+        m["export_seconds"] = export_encoder(on)
+        say(f"encoder export (or cached): {m['export_seconds']:.1f}s")
+    if "semantic_load" in only:
+        _, peak, d = run_child(SEMANTIC_LOAD, files, on)
+        m["semantic_load"] = dict(d, peak=peak)
+        say(f"semantic_load: {json.dumps({k: round(v, 2) if isinstance(v, float) else v for k, v in d.items()})}")
     if "stages" in only:
-        _, peak, d = run_child(STAGES, files, env)
+        _, peak, d = run_child(STAGES, files, off)
         m["stages"] = d
         say(f"stages: {json.dumps({k: round(v, 2) for k, v in d['stages'].items()})}")
     if "encoder" in only:
         _, peak, d = run_child(ENCODER, files, env)
         m["encoder"] = dict(d, peak=peak)
         say(f"encoder: {d['chunks']} chunks in {d['seconds']:.1f}s (+{d['load_seconds']:.1f}s model load)")
-    for name, extra in (
-        ("w1", ["--workers", "1", "--parser", "pypdf"]),
-        ("w2", ["--workers", "2", "--parser", "pypdf"]),
-        ("pdfium", ["--workers", "1", "--parser", "pdfium"]),
-        ("index", ["--workers", "1", "--parser", "pypdf", "--index"]),
+    screens = []
+    for name, extra, run_env in (
+        ("w1", ["--workers", "1", "--parser", "pypdf"], off),
+        ("w2", ["--workers", "2", "--parser", "pypdf"], off),
+        ("pdfium", ["--workers", "1", "--parser", "pdfium"], off),
+        ("pdfium_w2", ["--workers", "2", "--parser", "pdfium"], off),
+        ("semantic", ["--workers", "1", "--parser", "pdfium"], on),
+        ("semantic_w2", ["--workers", "2", "--parser", "pdfium"], on),
+        ("index", ["--workers", "1", "--parser", "pypdf", "--index"], off),
     ):
         if name in only:
-            for _ in range(args.repeat if name != "index" else 1):
-                wall, peak, got = screen(files, extra, env)
-                pages = sum(x.get("pages") or 0 for x in got)
-                if name not in m or wall < m[name]["seconds"]:
-                    m[name] = dict(seconds=wall, peak=peak, pages=pages)
-                rows[name] = {x["path"]: x for x in got}
-                say(f"{name}: {wall:.1f}s, {pages} pages, peak {peak / 2**20:.0f} MB")
+            screens.append((name, extra, run_env))
+    for i in range(args.repeat):  # interleaved: a change of load on a shared machine hits every row alike
+        for name, extra, run_env in screens:
+            if name == "index" and i:
+                continue
+            wall, peak, got, cpu = screen(files, extra, run_env)
+            pages = sum(x.get("pages") or 0 for x in got)
+            if name not in m or wall < m[name]["seconds"]:
+                m[name] = dict(seconds=wall, peak=peak, pages=pages, cpu=min(cpu, m.get(name, {}).get("cpu", cpu)))
+            m[name]["cpu"] = min(cpu, m[name]["cpu"])
+            rows[name] = {x["path"]: _stable(x) for x in got}
+            say(
+                f"{name}: {wall:.1f}s, cpu {cpu:.1f}s, {pages} pages, peak {peak / 2**20:.0f} MB, "
+                f"load {os.getloadavg()[0]:.1f}"
+            )
     if "w1" in rows and "w2" in rows:  # long PDFs are read in parts with 2 workers: same results?
         differ = sorted(p for p in rows["w1"] if rows["w1"][p] != rows["w2"].get(p))
         m["same"] = dict(files=len(rows["w1"]), differ=differ)
         say(f"w2 rows identical to w1: {len(rows['w1']) - len(differ)}/{len(rows['w1'])}")
+    if "semantic" in rows and "semantic_w2" in rows:
+        differ = sorted(p for p in rows["semantic"] if rows["semantic"][p] != rows["semantic_w2"].get(p))
+        m["same_semantic"] = dict(files=len(rows["semantic"]), differ=differ)
+    if "semantic" in rows and "pdfium" in rows:  # what the layer changed: the documents it added a term to
+        changed = sorted(
+            p for p in rows["pdfium"] if _profile(rows["pdfium"][p]) != _profile(rows["semantic"].get(p, {}))
+        )
+        m["semantic_changed"] = dict(files=len(rows["pdfium"]), changed=changed)
 
     report = render(m, files, args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report, encoding="utf-8")
     print(report)
+
+
+def _stable(x):
+    """A screen row without its timings (``seconds`` of the document and of its OCR'd pages)."""
+    if isinstance(x, dict):
+        return {k: _stable(v) for k, v in x.items() if k != "seconds"}
+    if isinstance(x, list):
+        return [_stable(v) for v in x]
+    return x
+
+
+def _profile(row: dict) -> dict:
+    """The profile of a screen row without its notes (the layer adds one when it adds a term)."""
+    return {k: v for k, v in (row.get("profile") or {}).items() if k != "notes"}
 
 
 def render(m: dict, files: list[str], args) -> str:
@@ -248,19 +359,26 @@ def render(m: dict, files: list[str], args) -> str:
         f"{os.cpu_count()} CPUs · Python {platform.python_version()} · load average at the end "
         f"{os.getloadavg()[0]:.1f}" + (f" · {args.note}" if args.note else ""),
         "",
-        "| run | wall s | pages/s | × floor | speed-up vs w1 | peak RSS MB | target |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "| run | wall s | CPU s | pages/s | × floor | speed-up vs w1 | peak RSS MB | target |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     targets = {
         "w1": ("≤ 1.3× floor", lambda r: r["seconds"] <= 1.3 * floor if floor else None),
         "w2": ("≥ 1.8× faster than w1", lambda r: w1 / r["seconds"] >= 1.8 if w1 else None),
         "pdfium": ("≥ 4× faster than w1", lambda r: w1 / r["seconds"] >= 4 if w1 else None),
     }
+    fp = m.get("floor_pdfium", {}).get("seconds")
+    for name in ("semantic", "semantic_w2"):
+        targets[name] = ("≤ 1.3× pdfium floor", lambda r, fp=fp: r["seconds"] <= 1.3 * fp if fp else None)
     for name, label in (
         ("floor", "pypdf parse only (1 process)"),
         ("w1", "screen --workers 1 --parser pypdf"),
         ("w2", "screen --workers 2 --parser pypdf"),
         ("pdfium", "screen --workers 1 --parser pdfium (the default)"),
+        ("floor_pdfium", "pdfium parse only (1 process)"),
+        ("pdfium_w2", "screen --workers 2 --parser pdfium"),
+        ("semantic", "screen --workers 1 --parser pdfium, semantic layer on"),
+        ("semantic_w2", "screen --workers 2 --parser pdfium, semantic layer on"),
         ("index", "screen --workers 1 --parser pypdf --index"),
     ):
         r = m.get(name)
@@ -268,6 +386,8 @@ def render(m: dict, files: list[str], args) -> str:
             continue
         pages = r.get("pages") or m.get("floor", {}).get("pages") or 0
         ratio = f"{r['seconds'] / floor:.2f}" if floor else "-"
+        if fp and name in ("floor_pdfium", "pdfium", "pdfium_w2", "semantic", "semantic_w2"):
+            ratio = f"{r['seconds'] / fp:.2f} (pdfium floor)"
         speed = f"{w1 / r['seconds']:.2f}" if w1 and name != "floor" else "-"
         peak_ok = r["peak"] <= 1.5 * 2**30
         t = targets.get(name)
@@ -276,7 +396,7 @@ def render(m: dict, files: list[str], args) -> str:
             f"{t[0]}: {'met' if ok else 'NOT met'}; " if ok is not None else ""
         ) + f"RSS {'ok' if peak_ok else 'over 1.5 GB'}"
         lines.append(
-            f"| {label} | {r['seconds']:.1f} | {pages / r['seconds']:.1f} | {ratio} | {speed} | "
+            f"| {label} | {r['seconds']:.1f} | {r['cpu']:.1f} | {pages / r['seconds']:.1f} | {ratio} | {speed} | "
             f"{r['peak'] / 2**20:.0f} | {verdict} |"
         )
     if "same" in m:
@@ -286,6 +406,44 @@ def render(m: dict, files: list[str], args) -> str:
             f"`--workers 2` results identical to `--workers 1` (long PDFs read in page ranges by both "
             f"workers): {same['files'] - len(same['differ'])}/{same['files']} documents"
             + (f"; different: {', '.join(Path(p).name for p in same['differ'])}" if same["differ"] else ""),
+        ]
+    if "same_semantic" in m:
+        same = m["same_semantic"]
+        lines += [
+            "",
+            f"Semantic layer on, `--workers 2` results identical to `--workers 1`: "
+            f"{same['files'] - len(same['differ'])}/{same['files']} documents"
+            + (f"; different: {', '.join(Path(p).name for p in same['differ'])}" if same["differ"] else ""),
+        ]
+    if "semantic_changed" in m:
+        ch = m["semantic_changed"]
+        lines += [
+            "",
+            f"Profiles the semantic layer changed (vs the pdfium row): {len(ch['changed'])}/{ch['files']}"
+            + (f" ({', '.join(Path(p).name for p in ch['changed'])})" if ch["changed"] else ""),
+        ]
+    for a, b in (("pdfium", "semantic"), ("pdfium_w2", "semantic_w2")):
+        if a in m and b in m:
+            extra = m[b]["seconds"] - m[a]["seconds"]
+            lines += [
+                "",
+                f"The semantic layer adds {extra:+.1f}s of wall time to `{a}` ({m[b]['seconds'] / m[a]['seconds']:.2f}×) "
+                f"and {m[b]['cpu'] - m[a]['cpu']:+.1f}s of CPU (all processes; {m[a]['cpu']:.1f}s → "
+                f"{m[b]['cpu']:.1f}s, the least of the runs), peak RSS {m[a]['peak'] / 2**20:.0f} → "
+                f"{m[b]['peak'] / 2**20:.0f} MB.",
+            ]
+    if "semantic_load" in m:
+        d = m["semantic_load"]
+        per = (d["with_layer_seconds"] - d["rules_seconds"]) / d["reached"] if d["reached"] else 0.0
+        lines += [
+            "",
+            f"Semantic layer cost in one process ({d['backend']}): import {d['import_seconds']:.2f}s, "
+            f"encoder load {d['load_seconds']:.2f}s, prototype embeddings {d['prototypes_seconds']:.2f}s "
+            f"(once per process); {d['reached']}/{d['documents']} documents reach it, {d['sentences']} sentences "
+            f"embedded, {per * 1000:.0f} ms per document that reaches it (rules alone: "
+            f"{d['rules_seconds'] / max(d['documents'], 1) * 1000:.0f} ms per document); peak RSS of that "
+            f"process {d['peak'] / 2**20:.0f} MB. ONNX export before the runs: {m.get('export_seconds', 0):.1f}s "
+            "(once per machine; cached).",
         ]
     if "index" in m and "w1" in m and "encoder" in m:
         added = m["index"]["seconds"] - m["w1"]["seconds"]
