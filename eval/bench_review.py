@@ -18,6 +18,11 @@ Measures, each ``--runs`` times (interleaved, the median reported):
 * ``--ui-memory``: peak RSS (VmHWM) of ``streamlit run app.py`` after two Chromium
   sessions (Playwright, Debian's /usr/bin/chromium) each upload the contract (different
   bytes, so both are reviewed and indexed) and their indexing is done.
+* the semantic layer of the rules extractor is on or off as the environment says
+  (``CONTRACT_REVIEW_SEMANTIC``; on by default), recorded as ``semantic_layer``: run the bench
+  once with ``=0`` and once with ``=1`` on a contract whose insurance region has sentences the
+  rules did not decide (the default hosting agreement requires no insurance: the layer never
+  runs on it);
 * ``--recall``: recall@5 of the insurance clauses on the dev set
   (:mod:`contract_review.evaluation.recall`) per backend. Slow with torch (~25 min on a
   shared 2-core machine).
@@ -289,6 +294,7 @@ def main() -> None:
     if a.compile:
         compile_package()
     from contract_review.loaders import load_document
+    from contract_review.settings import Settings
 
     report: dict = {
         "pdf": a.pdf.name,
@@ -296,6 +302,7 @@ def main() -> None:
         "cpus": os.cpu_count(),
         "load_average": os.getloadavg()[0],
         "package_bytecode": package_bytecode(),
+        "semantic_layer": Settings().semantic,  # CONTRACT_REVIEW_SEMANTIC=0|1 in the environment decides
     }
     report["cold_cli"] = cold(a.pdf, a.runs, env)
     report["warm_ui"] = warm_ui(a.pdf, a.runs)

@@ -1,7 +1,9 @@
 """`contract-review review` as a user runs it: the findings do not wait for the search index.
 
 Real subprocesses: what a review without the index imports (none of the embedding and
-store stack), the findings on stdout before the indexing is done, the status line on a
+store stack; with the semantic layer, on by default, only onnxruntime, and only when the
+insurance region has sentences the rules did not decide), the findings on stdout before the
+indexing is done, the status line on a
 terminal (a pseudo-terminal as stderr) and none otherwise, and the contract searchable after."""
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ CLAUSE = (
     "subrogation against Client."
 )
 HEAVY = ("torch", "sentence_transformers", "transformers", "chromadb", "onnxruntime", "langchain_text_splitters")
+# A sentence of the insurance region that none of the rules' terms cites: the semantic layer reads it.
+UNDECIDED = " Such insurance shall be placed with carriers rated A- or better and kept in force for the term."
 
 # Runs the console script's main() and writes the top-level modules it imported to argv[1].
 IMPORTS = r"""
@@ -44,19 +48,46 @@ def contract(tmp_path: Path) -> Path:
     return path
 
 
-def test_a_review_without_the_index_imports_no_embedding_or_store_library(tmp_path):
+def imported_by_review(path: Path, tmp_path: Path, env: dict | None = None) -> set[str]:
     out = tmp_path / "modules.json"
     r = subprocess.run(
-        [sys.executable, "-c", IMPORTS, str(out), "review", str(contract(tmp_path)), "--no-index"],
+        [sys.executable, "-c", IMPORTS, str(out), "review", str(path), "--no-index"],
         capture_output=True,
         text=True,
         timeout=300,
+        env={**os.environ, **(env or {})},
     )
     assert r.returncode == 0, r.stderr
     assert "INS" in r.stdout and "msa.pdf" in r.stdout
     modules = set(json.loads(out.read_text()))
     assert "contract_review" in modules and modules & {"pypdf", "pypdfium2"}  # it did parse the PDF
+    return modules
+
+
+def test_a_review_without_the_index_imports_no_embedding_or_store_library(tmp_path):
+    """Every insurance sentence of this contract is the rules' evidence of a term they found:
+    the semantic layer (on by default) has nothing to read and loads no encoder."""
+    modules = imported_by_review(contract(tmp_path), tmp_path)
     assert not modules & set(HEAVY), modules & set(HEAVY)
+
+
+def test_a_sentence_the_rules_did_not_decide_loads_only_the_onnx_encoder(tmp_path):
+    """The semantic layer reads it with onnxruntime (the default int8 backend, its export
+    cached): never torch, sentence-transformers or the store; turned off, nothing heavy."""
+    path = tmp_path / "msa.pdf"
+    path.write_bytes(
+        make_pdf(["MASTER SERVICES AGREEMENT", "1. Services. Provider shall perform.", CLAUSE + UNDECIDED])
+    )
+    from contract_review.encoders import get_encoder
+    from contract_review.settings import Settings
+
+    s = Settings()
+    get_encoder(s.embedding_model, s.embedding_backend, s.encoder_cache_dir)  # the one export (made with torch)
+    modules = imported_by_review(path, tmp_path)
+    assert "onnxruntime" in modules
+    assert not modules & (set(HEAVY) - {"onnxruntime"}), modules & set(HEAVY)
+    off = imported_by_review(path, tmp_path, {"CONTRACT_REVIEW_SEMANTIC": "0"})
+    assert not off & set(HEAVY), off & set(HEAVY)
 
 
 def test_review_prints_its_findings_then_indexes_quietly_when_not_on_a_terminal(tmp_path):

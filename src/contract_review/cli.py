@@ -132,8 +132,10 @@ def review(
     data = _read_for_redline(file, settings) if redline is not None else None
     # The PDF is parsed (PDFium, outside the GIL) while the checker is imported. Only for
     # the rules extractor: nothing it imports meets what the loader imports (two threads
-    # initialising numpy at once can see it half-imported; an LLM stack may import it).
-    loading = _Loading(file, settings, data) if extractor == "rules" and not settings.semantic else None
+    # initialising numpy at once can see it half-imported; an LLM stack may import it). Its
+    # semantic layer imports its encoder only once the document is loaded and has sentences
+    # the rules did not decide.
+    loading = _Loading(file, settings, data) if extractor == "rules" else None
     from .pipeline import Reviewer
     from .report import render_text, to_json_line
 
