@@ -146,6 +146,35 @@ def test_termination_of_the_agreement_on_notice_is_not_cancellation_of_cover(sem
     assert not p.cancellation_notice.present
 
 
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "Vendor shall notify Client within five days after any cancellation of its insurance.",
+        "Following the cancellation of any such policy, Contractor shall tell Owner in writing.",
+        "Contractor shall let Owner know once a policy has been cancelled or non-renewed.",
+    ],
+)
+def test_notice_after_the_cover_ended_is_not_notice_of_cancellation(semantic, clause):
+    p = extract(semantic, BASE + clause)
+    assert not p.cancellation_notice.present and "cancellation_notice" not in p.decided_by
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "Contractor shall tell Owner in writing at least thirty days before any of these policies is cancelled.",
+        "No policy shall lapse until Owner has had forty-five days' written warning, and the cover shall run for "
+        "two years after termination of this Agreement.",
+    ],
+)
+def test_prior_notice_is_still_read_with_after_elsewhere_in_the_sentence(semantic, clause):
+    """Only notice placed after the cover ended is left out ("after termination" of the
+    agreement, for a tail of cover, is not that)."""
+    from contract_review.extract.semantic import AFTER_THE_EVENT
+
+    assert not AFTER_THE_EVENT.search(clause)
+
+
 def test_terms_the_rules_find_are_left_as_the_rules_decided(semantic):
     text = BASE + "Contractor shall name Owner as an additional insured on such policy."
     p = extract(semantic, text)

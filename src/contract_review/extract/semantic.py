@@ -15,6 +15,8 @@ It only ever adds. Negation and conditions still win:
 - a sentence that negates or conditions a duty ("need not", "is not required to", "unless
   requested", "has no obligation") is not read at all (:data:`NEGATED_OR_CONDITIONAL`);
 - a term the rules found only negated (marked uncertain with no evidence) is not added;
+- a sentence that places a notice after the cover has ended is not read for notice of
+  cancellation (:data:`AFTER_THE_EVENT`);
 - a term the rules found is left as the rules decided it.
 
 What the layer decides alone is recorded as ``profile.decided_by[term] =
@@ -81,6 +83,18 @@ POSITIVE_IDIOM = re.compile(
     r"|\bnot\s+(?:otherwise\s+)?prohibited\b",
     re.I,
 )
+#: Notice given after the cover has ended is not notice of cancellation (which comes before
+#: the cancellation takes effect): a sentence that places the notice after the event is not
+#: read for that term, however close it is to its prototypes (the encoder hardly tells
+#: "before" from "after").
+AFTER_THE_EVENT = re.compile(
+    r"\b(?:after|following)\s+(?:any\s+|the\s+|such\s+|its\s+|a\s+)?(?:\w+\s+)?"
+    r"(?:cancell?ation|lapse|non-?renewal)\b"
+    r"|\b(?:has|have|had)\s+been\s+(?:cancell?ed|non-?renewed)\b|\bafter\s+(?:it|they)\s+(?:is|are)\s+cancell?ed\b",
+    re.I,
+)
+#: Per term, the sentences the layer does not read for it.
+NOT_READ_FOR = {"cancellation_notice": AFTER_THE_EVENT}
 SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[(\[A-Z0-9\"'])|\n\s*\n")
 MAX_SENTENCE = 600  # longer sentences are cut at clause boundaries (the encoder reads 256 word pieces)
 MIN_SENTENCE = 25
@@ -312,11 +326,15 @@ class SemanticLayer:
         added = []
         for name in wanted:
             thr = self.prototypes.terms[name].threshold
+            excluded = NOT_READ_FOR.get(name)
             hits = sorted(
                 (
                     (p, i)
                     for i, (p, n) in enumerate(scores[name])
-                    if p >= thr and p > n and all(p >= scores[o][i][0] for o in scores if o != name)
+                    if p >= thr
+                    and p > n
+                    and all(p >= scores[o][i][0] for o in scores if o != name)
+                    and not (excluded and excluded.search(texts[i]))
                 ),
                 reverse=True,
             )
