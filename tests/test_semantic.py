@@ -175,6 +175,35 @@ def test_prior_notice_is_still_read_with_after_elsewhere_in_the_sentence(semanti
     assert not AFTER_THE_EVENT.search(clause)
 
 
+@pytest.mark.parametrize(
+    ("clause", "term"),
+    [
+        ("The carriers shall keep every right of subrogation they have against Owner.", "waiver_of_subrogation"),
+        (
+            "Each insurer reserves its rights of subrogation against any person responsible for a loss.",
+            "waiver_of_subrogation",
+        ),
+        (
+            "Having paid a claim, the insurer shall be subrogated to Contractor's rights against others.",
+            "waiver_of_subrogation",
+        ),
+        (
+            "Contractor's policies shall apply only in excess of whatever other valid cover Owner has.",
+            "primary_noncontributory",
+        ),
+        (
+            "The insurance required of Contractor shall be excess over any other insurance Owner keeps.",
+            "primary_noncontributory",
+        ),
+    ],
+)
+def test_the_opposite_of_a_term_is_not_read_as_the_term(semantic, clause, term):
+    """Subrogation kept or exercised is no waiver; excess cover is not primary (the encoder
+    places these close to the term they negate: contrasts and SUBROGATION_KEPT keep them out)."""
+    p = extract(semantic, BASE + clause)
+    assert not getattr(p, term).present and term not in p.decided_by, clause
+
+
 def test_terms_the_rules_find_are_left_as_the_rules_decided(semantic):
     text = BASE + "Contractor shall name Owner as an additional insured on such policy."
     p = extract(semantic, text)

@@ -16,7 +16,8 @@ It only ever adds. Negation and conditions still win:
   requested", "has no obligation") is not read at all (:data:`NEGATED_OR_CONDITIONAL`);
 - a term the rules found only negated (marked uncertain with no evidence) is not added;
 - a sentence that places a notice after the cover has ended is not read for notice of
-  cancellation (:data:`AFTER_THE_EVENT`);
+  cancellation (:data:`AFTER_THE_EVENT`), one in which insurers keep their rights of
+  subrogation not for a waiver (:data:`SUBROGATION_KEPT`);
 - a term the rules found is left as the rules decided it.
 
 What the layer decides alone is recorded as ``profile.decided_by[term] =
@@ -93,8 +94,15 @@ AFTER_THE_EVENT = re.compile(
     r"|\b(?:has|have|had)\s+been\s+(?:cancell?ed|non-?renewed)\b|\bafter\s+(?:it|they)\s+(?:is|are)\s+cancell?ed\b",
     re.I,
 )
+#: Insurers that keep their rights of subrogation have not waived them (the encoder reads
+#: "retain all rights of subrogation" as close to "waive all rights of subrogation").
+SUBROGATION_KEPT = re.compile(
+    r"\b(?:retain|reserve|preserve|keep|maintain)(?:s|ed|ing)?\s+(?:(?:all|any|its|their|the|such|full)\s+)*"
+    r"(?:rights?\s+(?:of|to)\s+)?subrogat",
+    re.I,
+)
 #: Per term, the sentences the layer does not read for it.
-NOT_READ_FOR = {"cancellation_notice": AFTER_THE_EVENT}
+NOT_READ_FOR = {"cancellation_notice": AFTER_THE_EVENT, "waiver_of_subrogation": SUBROGATION_KEPT}
 SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[(\[A-Z0-9\"'])|\n\s*\n")
 MAX_SENTENCE = 600  # longer sentences are cut at clause boundaries (the encoder reads 256 word pieces)
 MIN_SENTENCE = 25
