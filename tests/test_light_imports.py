@@ -45,11 +45,10 @@ NOT_FOR_A_REVIEW = (
     "contract_review.memo",
     "contract_review.wordml",
     "contract_review.store",
-    "contract_review.encoders",
+    "contract_review.encoders",  # the semantic layer's encoder: not for a contract whose sentences the rules decided
     "contract_review.ui",
     "contract_review.extract.llm",
     "contract_review.extract.hybrid",
-    "contract_review.extract.semantic",
     "rich",
     "docx",
     "lxml",
@@ -87,7 +86,22 @@ def test_a_review_that_fails_on_its_file_still_imports_no_other_command(tmp_path
     bad.write_bytes(b"%PDF-1.7\nnot really a pdf\n%%EOF\n")
     r, modules = _modules_of(tmp_path, "review", str(bad), "--no-index", "--format", "json")
     assert r.returncode == 2 and json.loads(r.stdout)["status"] == "error"
-    assert _imported(modules, NOT_FOR_A_REVIEW) == []
+    assert _imported(modules, (*NOT_FOR_A_REVIEW, "contract_review.extract.semantic")) == []
+
+
+def test_the_semantic_layer_is_imported_only_when_a_term_is_left_for_it(tmp_path):
+    """The layer (on by default) is built when the rules leave a term to look for (this
+    contract has no certificate clause); a contract with no insurance language never
+    imports it."""
+    pdf = tmp_path / "msa.pdf"
+    pdf.write_bytes(make_pdf(["MASTER SERVICES AGREEMENT", "1. Services. Provider shall perform.", CLAUSE]))
+    _, modules = _modules_of(tmp_path, "review", str(pdf), "--no-index")
+    assert "contract_review.extract.semantic" in modules
+    plain = tmp_path / "plain.pdf"
+    plain.write_bytes(make_pdf(["SUPPLY AGREEMENT", "1. Delivery. Seller shall deliver the widgets on time."]))
+    r, modules = _modules_of(tmp_path, "review", str(plain), "--no-index")
+    assert r.returncode == 0, r.stderr
+    assert "contract_review.extract.semantic" not in modules
 
 
 def test_importing_the_cli_imports_no_command_s_work():

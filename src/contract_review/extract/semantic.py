@@ -39,11 +39,10 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 import yaml
 
-from ..encoders import BACKENDS, get_encoder
 from ..errors import ConfigError
 from ..schema import TERM_FIELDS, InsuranceProfile, Term
 from ..settings import Settings
@@ -213,8 +212,9 @@ class SemanticLayer:
         cache: Path | None = None,
         threads: int = 0,
     ):
-        if backend not in BACKENDS:
-            raise ConfigError(f"unknown embedding backend {backend!r} (one of {', '.join(BACKENDS)})")
+        backends = get_args(Settings.model_fields["embedding_backend"].annotation)  # encoders.BACKENDS
+        if backend not in backends:
+            raise ConfigError(f"unknown embedding backend {backend!r} (one of {', '.join(backends)})")
         self.model_name = model
         self.prototypes = prototypes or load_prototypes()
         self.batch_size = batch_size
@@ -243,6 +243,8 @@ class SemanticLayer:
     def encoder(self) -> Encoder:
         """The process's one encoder for this model and backend, built on first use (the
         first document with sentences to read pays the load; a warm worker does not)."""
+        from ..encoders import get_encoder
+
         cache = self.cache if self.cache is not None else Settings().encoder_cache_dir
         return get_encoder(self.model_name, self.backend, cache, self.threads)
 

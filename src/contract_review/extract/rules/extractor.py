@@ -7,6 +7,7 @@ when it is, ``policies``, the terms and ``vague_language``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ...chunking import Chunk, find_sections
@@ -42,11 +43,17 @@ class RulesExtractor:
 
     def __init__(self, settings: Settings | None = None):
         self.settings = settings
-        self.semantic: SemanticLayer | None = None
-        if settings is not None and settings.semantic:
+        self._layer: SemanticLayer | None = None
+
+    @property
+    def semantic(self) -> SemanticLayer | None:
+        """The semantic layer (``Settings.semantic``), built on first use: a contract the
+        rules decide without it (no insurance, no term left to look for) never imports it."""
+        if self._layer is None and self.settings is not None and self.settings.semantic:
             from ..semantic import SemanticLayer
 
-            self.semantic = SemanticLayer.for_settings(settings)
+            self._layer = SemanticLayer.for_settings(self.settings)
+        return self._layer
 
     def extract(self, doc: Document, chunks: list[Chunk] | None = None) -> Extraction:
         norm = doc.norm  # look-alike characters already folded, offsets unchanged (loaders.searchable)
@@ -58,12 +65,18 @@ class RulesExtractor:
             searched_ = [SearchedSection(page=s.page, section=s.title) for s in sections]
             return Extraction(InsuranceProfile(searched=searched_), notes=["no insurance keyword in the document"])
         clauses = Clauses(doc, norm, unit_breaks(norm), sections, [s.start for s in sections], document_dollar(norm))
-        return read(clauses, hits, self.semantic)
+        on = self.settings is not None and self.settings.semantic
+        return read(clauses, hits, (lambda: self.semantic) if on else None)
 
 
-def read(clauses: Clauses, hits: list[int], semantic: SemanticLayer | None = None) -> Extraction:
+def read(
+    clauses: Clauses,
+    hits: list[int],
+    semantic: SemanticLayer | Callable[[], SemanticLayer | None] | None = None,
+) -> Extraction:
     """Decide every field over the insurance region around the keyword ``hits``; with a
-    ``semantic`` layer, terms the rules did not find may be added from paraphrases."""
+    ``semantic`` layer (or a function that builds it, called only when some term is left
+    for it), terms the rules did not find may be added from paraphrases."""
     reader = Reader(clauses, insurance_sections(clauses))
     region = find_region(reader, hits)
     run = Run(reader, region, notes=list(region.notes))
@@ -74,10 +87,12 @@ def read(clauses: Clauses, hits: list[int], semantic: SemanticLayer | None = Non
         for name in TERM_FIELDS:
             setattr(p, name, term(run, name))
         vague(run, p)
-        if semantic is not None:
-            added = semantic.add_terms(run, p)
+        left = [n for n in TERM_FIELDS if not getattr(p, n).present and n not in run.uncertain]
+        layer = semantic() if callable(semantic) and left else semantic if not callable(semantic) else None
+        if layer is not None:
+            added = layer.add_terms(run, p)
             if added:
-                run.notes.append(f"semantic layer ({semantic.prototypes.ref}) added: {', '.join(added)}")
+                run.notes.append(f"semantic layer ({layer.prototypes.ref}) added: {', '.join(added)}")
         policy_requirements(run, p)
         p.contract_term = contract_term(clauses.doc)
     p.searched = searched(clauses, region)
