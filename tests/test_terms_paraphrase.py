@@ -156,7 +156,25 @@ ADDITIONAL_INSURED = [
     "Upon request, Vendor shall name any affiliate of Client as an additional insured.",
     "To the extent Client is not covered by its own policy, Vendor shall name Client as an additional insured.",
     "Where Client's policies do not cover a loss, Vendor's policies shall include Client as an additional insured.",
+    # a party made an insured of the other's cover, without the words "additional insured"
+    "Owner shall be an insured party under Contractor's liability policies for claims arising from the Work.",
+    "The Landlord shall also be an insured under each of the Tenant's general liability and umbrella policies.",
+    "Each Indemnitee is to be included as an insured under the commercial general liability insurance.",
+    "Purchaser and its affiliates shall be insured parties under such policies with respect to the Products.",
 ]
+
+NOT_MADE_AN_INSURED = [
+    # the goods, or the party that buys the cover, being insured under a policy is no additional insured
+    "All Equipment shall be insured under a policy of all-risk property insurance for its full value.",
+    "Contractor shall be insured against all liabilities under a commercial general liability policy.",
+    "Owner need not be an insured under Contractor's liability policies.",
+    "Owner is not required to be an insured party under Contractor's policies.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_MADE_AN_INSURED)
+def test_being_insured_under_a_policy_is_not_always_additional_insured(text):
+    assert not extract(text).profile.additional_insured.present, text
 
 
 @pytest.mark.parametrize("text", ADDITIONAL_INSURED)

@@ -799,6 +799,12 @@ TERM_RULES: dict[str, TermRule] = {
             r"|\bnamed\s+(?:as\s+)?(?:an?\s+)?(?:additional\s+)?(?:named\s+)?insureds?\b"
             r"|\b(?:name|naming|names|named|include|including|includes|included|add|adding|added|covered|cover|covering|endorsed\s+to\s+include)\b[^.;]{0,120}?\bas\s+(?:an?\s+)?(?:additional\s+)?(?:named\s+)?insureds?\b(?!\s+(?:party|parties)\s+to)"
             r"|\bas\s+(?:an?\s+)?insured\s+part(?:y|ies)\b|\binsured\s+parties\b(?=[^.;]{0,40}\b(?:under|on)\b)"
+            # a party that "shall be an insured (party) under Contractor's liability policies": it
+            # is made an insured of the other's cover (a thing "insured under" a policy is not)
+            r"|\b(?:shall|will|must|is\s+to|are\s+to)\s+(?:also\s+|each\s+)?(?:be|become|remain)\s+(?:(?:included|named)\s+as\s+)?"
+            r"(?:an?\s+(?:additional\s+)?insured(?:\s+part(?:y|ies))?|insured\s+parties|additional\s+insureds?)\s+"
+            r"(?:under|on|of)\s+(?:(?:each|all|any)\s+of\s+)?(?:(?:the|all|such|said|these|those|each|every|any)\s+)?"
+            r"(?:[\w-]+['\u2019]s?\s+)?(?:[\w&-]+\s+){0,5}?(?:polic(?:y|ies)|insurance|coverage)\b"
         ),
         negative=_c(
             _GENERIC_NEG
