@@ -131,7 +131,7 @@ def test_cache_key_covers_playbook_content_parser_and_extractor():
     assert k != cache_key("11" * 32, **base)
     assert k != cache_key("00" * 32, **{**base, "playbook": {"name": "general", "rules": {"INS001": "off"}}})
     assert k != cache_key("00" * 32, **{**base, "settings": Settings(pdf_parser="pypdf")})  # pdfium is the default
-    assert k != cache_key("00" * 32, **{**base, "settings": Settings(semantic=False)})  # on by default
+    assert k != cache_key("00" * 32, **{**base, "settings": Settings(semantic=True)})  # off by default
     assert k != cache_key("00" * 32, **{**base, "settings": Settings(embedding_backend="torch")})  # its scores
     assert k != cache_key("00" * 32, **{**base, "extractor": "llm", "prompt_version": "extract-v1"})
 

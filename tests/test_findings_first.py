@@ -65,10 +65,14 @@ def imported_by_review(path: Path, tmp_path: Path, env: dict | None = None) -> s
 
 
 def test_a_review_without_the_index_imports_no_embedding_or_store_library(tmp_path):
-    """Every insurance sentence of this contract is the rules' evidence of a term they found:
-    the semantic layer (on by default) has nothing to read and loads no encoder."""
-    modules = imported_by_review(contract(tmp_path), tmp_path)
+    """The default review (the semantic layer off) imports no embedding or store library; nor,
+    with the layer on, does a contract every insurance sentence of which is the rules'
+    evidence of a term they found: the layer has nothing to read and loads no encoder."""
+    path = contract(tmp_path)
+    modules = imported_by_review(path, tmp_path)
     assert not modules & set(HEAVY), modules & set(HEAVY)
+    on = imported_by_review(path, tmp_path, {"CONTRACT_REVIEW_SEMANTIC": "1"})
+    assert not on & set(HEAVY), on & set(HEAVY)
 
 
 def test_a_sentence_the_rules_did_not_decide_loads_only_the_onnx_encoder(tmp_path):
@@ -83,10 +87,10 @@ def test_a_sentence_the_rules_did_not_decide_loads_only_the_onnx_encoder(tmp_pat
 
     s = Settings()
     get_encoder(s.embedding_model, s.embedding_backend, s.encoder_cache_dir)  # the one export (made with torch)
-    modules = imported_by_review(path, tmp_path)
+    modules = imported_by_review(path, tmp_path, {"CONTRACT_REVIEW_SEMANTIC": "1"})
     assert "onnxruntime" in modules
     assert not modules & (set(HEAVY) - {"onnxruntime"}), modules & set(HEAVY)
-    off = imported_by_review(path, tmp_path, {"CONTRACT_REVIEW_SEMANTIC": "0"})
+    off = imported_by_review(path, tmp_path)  # the default: the layer is off
     assert not off & set(HEAVY), off & set(HEAVY)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import re
 import subprocess
 import sys
@@ -63,10 +64,16 @@ def _imported(modules: set[str], names: tuple[str, ...]) -> list[str]:
     return sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in names))
 
 
-def _modules_of(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess, set[str]]:
+def _modules_of(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess, set[str]]:
     out = tmp_path / "modules.json"
     r = subprocess.run(
-        [sys.executable, "-c", MODULES_AT_EXIT, str(out), *args], capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", MODULES_AT_EXIT, str(out), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
     )
     return r, set(json.loads(out.read_text())) if out.exists() else set()
 
@@ -90,16 +97,19 @@ def test_a_review_that_fails_on_its_file_still_imports_no_other_command(tmp_path
 
 
 def test_the_semantic_layer_is_imported_only_when_a_term_is_left_for_it(tmp_path):
-    """The layer (on by default) is built when the rules leave a term to look for (this
-    contract has no certificate clause); a contract with no insurance language never
-    imports it."""
+    """The layer, turned on, is built when the rules leave a term to look for (this contract
+    has no certificate clause); a contract with no insurance language never imports it, and
+    by default (the layer off) no review does."""
+    on = {"CONTRACT_REVIEW_SEMANTIC": "1"}
     pdf = tmp_path / "msa.pdf"
     pdf.write_bytes(make_pdf(["MASTER SERVICES AGREEMENT", "1. Services. Provider shall perform.", CLAUSE]))
-    _, modules = _modules_of(tmp_path, "review", str(pdf), "--no-index")
+    _, modules = _modules_of(tmp_path, "review", str(pdf), "--no-index", env=on)
     assert "contract_review.extract.semantic" in modules
+    _, modules = _modules_of(tmp_path, "review", str(pdf), "--no-index")
+    assert "contract_review.extract.semantic" not in modules
     plain = tmp_path / "plain.pdf"
     plain.write_bytes(make_pdf(["SUPPLY AGREEMENT", "1. Delivery. Seller shall deliver the widgets on time."]))
-    r, modules = _modules_of(tmp_path, "review", str(plain), "--no-index")
+    r, modules = _modules_of(tmp_path, "review", str(plain), "--no-index", env=on)
     assert r.returncode == 0, r.stderr
     assert "contract_review.extract.semantic" not in modules
 

@@ -224,9 +224,10 @@ def test_no_insurance_region_means_no_embedding(monkeypatch):
     assert not p.insurance_required and not p.decided_by
 
 
-def test_layer_is_on_by_default_and_can_be_turned_off():
-    assert RulesExtractor(Settings()).semantic is not None
-    assert RulesExtractor(Settings(semantic=False)).semantic is None
+def test_layer_is_off_by_default_and_can_be_turned_on(monkeypatch):
+    monkeypatch.delenv("CONTRACT_REVIEW_SEMANTIC", raising=False)
+    assert RulesExtractor(Settings()).semantic is None
+    assert RulesExtractor(Settings(semantic=True)).semantic is not None
     assert RulesExtractor().semantic is None  # no settings: the rules alone, as before
 
 

@@ -23,9 +23,9 @@ def doc(*pages: str) -> Document:
     return Document.from_page_texts("t.txt", "0" * 64, list(pages), "text")
 
 
-def extract(*pages: str):
+def extract(*pages: str, semantic: bool = False):
     d = doc(*pages)
-    result = RulesExtractor(Settings()).extract(d, [])
+    result = RulesExtractor(Settings(semantic=semantic)).extract(d, [])
     for c in result.profile.all_citations():  # every citation is the document's own text
         assert is_verbatim(d, c), c
         assert len(c.quote) <= 400
@@ -91,9 +91,12 @@ NOTICE_NOT_GIVEN = [
 ]
 
 
+# What must not fire is checked with the semantic layer on too (it is opt-in): the layer only
+# adds, and must add none of these.
+@pytest.mark.parametrize("semantic", [False, True], ids=["rules", "semantic"])
 @pytest.mark.parametrize("text", NOTICE_NOT_GIVEN)
-def test_negated_optional_or_after_the_fact_notice_is_not_a_cancellation_notice(text):
-    assert not extract(BASE + text).profile.cancellation_notice.present, text
+def test_negated_optional_or_after_the_fact_notice_is_not_a_cancellation_notice(text, semantic):
+    assert not extract(BASE + text, semantic=semantic).profile.cancellation_notice.present, text
 
 
 def test_a_negated_notice_is_marked_uncertain_not_present():
@@ -160,9 +163,10 @@ EVIDENCE_NOT_REQUIRED = [
 ]
 
 
+@pytest.mark.parametrize("semantic", [False, True], ids=["rules", "semantic"])
 @pytest.mark.parametrize("text", EVIDENCE_NOT_REQUIRED)
-def test_negated_or_optional_evidence_is_not_a_certificate_duty(text):
-    e = extract(BASE + text)
+def test_negated_or_optional_evidence_is_not_a_certificate_duty(text, semantic):
+    e = extract(BASE + text, semantic=semantic)
     assert not e.profile.certificate_of_insurance.present, text
 
 
