@@ -73,7 +73,8 @@ def extract(ex: RulesExtractor, text: str) -> InsuranceProfile:
             "waiver_of_subrogation",
         ),
         (
-            "Owner shall be an insured party under Contractor's liability policies for claims arising from the Work.",
+            # (the issue's "Owner shall be an insured party under Contractor's liability policies" is now a rule)
+            "Contractor's liability policies shall extend their protection to Owner for claims arising from the Work.",
             "additional_insured",
         ),
         (
@@ -264,7 +265,9 @@ def test_prototype_vectors_are_kept_per_backend(semantic):
 CLAUSES = [
     "The coverage may not lapse or be terminated on less than thirty days' advance written warning to Owner.",
     "Contractor's carriers shall have no recourse against Owner for any loss they pay under these policies.",
-    "Owner shall be an insured party under Contractor's liability policies for claims arising from the Work.",
+    # (the issue's "Owner shall be an insured party under Contractor's liability policies" is
+    # now read by the rules: this says it without any word for an insured)
+    "Contractor's liability policies shall extend their protection to Owner for claims arising from the Work.",
     "Whenever Owner asks, Contractor shall hand over a letter from its broker confirming that the policies "
     "described above remain in force.",
     "Contractor's policies shall respond first, ahead of any insurance Owner carries for itself.",
@@ -365,7 +368,7 @@ def test_prototype_embeddings_are_computed_once(semantic, monkeypatch):
         return real(self, texts)
 
     monkeypatch.setattr(SemanticLayer, "_encode", counting)
-    extract(semantic, BASE + "Owner shall be an insured party under Contractor's liability policies.")
+    extract(semantic, BASE + "Contractor's liability policies shall extend their protection to Owner.")
     extract(semantic, BASE + "The insurers shall have no recourse against Owner for losses they pay.")
     assert len(calls) == 2  # one batch of region sentences per document, no prototype re-embedding
 
