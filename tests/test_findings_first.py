@@ -1,7 +1,7 @@
 """`contract-review review` as a user runs it: the findings do not wait for the search index.
 
 Real subprocesses: what a review without the index imports (none of the embedding and
-store stack; with the semantic layer, on by default, only onnxruntime, and only when the
+store stack; with the semantic layer turned on, only onnxruntime, and only when the
 insurance region has sentences the rules did not decide), the findings on stdout before the
 indexing is done, the status line on a
 terminal (a pseudo-terminal as stderr) and none otherwise, and the contract searchable after."""

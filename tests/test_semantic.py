@@ -331,8 +331,9 @@ def test_setting_comes_from_the_environment(monkeypatch, value, on):
 
 
 def test_sentences_the_rules_decided_are_not_read_again(monkeypatch):
-    """Every insurance sentence here is the rules' evidence of a term they found: the layer
-    has nothing to read and the encoder is never asked (nor loaded)."""
+    """Notice of cancellation is left for the layer, so it is built; but every insurance
+    sentence here is the rules' evidence of a term they found, so it has nothing to read and
+    the encoder is never asked (nor loaded)."""
 
     def boom(self, texts):  # pragma: no cover - must not run
         raise AssertionError("encoder called")
@@ -342,11 +343,12 @@ def test_sentences_the_rules_decided_are_not_read_again(monkeypatch):
         "9. INSURANCE. Contractor shall maintain commercial general liability insurance of $1,000,000 per "
         "occurrence, naming Owner as an additional insured. Contractor waives all rights of subrogation against "
         "Owner. Such insurance shall be primary and non-contributory. Contractor shall deliver certificates of "
-        "insurance before starting work. Each policy shall provide thirty days' prior written notice of "
-        "cancellation to Owner."
+        "insurance before starting work."
     )
-    p = extract(RulesExtractor(Settings()), text)
+    ex = RulesExtractor(Settings(semantic=True))
+    p = extract(ex, text)
     assert p.additional_insured.present and p.waiver_of_subrogation.present and not p.decided_by
+    assert not p.cancellation_notice.present and ex._layer is not None  # built, and asked nothing
 
 
 def test_an_undecided_sentence_is_still_read_next_to_decided_ones(semantic):

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .loaders import Document, searchable
-from .schema import TERM_FIELDS, Citation, InsuranceProfile, Policy, UngroundedQuote
+from .schema import POLICY_TERMS, TERM_FIELDS, Citation, InsuranceProfile, Policy, UngroundedQuote
 
 _WS = re.compile(r"\s+")
 
@@ -114,7 +114,7 @@ def _ground_requirements(doc: Document, pol: Policy, ung: list[UngroundedQuote])
     pol.carried_by_evidence = _ground_list(doc, where + ".carried_by", pol.carried_by_evidence, ung)
     if pol.carried_by and not pol.carried_by_evidence:
         pol.carried_by = []
-    for name in ("additional_insured", "waiver_of_subrogation", "primary_noncontributory"):
+    for name in POLICY_TERMS:
         term = getattr(pol, name)
         if term is not None:
             term.evidence = _ground_list(doc, f"{where}.{name}", term.evidence, ung)

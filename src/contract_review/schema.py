@@ -44,6 +44,8 @@ TERM_FIELDS = (
     "certificate_of_insurance",
     "cancellation_notice",
 )
+#: The terms a contract may require of one policy and not another (per-policy requirements).
+POLICY_TERMS = TERM_FIELDS[:3]
 
 
 class _Model(BaseModel):

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..parties import DEFINED_NAME, PREAMBLE_CHARS, defined_parties
 from ..schema import (
+    POLICY_TERMS,
     Citation,
     ContractTerm,
     InsuranceProfile,
@@ -34,7 +35,7 @@ from ..schema import (
 )
 
 NOT_LIABILITY = frozenset({"workers_compensation", "employers_liability"})
-TERMS = ("additional_insured", "waiver_of_subrogation", "primary_noncontributory")
+TERMS = POLICY_TERMS
 
 _LEGAL_NAME = re.compile(
     r"(?:(?:\bbetween|\band|\bby|\bwith)\s+|^\s*)(?P<name>[A-Z][^()\"]{1,90}?)"

@@ -12,7 +12,7 @@ from ..schema import Citation, Limit, add_months
 from .model import Certificate, CertLimit, CoverageLine, Entry
 from .parse import entries_of
 from .registry import CoiHit, Context, coi_rule
-from .requirements import PolicyRequirement, Requirements
+from .requirements import NOT_LIABILITY, PolicyRequirement, Requirements
 
 LABELS = {
     "general_liability": "general liability",
@@ -557,27 +557,30 @@ def policy_expires_early(ctx: Context) -> Iterator[CoiHit]:
                 certificate=_row_entries(line, "ExpirationDate"),
                 policy=req.type,
             )
-        if (
-            req.duration is not None
-            and req.tail_years
-            and line.form != "occurrence"
-            and req.type
-            not in (
-                "workers_compensation",
-                "employers_liability",
+        if _needs_tail(req, line) and req.duration is not None:
+            yield CoiHit(
+                f"The contract requires cover {req.duration.value!r}; the {line.title!r} policy "
+                + (f"ends {line.expiration:%m/%d/%Y}" if line.expiration else "has no readable end")
+                + " and the certificate cannot show the tail or renewals: ask for them when due.",
+                contract=_cites(req.duration.evidence),
+                certificate=_row_entries(line, "ExpirationDate"),
+                policy=req.type,
+                severity="low",
+                uncertain=True,
             )
-        ):
-            if line.line in ("other",) or line.form == "claims_made":
-                yield CoiHit(
-                    f"The contract requires cover {req.duration.value!r}; the {line.title!r} policy "
-                    + (f"ends {line.expiration:%m/%d/%Y}" if line.expiration else "has no readable end")
-                    + " and the certificate cannot show the tail or renewals: ask for them when due.",
-                    contract=_cites(req.duration.evidence),
-                    certificate=_row_entries(line, "ExpirationDate"),
-                    policy=req.type,
-                    severity="low",
-                    uncertain=True,
-                )
+
+
+def _needs_tail(req: PolicyRequirement, line: CoverageLine) -> bool:
+    """Claims-made (or unstated, on the "other" row) liability cover that the contract
+    requires for years after the term: the certificate cannot show the renewals or the
+    extended reporting period that must follow."""
+    return bool(
+        req.duration is not None
+        and req.tail_years
+        and req.type not in NOT_LIABILITY
+        and line.form != "occurrence"
+        and (line.line == "other" or line.form == "claims_made")
+    )
 
 
 def _ends_before(
@@ -589,10 +592,7 @@ def _ends_before(
     if exp is None or exp < ctx.as_of or exp >= end:
         return None  # no date, or expired (COI005), or it lasts
     soon = exp <= ctx.as_of + RENEWAL_WINDOW
-    # Claims-made cover the contract requires for years after the term: the certificate
-    # cannot show the renewals or the extended reporting period that must follow.
-    tail = bool(req.duration is not None and req.tail_years and line.form != "occurrence" and line.line == "other")
-    tail = tail or bool(req.duration is not None and req.tail_years and line.form == "claims_made")
+    tail = _needs_tail(req, line)
     then = (
         f" It expires within 30 days of {ctx.as_of:%m/%d/%Y}: a renewal certificate will be needed."
         if soon

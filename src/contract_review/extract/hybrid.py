@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from ..chunking import Chunk
 from ..errors import ExtractionError
 from ..loaders import Document
-from ..schema import TERM_FIELDS, InsuranceProfile
+from ..schema import POLICY_TERMS, TERM_FIELDS, InsuranceProfile
 from ..settings import Settings
 from . import Extraction, register_extractor
 from .llm import FIELDS, LLMExtractor
@@ -88,6 +88,8 @@ def merge(rules: InsuranceProfile, llm: InsuranceProfile | None, asked: Sequence
                 p.insurance_required = llm.insurance_required
                 p.insurance_evidence = llm.insurance_evidence
                 p.obligated_parties = llm.obligated_parties or p.obligated_parties
+                # the rules read the term only where they found insurance: keep the LLM's reading
+                p.contract_term = p.contract_term or llm.contract_term
             elif f == "policies":
                 p.policies = llm.policies
             elif f == "vague_language":
@@ -114,11 +116,11 @@ def fill_requirements(p: InsuranceProfile, llm: InsuranceProfile) -> None:
     theirs = {pol.type: pol for pol in llm.policies}
     for pol in p.policies:
         other = theirs.get(pol.type)
-        if other is None or other is pol:
+        if other is None:
             continue
         if not pol.carried_by and other.carried_by:
             pol.carried_by, pol.carried_by_evidence = list(other.carried_by), list(other.carried_by_evidence)
-        for name in ("additional_insured", "waiver_of_subrogation", "primary_noncontributory"):
+        for name in POLICY_TERMS:
             if getattr(pol, name) is None and getattr(other, name) is not None:
                 setattr(pol, name, getattr(other, name).model_copy(deep=True))
         if pol.coverage_form is None and other.coverage_form:

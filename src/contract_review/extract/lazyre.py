@@ -2,8 +2,9 @@
 
 The rules extractor's vocabulary is some 150 patterns; compiling them all was most of the
 time it took to import the checker (~70 ms). The 100 that :mod:`..lexicon` builds with its
-``_c`` helper are lazy (:class:`LazyPattern`): a 30-page contract without an insurance section
-compiles 5 of them, one with an insurance section 86. A lazy pattern keeps the source and
+``_c`` helper, and the term reader's (:mod:`.rules.contract_term`), are lazy
+(:class:`LazyPattern`): a 30-page contract without an insurance section compiles a handful
+of them, one with an insurance section most of the lexicon's. A lazy pattern keeps the source and
 compiles it the first time a method or attribute is used; from then on its methods are the
 compiled pattern's own bound methods, so a call costs what it costs on a compiled pattern.
 """

@@ -23,8 +23,8 @@ It only ever adds. Negation and conditions still win:
 What the layer decides alone is recorded as ``profile.decided_by[term] =
 "semantic:semantic-prototypes@<version>"`` and shown as such in the UI.
 
-It is on by default (``Settings.semantic``; ``CONTRACT_REVIEW_SEMANTIC=0`` or ``semantic =
-false`` in the config file turns it off) and runs on the configured encoder backend
+It is off by default (``Settings.semantic``; ``CONTRACT_REVIEW_SEMANTIC=1`` or ``semantic =
+true`` in the config file turns it on: the README says why) and runs on the configured encoder backend
 (:mod:`contract_review.encoders`, onnx-int8 by default: no torch once the export is cached).
 The encoder is loaded once per process, lazily: only when a document's insurance region has
 sentences the rules did not decide (:meth:`SemanticLayer.undecided`), so a contract without

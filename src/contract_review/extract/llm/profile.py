@@ -11,9 +11,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ...grounding import find_quote
+from ...grounding import find_quote, normalise
 from ...loaders import Document
 from ...schema import (
+    POLICY_TERMS,
     TERM_FIELDS,
     Citation,
     InsuranceProfile,
@@ -140,7 +141,8 @@ def _says_number(text: str, n: float) -> bool:
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    """As the grounding compares (whitespace collapsed, curly quotes and dashes folded), and caseless."""
+    return normalise(text).casefold()
 
 
 def _rating_says(text: str, rating: str) -> bool:
@@ -185,7 +187,7 @@ def _requirement(doc: Document, pol: Policy, req: dict[str, Any], back: _Backing
     if parties:
         naming = back.where(lambda t: any(_norm(n) in _norm(t) for n in parties))
         pol.carried_by, pol.carried_by_evidence = parties, naming or list(back.cites)
-    for name in ("additional_insured", "waiver_of_subrogation", "primary_noncontributory"):
+    for name in POLICY_TERMS:
         if req[name] is False:
             setattr(pol, name, Term(present=False))  # "the clause names other policies"
         elif req[name]:

@@ -24,12 +24,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import cast
 
 from ...grounding import cite
 from ...loaders import Document
 from ...parties import PREAMBLE_CHARS
 from ...schema import Citation, ContractTerm, add_months
 from ..amounts import words_to_number
+from ..lazyre import LazyPattern
+
+
+def _lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """Compiled on first use (:mod:`..lazyre`): the rules extractor imports this module on
+    every review, and most reviews never read a term clause."""
+    return cast(re.Pattern[str], LazyPattern(pattern, flags))
+
 
 _MONTHS = {
     "jan": 1,
@@ -57,7 +66,7 @@ DATE = (
     r"|\d{4}-\d{1,2}-\d{1,2}"
     r"|\d{1,2}/\d{1,2}/\d{4})"
 )
-_DATE_PARTS = re.compile(
+_DATE_PARTS = _lazy(
     rf"(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}}){_ORD},?\s+(?P<y1>\d{{4}})"
     rf"|(?:the\s+)?(?P<d2>\d{{1,2}}){_ORD}\s+(?:day\s+of\s+)?(?P<m2>{_MONTH}),?\s+(?P<y2>\d{{4}})"
     r"|(?P<y3>\d{4})-(?P<m3>\d{1,2})-(?P<d3>\d{1,2})"
@@ -97,72 +106,72 @@ _UNIT = r"(?P<unit>years?|months?)"
 _DEFINED = r"[\"“”](?P<name>[^\"“”]{1,40}?Date)[\"“”]"
 
 #: ``March 2, 2026 (the "Effective Date")``; ``"Effective Date" means March 2, 2026``.
-_DEFINED_DATE = re.compile(rf"(?P<date>{DATE})\s*\(\s*(?:the\s+|this\s+)?{_DEFINED}\s*\)", re.I)
-_MEANS_DATE = re.compile(rf"{_DEFINED}\s+(?:means|shall\s+mean|is)\s+(?P<date>{DATE})", re.I)
+_DEFINED_DATE = _lazy(rf"(?P<date>{DATE})\s*\(\s*(?:the\s+|this\s+)?{_DEFINED}\s*\)", re.I)
+_MEANS_DATE = _lazy(rf"{_DEFINED}\s+(?:means|shall\s+mean|is)\s+(?P<date>{DATE})", re.I)
 #: The date of the agreement in its preamble.
-_PREAMBLE_DATE = re.compile(
+_PREAMBLE_DATE = _lazy(
     r"\b(?:dated|entered\s+into|made(?:\s+and\s+entered\s+into)?|made\s+effective|effective|executed)\s+"
     rf"(?:as\s+of\s+|on\s+|this\s+)?(?P<date>{DATE})",
     re.I,
 )
 #: A term as a period: "continues for three (3) years", "an initial term of 24 months".
 _PERIODS = (
-    re.compile(
+    _lazy(
         r"\b(?:(?:continu|remain|run|last)\w*(?:\s+in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?)?"
         r"|(?:be|is|shall\s+be)\s+in\s+(?:full\s+)?(?:force|effect))\s+for\s+"
         r"(?:a\s+(?:period|term)\s+of\s+|an?\s+initial\s+(?:period|term)\s+of\s+)?"
         rf"{_N}\s+{_UNIT}",
         re.I,
     ),
-    re.compile(
+    _lazy(
         r"\b(?:initial\s+)?(?:term|period)\s+(?:of\s+(?:this|the)\s+\w+(?:\s+\w+)?\s+)?(?:is|shall\s+be|will\s+be|of)\s+"
         rf"{_N}\s+{_UNIT}",
         re.I,
     ),
 )
 #: A term as an end date: "shall continue until December 31, 2027", "expires on 2027-12-31".
-_UNTIL = re.compile(
+_UNTIL = _lazy(
     r"\b(?:(?:continu|remain|run)\w*(?:\s+in\s+(?:full\s+)?(?:force|effect)(?:\s+and\s+effect)?)?\s+(?:until|through)"
     r"|(?:end|expire|terminate)s?\s+on)\s+"
     rf"(?P<date>{DATE})",
     re.I,
 )
 #: What a term clause is about (its subject).
-_SUBJECT = re.compile(
+_SUBJECT = _lazy(
     r"\b(?:this|the)\s+(?:(?:master\s+)?agreement|sow|statement\s+of\s+work|lease|contract|engagement|licen[cs]e"
     r"|(?:initial\s+)?term)\b",
     re.I,
 )
 #: A period that runs after something (a tail, a survival period), not the term itself.
-_AFTER = re.compile(
+_AFTER = _lazy(
     r"\s*(?:after|following|thereafter|beyond|from\s+(?:the\s+)?(?:end|expir|terminat)|['’]?\s*(?:prior\s+)?"
     r"(?:written\s+)?notice)",
     re.I,
 )
 #: A period of something else: "on a notice period of three (3) months", "a cure period of".
-_OTHER_PERIOD = re.compile(r"\b(?:notice|cure|grace|payment|warranty|retention|transition)\s+$", re.I)
-_UNDETERMINED = re.compile(r"\b(?:later|earlier)\s+of\b|\bstated\s+in\s+(?:the|each|any)\s+\w+", re.I)
-_NOT_TERM = re.compile(r"\binsur|\bcoverage\b|\bpolic(?:y|ies)\b|\bconfidential|\bwarrant|\bsurviv", re.I)
-_ANCHOR = re.compile(
+_OTHER_PERIOD = _lazy(r"\b(?:notice|cure|grace|payment|warranty|retention|transition)\s+$", re.I)
+_UNDETERMINED = _lazy(r"\b(?:later|earlier)\s+of\b|\bstated\s+in\s+(?:the|each|any)\s+\w+", re.I)
+_NOT_TERM = _lazy(r"\binsur|\bcoverage\b|\bpolic(?:y|ies)\b|\bconfidential|\bwarrant|\bsurviv", re.I)
+_ANCHOR = _lazy(
     r"\b(?:from|(?:begin|commenc|start)\w*\s+(?:on|upon|as\s+of)|effective\s+(?:on|upon|as\s+of))\s+"
     rf"(?:(?P<date>{DATE})|(?P<above>the\s+date\s+(?:first\s+)?(?:written|stated|set\s+(?:out|forth))\s+above"
     r"|the\s+date\s+(?:hereof|of\s+this\s+\w+)|the\s+date\s+stated\s+at\s+the\s+beginning)"
     r"|(?:the\s+)?(?P<name>(?:[A-Z][\w-]*\s+){0,3}Date)\b|(?P<other>the\s+date\s+\w+))",
 )
-_RENEWS = re.compile(
+_RENEWS = _lazy(
     r"\brenew\w*|\bsuccessive\b|\bextend\w*\s+automatically|\bautomatically\s+extend\w*"
     r"|\bthereafter\s+until\s+terminated|\buntil\s+terminated\s+by",
     re.I,
 )
 #: A renewal the parties would have to agree on: the term still ends when it says.
-_AGREED_RENEWAL = re.compile(
+_AGREED_RENEWAL = _lazy(
     r"\b(?:may|can)\s+be\s+(?:renewed|extended)(?:\s+(?:only\s+)?by\s+(?:mutual\s+|written\s+)*agreement"
     r"(?:\s+of\s+the\s+parties)?)?",
     re.I,
 )
 _RENEWAL_PERIODS = (
-    re.compile(rf"(?:periods?|terms?)\s+of\s+{_N}\s*[- ]?\s*{_UNIT}", re.I),
-    re.compile(rf"{_N}\s*[- ]\s*{_UNIT}\s+(?:renewal\s+)?(?:periods?|terms?)", re.I),
+    _lazy(rf"(?:periods?|terms?)\s+of\s+{_N}\s*[- ]?\s*{_UNIT}", re.I),
+    _lazy(rf"{_N}\s*[- ]\s*{_UNIT}\s+(?:renewal\s+)?(?:periods?|terms?)", re.I),
 )
 
 
@@ -185,7 +194,7 @@ def _months(m: re.Match[str]) -> int | None:
     return n * 12 if m.group("unit").lower().startswith("year") else n
 
 
-_BREAK = re.compile(
+_BREAK = _lazy(
     r"[.;](?=\s)|\n\s*\n|(?<=\n)[ \t]*(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][A-Z0-9 ,&'-]{3,}\n|\n(?=[ \t]*\d+(?:\.\d+)+\.?\s)"
 )
 
@@ -258,7 +267,6 @@ def contract_term(doc: Document) -> ContractTerm | None:
     """The contract's term end, read from its first term clause; None when there is none or
     it is not determinable."""
     text = doc.norm
-    dates: _Dates | None = None
     spans = _sentences(text)
     for i, (s, e) in enumerate(spans):
         sentence = text[s:e]
@@ -276,8 +284,7 @@ def contract_term(doc: Document) -> ContractTerm | None:
             continue
         if _UNDETERMINED.search(sentence):
             return None  # "ends on the later of August 31, 2026 and acceptance of the final Deliverable"
-        dates = dates or _Dates(doc)
-        return _term(doc, dates, spans, i, until, period)
+        return _term(doc, _Dates(doc), spans, i, until, period)
     return None
 
 
@@ -317,10 +324,11 @@ def _term(
     after = text[spans[i + 1][0] : spans[i + 1][1]] if i + 1 < len(spans) else ""
     follow = after if not _NOT_TERM.search(after) else ""
     sentence, follow = _AGREED_RENEWAL.sub(_blank, sentence), _AGREED_RENEWAL.sub(_blank, follow)
-    renews_m = _RENEWS.search(sentence) or _RENEWS.search(follow)
+    in_sentence = _RENEWS.search(sentence)
+    renews_m = in_sentence or _RENEWS.search(follow)
     renewal_months = None
     if renews_m:
-        where = sentence if _RENEWS.search(sentence) else follow
+        where = sentence if in_sentence else follow
         found = [m for rx in _RENEWAL_PERIODS if (m := rx.search(where, renews_m.start()))]
         rp = min(found, key=lambda m: m.start()) if found else None
         renewal_months = _months(rp) if rp else None

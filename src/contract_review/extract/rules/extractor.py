@@ -65,18 +65,18 @@ class RulesExtractor:
             searched_ = [SearchedSection(page=s.page, section=s.title) for s in sections]
             return Extraction(InsuranceProfile(searched=searched_), notes=["no insurance keyword in the document"])
         clauses = Clauses(doc, norm, unit_breaks(norm), sections, [s.start for s in sections], document_dollar(norm))
-        on = self.settings is not None and self.settings.semantic
-        return read(clauses, hits, (lambda: self.semantic) if on else None)
+        return read(clauses, hits, lambda: self.semantic)
 
 
 def read(
     clauses: Clauses,
     hits: list[int],
-    semantic: SemanticLayer | Callable[[], SemanticLayer | None] | None = None,
+    semantic: Callable[[], SemanticLayer | None] | None = None,
 ) -> Extraction:
-    """Decide every field over the insurance region around the keyword ``hits``; with a
-    ``semantic`` layer (or a function that builds it, called only when some term is left
-    for it), terms the rules did not find may be added from paraphrases."""
+    """Decide every field over the insurance region around the keyword ``hits``; with
+    ``semantic``, a function that gives the semantic layer (None when it is off), called
+    only when some term is left for it, terms the rules did not find may be added from
+    paraphrases."""
     reader = Reader(clauses, insurance_sections(clauses))
     region = find_region(reader, hits)
     run = Run(reader, region, notes=list(region.notes))
@@ -88,7 +88,7 @@ def read(
             setattr(p, name, term(run, name))
         vague(run, p)
         left = [n for n in TERM_FIELDS if not getattr(p, n).present and n not in run.uncertain]
-        layer = semantic() if callable(semantic) and left else semantic if not callable(semantic) else None
+        layer = semantic() if semantic is not None and left else None
         if layer is not None:
             added = layer.add_terms(run, p)
             if added:

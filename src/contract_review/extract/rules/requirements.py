@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import re
 
-from ...schema import InsuranceProfile, Policy, Stated, Term
+from ...schema import POLICY_TERMS, InsuranceProfile, Policy, Stated, Term
 from .. import lexicon as lx
 from ..amounts import words_to_number
 from .clauses import Unit, is_heading
 from .obligations import subjects
 from .state import Run
 
-_SCOPED_TERMS = ("additional_insured", "waiver_of_subrogation", "primary_noncontributory")
+_SCOPED_TERMS = POLICY_TERMS
 
 
 def policy_requirements(run: Run, p: InsuranceProfile) -> None:
