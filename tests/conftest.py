@@ -46,3 +46,15 @@ def dev_labels(cuad_dir) -> list[dict]:
 def sample_labels() -> list[dict]:
     with open(SAMPLES / "labels.jsonl", encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Debian Chromium per test module, driven by Playwright (tests/browsers.py)."""
+    from browsers import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
