@@ -342,6 +342,8 @@ def test_batch_screening_in_the_browser_with_downloads(server, browser, tmp_path
         page.locator(".st-key-batch_files input[type=file]").set_input_files([str(c) for c in contracts] + [str(empty)])
         # Under load the click can beat the upload: wait until the uploader lists the last file.
         page.locator(".st-key-batch_files").get_by_text("empty.txt").first.wait_for(timeout=SLOW)
+        # and until the rerun the upload caused is over: a click during it can be lost
+        page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=SLOW)
         page.get_by_role("button", name="Screen", exact=True).click()
         page.get_by_text("3 contract(s), 2 reviewed, 1 error(s)").wait_for(timeout=SLOW)
         assert "empty.txt (unreadable): file is empty" in norm(page.locator("[data-testid='stMain']").inner_text())
