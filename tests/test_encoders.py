@@ -24,12 +24,19 @@ TEXTS = [
 
 # In a fresh process: encode TEXTS with the backend, print the vectors and the imported modules.
 ENCODE = r"""
-import json, sys
+import json, socket, sys
 from pathlib import Path
+connects = []
+def refuse(self, address, *a, **k):  # any attempt to reach another machine is recorded, and fails
+    connects.append(repr(address))
+    raise OSError("no network in this test")
+socket.socket.connect = refuse
+socket.socket.connect_ex = refuse
 from contract_review.encoders import get_encoder
 enc = get_encoder("all-MiniLM-L6-v2", sys.argv[1], Path(sys.argv[2]), threads=1)
 vecs = enc.encode(json.loads(sys.argv[3]))
-print(json.dumps({"vectors": vecs.tolist(), "modules": sorted({m.split(".")[0] for m in sys.modules})}))
+print(json.dumps({"vectors": vecs.tolist(), "modules": sorted({m.split(".")[0] for m in sys.modules}),
+                  "backend": enc.backend, "connects": connects}))
 """
 
 
@@ -50,6 +57,7 @@ def test_the_onnx_export_is_made_offline_once_and_matches_torch(tmp_path):
     cache = tmp_path / "models"
     no_network = {"HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9", "NO_PROXY": ""}
     first = encode_in_a_process("onnx-int8", cache, no_network)  # exports (torch), quantises, encodes
+    assert first["connects"] == []
     files = sorted(p.name for p in cache.rglob("*") if p.is_file())
     assert files == ["model-int8.onnx", "model.onnx"]  # nothing half-written left beside them
     exported = onnx_model_file(model_path("all-MiniLM-L6-v2"), cache, quantized=True)
@@ -71,12 +79,13 @@ def test_the_onnx_export_is_made_offline_once_and_matches_torch(tmp_path):
 
 
 def test_one_encoder_per_process_and_backend(tmp_path):
+    from contract_review.encoders import resolve_backend
     from contract_review.settings import Settings
     from contract_review.store import Store
 
     a = Store(Settings(home=tmp_path / "a")).embeddings.model
     b = Store(Settings(home=tmp_path / "b")).embeddings.model
-    assert a is b and a.backend == Settings().embedding_backend
+    assert a is b and a.backend == resolve_backend(Settings().embedding_backend)
 
 
 def test_an_unknown_backend_is_a_typed_error(tmp_path):
@@ -88,3 +97,70 @@ def test_an_unknown_backend_is_a_typed_error(tmp_path):
         get_encoder("all-MiniLM-L6-v2", "gpu", tmp_path)
     with pytest.raises(ConfigError, match="embedding_backend"):
         Settings(embedding_backend="gpu")
+
+
+def test_openvino_compiles_the_same_export_offline_caches_it_and_gives_torchs_vectors(tmp_path):
+    cache = tmp_path / "models"
+    # two processes at once on an empty cache (a batch's workers): both export, compile and encode
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", ENCODE, "openvino", str(cache), json.dumps(TEXTS)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1"),
+        )
+        for _ in range(2)
+    ]
+    runs = []
+    for p in procs:
+        out, err = p.communicate(timeout=600)
+        assert p.returncode == 0, err
+        runs.append(json.loads(out))
+    assert all(r["connects"] == [] and r["backend"] == "openvino" for r in runs)
+    assert np.allclose(runs[0]["vectors"], runs[1]["vectors"], atol=1e-6)
+    compiled = sorted((cache).rglob("openvino/*"))
+    assert compiled, "the compiled model is cached beside the export"
+    stamps = {p: p.stat().st_mtime_ns for p in compiled}
+
+    again = encode_in_a_process("openvino", cache)
+    assert {p: p.stat().st_mtime_ns for p in sorted(cache.rglob("openvino/*"))} == stamps  # reused, not rewritten
+    assert not {"torch", "sentence_transformers"} & set(again["modules"])
+    assert "openvino" in again["modules"]
+
+    vecs = np.array(again["vectors"])
+    torch_vecs = get_encoder("all-MiniLM-L6-v2", "torch", cache).encode(TEXTS)
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1, atol=1e-5)
+    assert (vecs * torch_vecs).sum(axis=1).min() > 0.9995  # bf16 on a CPU with it, fp32 elsewhere
+    assert list((vecs @ torch_vecs.T).argmax(axis=1)) == list(range(len(TEXTS)))
+
+
+def test_auto_is_openvino_where_the_cpu_has_bf16_and_onnx_int8_elsewhere(tmp_path, monkeypatch):
+    from contract_review import encoders
+
+    monkeypatch.setattr(encoders, "openvino_has_native_bf16", lambda: False)
+    assert encoders.resolve_backend("auto") == "onnx-int8"
+    monkeypatch.setattr(encoders, "openvino_has_native_bf16", lambda: True)
+    assert encoders.resolve_backend("auto") == "openvino"
+    assert encoders.resolve_backend("torch") == "torch"
+
+
+def test_without_openvino_installed_auto_means_onnx_int8(monkeypatch):
+    from contract_review import encoders
+
+    monkeypatch.setitem(sys.modules, "openvino", None)  # import openvino raises ImportError
+    encoders.openvino_has_native_bf16.cache_clear()
+    try:
+        assert encoders.openvino_has_native_bf16() is False
+        assert encoders.resolve_backend("auto") == "onnx-int8"
+    finally:
+        encoders.openvino_has_native_bf16.cache_clear()
+
+
+def test_auto_follows_what_openvino_reports_for_this_cpu():
+    import openvino
+
+    from contract_review import encoders
+
+    caps = openvino.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+    assert encoders.resolve_backend("auto") == ("openvino" if "BF16" in caps else "onnx-int8")

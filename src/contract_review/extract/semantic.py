@@ -54,7 +54,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..encoders import Encoder
 
 DECIDED_BY = "semantic"
-DEFAULT_BACKEND = "onnx-int8"  # Settings.embedding_backend's default
+DEFAULT_BACKEND = "onnx-int8"  # what embedding_backend "auto" means here: the thresholds were set on it
 SEMANTIC_THREADS = 1  # when Settings.embedding_threads is 0 (see SemanticLayer.for_settings)
 
 #: A sentence that negates or conditions a duty: the layer never reads it. Idioms that are
@@ -218,14 +218,14 @@ class SemanticLayer:
         self.model_name = model
         self.prototypes = prototypes or load_prototypes()
         self.batch_size = batch_size
-        self.backend = backend
+        self.backend = DEFAULT_BACKEND if backend == "auto" else backend
         self.cache = cache
         self.threads = threads
 
     @classmethod
     def for_settings(cls, settings: Settings) -> SemanticLayer:
         """The layer on the configured encoder: ``embedding_model`` on ``embedding_backend``
-        (onnx-int8 by default), its export cached in ``encoder_cache_dir``, with
+        (onnx-int8 for ``auto``, the default), its export cached in ``encoder_cache_dir``, with
         ``embedding_threads`` threads or one: the layer reads a few short sentences per
         document, which one thread encodes faster than two (65 sentences of 14 contracts:
         0.63 s against 1.08 s, on a shared 2-core machine) while the other core parses."""
