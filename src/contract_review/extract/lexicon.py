@@ -49,6 +49,22 @@ META_INSTRUCTION = _c(
     r"|\b(?:ignore|disregard)\s+(?:all\s+|any\s+)?(?:previous|prior|above|earlier|other)\s+instructions\b"
     r"|\b(?:flag|report)\s+(?:nothing|no\s+(?:issues?|findings?|problems?))\b|\bany\s+summary\s+you\s+(?:produce|generate|write)\b"
 )
+#: What every :data:`META_INSTRUCTION` match holds, for the lower-cased text (:mod:`.prefilter`):
+#: a document without one has no such paragraph. Each cue starts with a word, which ``re``
+#: finds by a fast scan (one alternation of them would be tried at every position).
+META_CUES = tuple(
+    _c(p, 0)
+    for p in (
+        r"note\s+to",
+        r"review(?:ing)?\s+(?:tool|system)",
+        r"language\s+model",
+        "ignore",
+        "disregard",
+        r"flag\s+no",
+        r"report\s+no",
+        r"summary\s+you",
+    )
+)
 
 # --------------------------------------------------------------------------- clause units
 #: Where a sentence or list item ends: a full stop or semicolon before a capital, a digit
@@ -556,6 +572,16 @@ AMOUNT = re.compile(
     rf"|(?P<bare>{_REDACTION})",
     I,
 )
+#: What every :data:`AMOUNT` match holds, lower-cased (:mod:`.prefilter`): a currency before
+#: it (a symbol, a code, "euro", "rs."), a currency word after it or a redaction ("[", "___",
+#: "***"); a text without one holds no amount.
+AMOUNT_NEEDLES = (
+    *"$£€¥[",
+    "___",
+    "***",
+    *("usd", "cad", "aud", "nzd", "hkd", "sgd", "gbp", "eur", "chf", "jpy", "rmb", "cny", "inr", "rs."),
+    *("dollars", "pounds", "sterling", "yuan", "renminbi", "yen", "francs"),
+)
 #: An amount in words directly followed by the same amount in figures: "one million dollars ($1,000,000)".
 PAREN_FIGURES = re.compile(rf"\s*\(\s*(?:{_CUR_PREFIX})?\s?(?:{_DIGITS}|{_REDACTION}){_MAG}?\s*\)", I)
 #: The letters of a number in words, one token each ("two hundred fifty thousand").
@@ -588,6 +614,8 @@ DOC_CURRENCY = _c(
     r"(?:\b(?:all\s+)?(?:dollar\s+amounts?|amounts?|sums?|monetary\s+amounts?|references?\s+(?:herein\s+|in\s+this\s+\w+\s+)?to\s+(?:currency|money|\"?dollars\"?|\"?\$\"?))|\"?\$\"?\s+(?:means|refers\s+to))[^.;]{0,80}?\b"
     r"(Canadian|Australian|New\s+Zealand|Hong\s+Kong|Singapore)\s+(?:dollars|funds|currency)"
 )
+#: A word every :data:`DOC_CURRENCY` match holds (:mod:`.prefilter`).
+DOC_CURRENCY_NEEDLES = ("canadian", "australian", "zealand", "hong", "singapore")
 #: The currency of each dollar :data:`DOC_CURRENCY` names.
 DOC_CURRENCY_CODES = {
     "canadian": "CAD",

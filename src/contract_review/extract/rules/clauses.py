@@ -82,6 +82,8 @@ class Clauses:
     sections: list[Section]
     sec_starts: list[int]
     dollar: str = "USD"
+    #: ``norm`` lower-cased for the needle tests of :mod:`..prefilter` (None: run every pattern)
+    low: str | None = None
 
     def unit_at(self, pos: int) -> Unit:
         i = bisect_right(self.breaks, pos) - 1

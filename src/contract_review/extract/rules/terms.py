@@ -27,19 +27,9 @@ def term(run: Run, name: str) -> Term:
     found = Term()
     negated: list[Unit] = []
     weak = False
-    prev_t = ""
-    for u in run.region.units:
-        t = clauses.text(u)
-        had_context, prev_t = prev_t, t
-        span = clauses.continued(u)  # a sentence cut by a page break is read whole
-        if span != u:
-            t = clauses.text(span)
+    for u, span, t in term_units(run):
         if rule.exclude and rule.exclude.search(t):
             continue
-        if not (lx.INSURANCE_CONTEXT.search(t) or lx.INSURANCE_CONTEXT.search(had_context[-200:])):
-            continue
-        if is_heading(t):
-            continue  # "12.3.3 Additional Insured." names a topic, not a term
         for m, own_negation in _matches(rule, t):
             if _negated(rule, t, m, own_negation):
                 negated.append(u)
@@ -55,6 +45,29 @@ def term(run: Run, name: str) -> Term:
     if (found.present and (negated or weak)) or (not found.present and negated):
         run.uncertain.add(name)
     return found
+
+
+def term_units(run: Run) -> list[tuple[Unit, Unit, str]]:
+    """The region's units a term can be read in, each with the span read (a sentence cut
+    by a page break is read whole) and its text: those in an insurance context (their own
+    or the unit before's) that are not headings. The same for every term, so found once
+    per run."""
+    if run.term_units is None:
+        clauses = run.clauses
+        run.term_units = []
+        prev_t = ""
+        for u in run.region.units:
+            t = clauses.text(u)
+            had_context, prev_t = prev_t, t
+            span = clauses.continued(u)
+            if span != u:
+                t = clauses.text(span)
+            if not (lx.INSURANCE_CONTEXT.search(t) or lx.INSURANCE_CONTEXT.search(had_context[-200:])):
+                continue
+            if is_heading(t):
+                continue  # "12.3.3 Additional Insured." names a topic, not a term
+            run.term_units.append((u, span, t))
+    return run.term_units
 
 
 def _negated(rule: lx.TermRule, t: str, m: re.Match[str], own_negation: bool) -> bool:
