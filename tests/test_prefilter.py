@@ -78,3 +78,47 @@ def test_text_that_folds_apart_from_ignorecase_is_not_given_lower_cased():
     assert caseless("in\u017furance") is None  # long s: re.IGNORECASE reads it as "s"
     assert caseless("\u0130nsurance") is None  # dotted capital I lowers to two characters
     assert holds_any(None, ("anything",))
+
+
+TERM_PHRASINGS = {
+    "additional_insured": [
+        "Client shall be named as an additional insured",
+        "naming Owner and its affiliates as insureds",
+        "Owner shall be an insured party under Contractor's liability policies",
+        "Owner shall be included as insured parties on each of the policies",
+    ],
+    "waiver_of_subrogation": [
+        "Contractor waives all rights of subrogation",
+        "subrogation is waived",
+        "shall cause its insurers to waive any rights they may acquire against Landlord",
+        "the carriers shall forgo any recovery from Owner",
+        "its underwriters give up all claims against Owner",
+        "releases Owner from any claims its insurers may have",
+    ],
+    "primary_noncontributory": [
+        "primary and non-contributory",
+        "such insurance shall be primary",
+        "coverage shall respond first",
+        "shall apply before any other insurance",
+        "any other insurance maintained by Owner shall be excess",
+        "without contribution from Owner's insurance",
+    ],
+    "cancellation_notice": [
+        "thirty (30) days' prior written notice of cancellation",
+        "shall not be cancelled without 30 days' notification",
+        "no policy shall be cancelled until thirty days after written notice",
+        "warning of any proposed cancellation at least 30 days in advance",
+        "notify Owner prior to any cancellation",
+    ],
+}
+
+
+def test_every_term_phrasing_holds_one_of_the_rules_cues():
+    for name, texts in TERM_PHRASINGS.items():
+        rule = lx.TERM_RULES[name]
+        assert rule.cues
+        for text in texts:
+            found = list(rule.positive.finditer(text))
+            assert found, (name, text)
+            for m in found:
+                assert holds_any(caseless(m.group(0)), rule.cues), (name, m.group(0))

@@ -699,6 +699,9 @@ class TermRule:
     #: A negation right after the match, in the same clause ("additional insured status is
     #: not required").
     negative_after: re.Pattern[str] | None = None
+    #: Lower-case words of which every match of ``positive`` holds one (:mod:`.prefilter`):
+    #: a clause with none is not searched for it. Empty: always searched.
+    cues: tuple[str, ...] = ()
 
 
 #: Negations shared by every term: "no obligation to", "not required to", "neither party
@@ -842,6 +845,7 @@ TERM_RULES: dict[str, TermRule] = {
             r"(?:named|added|included|covered|listed|designated|endorsed|naming|adding|including|covering|name|add|include|cover|list)\b"
         ),
         negative_after=_NEG_AFTER,
+        cues=("insured",),
         exclude=_c(
             r"^(?!.*\badditional).*\bloss\s+payees?\b(?!.*\binsureds?\b)|\balthough\s+named\s+as\s+an?\s+insured"
         ),
@@ -862,6 +866,7 @@ TERM_RULES: dict[str, TermRule] = {
             r"|\breleas\w*\b[^.;]{0,120}?\b(?:claims?|rights?|liabilit\w+)\b[^.;]{0,80}?\bto\s+the\s+extent\s+(?:of\s+(?:any\s+)?(?:insurance|the\s+(?:insurance\s+)?proceeds)|(?:that\s+)?(?:the\s+|such\s+|any\s+)?(?:loss|damage|claims?)\s+(?:is|are)\s+(?:covered|insured|paid)|(?:covered|insured|paid)\s+(?:by|under))"
         ),
         negative=_c(_GENERIC_NEG + _OPTION_NEG),
+        cues=("waiv", "subrogation", "forgo", "forego", "relinquish", "abandon", "surrender", "give", "releas"),
         exclude=_c(r"\bguarant(?:or|ee|y)\b(?![^.;]*\binsur)"),
         negated_form=_c(
             # "neither party's insurers shall have any right of subrogation against the other"
@@ -887,6 +892,7 @@ TERM_RULES: dict[str, TermRule] = {
             r"|\bwithout\s+(?:any\s+)?contribution\s+(?:of|with)\b|\b(?:insurance|coverage|polic(?:y|ies))\b[^.;]{0,60}?\b(?:shall|will)\s+be\s+excess\s+(?:and|,)\s+(?:shall\s+|will\s+)?non-?contribut"
         ),
         negative=_c(_GENERIC_NEG + _OPTION_NEG + r"|\bexcess\s+(?:over|of)\s+(?:any|other)\b"),
+        cues=("primary", "contribut", "respond", "first", "before", "excess"),
         negated_form=_c(
             # "primary policy not contributing to", "primary to and not contributing with"
             r"\bprimary\b[^.;]{0,40}?\bnot\s+(?:be\s+)?contribut\w*"
@@ -927,6 +933,7 @@ TERM_RULES: dict[str, TermRule] = {
         ),
         negative=_c(_GENERIC_NEG + _CANCELLATION_NEG),
         after=TERM_CONDITION_AFTER,
+        cues=("notice", "notif", "warning"),
         exclude=_c(
             # a clause about failing to insure, unless it also gives prior notice of the cover
             # being cancelled ("prior written notice if it is unable to obtain ... or if its

@@ -263,9 +263,10 @@ class _Dates:
         return False  # "from the date Lessee accepts ..."
 
 
-def contract_term(doc: Document) -> ContractTerm | None:
+def contract_term(doc: Document, low: str | None = None) -> ContractTerm | None:
     """The contract's term end, read from its first term clause; None when there is none or
-    it is not determinable."""
+    it is not determinable. ``low``, the text's :func:`~..prefilter.caseless` form when the
+    caller has it, spares the period patterns the sentences that name no years or months."""
     text = doc.norm
     spans = _sentences(text)
     for i, (s, e) in enumerate(spans):
@@ -275,7 +276,7 @@ def contract_term(doc: Document) -> ContractTerm | None:
         until = _UNTIL.search(sentence)
         found = [
             p
-            for rx in _PERIODS
+            for rx in (_PERIODS if _may_name_a_period(low, s, e) else ())
             for p in rx.finditer(sentence)
             if not _AFTER.match(sentence, p.end()) and not _OTHER_PERIOD.search(sentence, 0, p.start())
         ]
@@ -286,6 +287,11 @@ def contract_term(doc: Document) -> ContractTerm | None:
             return None  # "ends on the later of August 31, 2026 and acceptance of the final Deliverable"
         return _term(doc, _Dates(doc), spans, i, until, period)
     return None
+
+
+def _may_name_a_period(low: str | None, s: int, e: int) -> bool:
+    """Sentence ``[s, e)`` can hold one of :data:`_PERIODS`: each is in years or months."""
+    return low is None or low.find("year", s, e) >= 0 or low.find("month", s, e) >= 0
 
 
 def _term(

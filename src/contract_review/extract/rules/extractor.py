@@ -97,7 +97,7 @@ def read(
             if added:
                 run.notes.append(f"semantic layer ({layer.prototypes.ref}) added: {', '.join(added)}")
         policy_requirements(run, p)
-        p.contract_term = contract_term(clauses.doc)
+        p.contract_term = contract_term(clauses.doc, clauses.low)
     p.searched = searched(clauses, region)
     if not p.insurance_required:
         # terms are only meaningful when insurance is required; keep the audit trail

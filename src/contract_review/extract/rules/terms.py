@@ -15,6 +15,7 @@ import re
 
 from ...schema import Term
 from .. import lexicon as lx
+from ..prefilter import holds_any
 from .clauses import MAX_EVIDENCE, Unit, is_heading
 from .state import Run
 
@@ -30,7 +31,8 @@ def term(run: Run, name: str) -> Term:
     for u, span, t in term_units(run):
         if rule.exclude and rule.exclude.search(t):
             continue
-        for m, own_negation in _matches(rule, t):
+        cued = not rule.cues or holds_any(clauses.low, rule.cues, *span)
+        for m, own_negation in _matches(rule, t, cued):
             if _negated(rule, t, m, own_negation):
                 negated.append(u)
                 continue
@@ -98,10 +100,12 @@ def _rest_of_clause(t: str, pos: int) -> str:
     return t[pos : min(ends) if ends else len(t)]
 
 
-def _matches(rule: lx.TermRule, t: str) -> list[tuple[re.Match[str], bool]]:
+def _matches(rule: lx.TermRule, t: str, cued: bool = True) -> list[tuple[re.Match[str], bool]]:
     """The rule's matches in ``t`` in text order, each with whether it is a statement of the
-    term in its negated form (:attr:`~contract_review.extract.lexicon.TermRule.negated_form`)."""
-    found = [(m, False) for m in rule.positive.finditer(t)]
+    term in its negated form (:attr:`~contract_review.extract.lexicon.TermRule.negated_form`);
+    not ``cued`` (``t`` holds none of the rule's :attr:`~.lexicon.TermRule.cues`), only the
+    negated form is searched."""
+    found = [(m, False) for m in rule.positive.finditer(t)] if cued else []
     if rule.negated_form is not None:
         found += [(m, True) for m in rule.negated_form.finditer(t)]
     return sorted(found, key=lambda x: x[0].start())
