@@ -188,7 +188,9 @@ class _Loading:
     of it in PDFium outside the GIL, while this thread imports the checker. Until the
     document is taken, the interpreter switches threads every 0.5 ms rather than 5 ms: the
     parse gives up the GIL for each PDFium call and would otherwise wait up to 5 ms to get
-    it back after each (two calls a page)."""
+    it back after each (two calls a page). While it waits for the document, this thread
+    compiles the rules' patterns that are compiled on first use (:mod:`.extract.lazyre`): a
+    contract with an insurance section would otherwise compile most of them after its parse."""
 
     SWITCH_INTERVAL = 0.0005
 
@@ -218,7 +220,10 @@ class _Loading:
 
     def document(self) -> "Document | None":
         """Waits for the thread (a signal, such as the per-document budget's, interrupts the wait)."""
+        from .extract.lazyre import compile_pending
+
         try:
+            compile_pending(self._thread.is_alive)
             self._thread.join()
         finally:
             sys.setswitchinterval(self._interval)
