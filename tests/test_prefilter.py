@@ -122,3 +122,26 @@ def test_every_term_phrasing_holds_one_of_the_rules_cues():
             assert found, (name, text)
             for m in found:
                 assert holds_any(caseless(m.group(0)), rule.cues), (name, m.group(0))
+
+
+def test_insurance_context_answers_as_its_pattern():
+    from contract_review.extract.rules.clauses import Clauses
+
+    texts = [
+        "The Policy shall",
+        "policyholder rights",
+        "COVERAGES apply",
+        "the coverage-based",
+        "carriers",
+        "our underwriter",
+        "Insured",
+        "SUBROGATION",
+        "no such words",
+        "apolicy",
+        "",
+        "Self-insurance",
+    ]
+    for text in texts:
+        for low in (caseless(text), None):
+            clauses = Clauses(None, text, [0], [], [], low=low)  # type: ignore[arg-type]
+            assert clauses.insurance_context(0, len(text)) == bool(lx.INSURANCE_CONTEXT.search(text)), text

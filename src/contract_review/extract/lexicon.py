@@ -116,6 +116,10 @@ INSURANCE_TITLE = _c(r"insur")
 #: Words that keep a unit within an insurance clause: insurance, policies, coverage,
 #: carriers, underwriters, subrogation.
 INSURANCE_CONTEXT = _c(r"insur|\bpolic(?:y|ies)\b|\bcoverages?\b|\bcarriers?\b|\bunderwriters?\b|subrogat")
+#: Words that match :data:`INSURANCE_CONTEXT` wherever they are, and those its other branches
+#: need (with a word boundary the pattern checks), lower-cased (:mod:`.prefilter`).
+INSURANCE_CONTEXT_SURE = ("insur", "subrogat")
+INSURANCE_CONTEXT_NEEDLES = ("polic", "coverage", "carrier", "underwriter")
 #: The subject of a term of cover rather than of its amount: additional insured,
 #: subrogation, certificates, primary, cancellation, notice, loss payee, claims-made, deductible.
 TERM_CLAUSE = _c(

@@ -112,6 +112,19 @@ class Clauses:
             return unit
         return unit[0], nxt[1]
 
+    def insurance_context(self, start: int, end: int) -> bool:
+        """``lexicon.INSURANCE_CONTEXT`` matches ``norm[start:end]`` (searched as a string of
+        its own). Asked of most units of the region, and most of them say "insur": a plain
+        ``in`` test answers that, and the pattern runs only for the words it must bound."""
+        low = self.low
+        if low is not None:
+            seg = low[start:end]
+            if any(w in seg for w in lx.INSURANCE_CONTEXT_SURE):
+                return True
+            if not any(w in seg for w in lx.INSURANCE_CONTEXT_NEEDLES):
+                return False
+        return lx.INSURANCE_CONTEXT.search(self.norm[start:end]) is not None
+
     def section_at(self, pos: int) -> Section:
         i = bisect_right(self.sec_starts, pos) - 1
         return self.sections[max(i, 0)]

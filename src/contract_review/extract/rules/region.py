@@ -123,7 +123,7 @@ def _follow_on(reader: Reader, region: dict[Unit, None], ins_units: list[Unit]) 
     for u in ins_units:
         nxt = clauses.next_unit(u)
         for _ in range(2):
-            if nxt is None or not lx.INSURANCE_CONTEXT.search(clauses.text(nxt)):
+            if nxt is None or not clauses.insurance_context(*nxt):
                 break
             region.setdefault(nxt)
             nxt = clauses.next_unit(nxt)
@@ -153,7 +153,7 @@ class _Walks:
             self._reads[u] = bool(
                 policy_mentions_in(t)
                 or (holds_any(self.clauses.low, lx.AMOUNT_NEEDLES, *u) and lx.AMOUNT.search(t))
-                or lx.INSURANCE_CONTEXT.search(t)
+                or self.clauses.insurance_context(*u)
                 or lx.TERM_CLAUSE.search(t)
                 or lx.LIMIT_WORD.search(t)
                 or len(t.strip()) < 40

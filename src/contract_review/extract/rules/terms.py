@@ -57,14 +57,16 @@ def term_units(run: Run) -> list[tuple[Unit, Unit, str]]:
     if run.term_units is None:
         clauses = run.clauses
         run.term_units = []
-        prev_t = ""
+        prev: Unit | None = None
         for u in run.region.units:
-            t = clauses.text(u)
-            had_context, prev_t = prev_t, t
+            before, prev = prev, u
             span = clauses.continued(u)
-            if span != u:
-                t = clauses.text(span)
-            if not (lx.INSURANCE_CONTEXT.search(t) or lx.INSURANCE_CONTEXT.search(had_context[-200:])):
+            t = clauses.text(span)
+            # the unit's own context, or the end of the unit before it in the region
+            if not (
+                clauses.insurance_context(*span)
+                or (before is not None and clauses.insurance_context(max(before[0], before[1] - 200), before[1]))
+            ):
                 continue
             if is_heading(t):
                 continue  # "12.3.3 Additional Insured." names a topic, not a term
