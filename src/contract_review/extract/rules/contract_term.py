@@ -32,6 +32,7 @@ from ...parties import PREAMBLE_CHARS
 from ...schema import Citation, ContractTerm, add_months
 from ..amounts import words_to_number
 from ..lazyre import LazyPattern
+from ..prefilter import holds_any
 
 
 def _lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -151,6 +152,10 @@ _AFTER = _lazy(
 #: A period of something else: "on a notice period of three (3) months", "a cure period of".
 _OTHER_PERIOD = _lazy(r"\b(?:notice|cure|grace|payment|warranty|retention|transition)\s+$", re.I)
 _UNDETERMINED = _lazy(r"\b(?:later|earlier)\s+of\b|\bstated\s+in\s+(?:the|each|any)\s+\w+", re.I)
+#: What a sentence holds that :data:`_UNTIL` ("until", "through", "ends on", "expires on",
+#: "terminates on") or one of :data:`_PERIODS` (years, months) can match, lower-cased
+#: (:mod:`..prefilter`): the term patterns read only such sentences.
+_TERM_CUES = ("year", "month", "until", "through", "end", "expire", "terminate")
 _NOT_TERM = _lazy(r"\binsur|\bcoverage\b|\bpolic(?:y|ies)\b|\bconfidential|\bwarrant|\bsurviv", re.I)
 _ANCHOR = _lazy(
     r"\b(?:from|(?:begin|commenc|start)\w*\s+(?:on|upon|as\s+of)|effective\s+(?:on|upon|as\s+of))\s+"
@@ -270,6 +275,8 @@ def contract_term(doc: Document, low: str | None = None) -> ContractTerm | None:
     text = doc.norm
     spans = _sentences(text)
     for i, (s, e) in enumerate(spans):
+        if not holds_any(low, _TERM_CUES, s, e):
+            continue
         sentence = text[s:e]
         if not _SUBJECT.search(sentence) or _NOT_TERM.search(sentence):
             continue
