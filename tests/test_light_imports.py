@@ -229,3 +229,15 @@ def test_a_bad_lazy_pattern_raises_re_error_when_first_used():
     p = LazyPattern(r"(unclosed")
     with pytest.raises(re.error):
         p.search("text")
+
+
+def test_compile_pending_compiles_while_busy_and_leaves_a_bad_pattern_to_its_use():
+    from contract_review.extract.lazyre import compile_pending
+
+    a, b, bad = LazyPattern(r"a+"), LazyPattern(r"b+"), LazyPattern(r"(unclosed")
+    compile_pending(lambda: "_compiled" not in vars(a))  # busy until ``a`` is compiled
+    assert "_compiled" in vars(a) and "_compiled" not in vars(b)
+    compile_pending(lambda: True)
+    assert "_compiled" in vars(b) and b.search("abb").group() == "bb"
+    with pytest.raises(re.error):
+        bad.search("text")

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from . import lexicon as lx
+from .prefilter import holds_any
 
 __all__ = [
     "Amount",
@@ -75,24 +76,34 @@ def currency_code(written: str | None) -> str | None:
     return lx.CURRENCY_CODES.get(key, lx.CURRENCY_CODES.get(key.rstrip("s"), "USD" if "$" in key else None))
 
 
-def document_dollar(text: str) -> str:
+def document_dollar(text: str, low: str | None = None) -> str:
     """The currency a bare "$" or "dollars" means in this document: "USD" unless it declares
-    other dollars ("all amounts are in Canadian dollars" -> "CAD")."""
+    other dollars ("all amounts are in Canadian dollars" -> "CAD"). ``low``, the text's
+    :func:`~.prefilter.caseless` form when the caller has it, spares the search of a
+    document that names no other dollars."""
+    if not holds_any(low, lx.DOC_CURRENCY_NEEDLES):
+        return "USD"
     m = lx.DOC_CURRENCY.search(text)
     if not m:
         return "USD"
     return lx.DOC_CURRENCY_CODES.get(lx.SPACES.sub(" ", m.group(1).lower()), "USD")
 
 
-def find_amounts(text: str, start: int = 0, end: int | None = None, dollar: str = "USD") -> list[Amount]:
+def find_amounts(
+    text: str, start: int = 0, end: int | None = None, dollar: str = "USD", low: str | None = None
+) -> list[Amount]:
     """Money amounts in ``text[start:end]``: digits, words, currencies and redactions, in
     the order of the text, with offsets in ``text``.
 
     "one million dollars ($1,000,000)" is one amount; a bare redaction ("[***]") counts only
     where the text says an amount goes there ("limits of [***]", "[***] per occurrence"),
     not before a period ("[***] days"); ``dollar`` is the currency a bare "$" or "dollars"
-    means in this document (see :func:`document_dollar`)."""
+    means in this document (see :func:`document_dollar`); ``low``, the text's
+    :func:`~.prefilter.caseless` form when the caller has it, spares the search of a span
+    that holds no currency and no redaction."""
     end = len(text) if end is None else end
+    if not holds_any(low, lx.AMOUNT_NEEDLES, start, end):
+        return []
     out: list[Amount] = []
     pos = start
     while True:

@@ -7,11 +7,16 @@ time it took to import the checker (~70 ms). The 100 that :mod:`..lexicon` build
 of them, one with an insurance section most of the lexicon's. A lazy pattern keeps the source and
 compiles it the first time a method or attribute is used; from then on its methods are the
 compiled pattern's own bound methods, so a call costs what it costs on a compiled pattern.
+
+A one-shot ``review`` waits for its document while PDFium parses it in a thread; it compiles
+the patterns not yet compiled in that wait (:func:`compile_pending`), so that a contract with
+an insurance section does not compile them after its parse.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 #: What a compiled pattern has that a lazy one hands over once compiled.
@@ -31,6 +36,10 @@ _FORWARD = (
 )
 
 
+#: Every lazy pattern made, in the order made (that of the lexicon, then the term reader).
+_MADE: list[LazyPattern] = []
+
+
 class LazyPattern:
     """``re.compile(pattern, flags)`` when first used. ``pattern`` is there without
     compiling (patterns are built from each other's source); anything else compiles it.
@@ -39,6 +48,7 @@ class LazyPattern:
     def __init__(self, pattern: str, flags: int = 0):
         self.pattern = pattern
         self._flags = flags
+        _MADE.append(self)
 
     @property
     def compiled(self) -> re.Pattern[str]:
@@ -58,3 +68,20 @@ class LazyPattern:
 
     def __repr__(self) -> str:
         return f"LazyPattern({self.pattern!r}, {self._flags})"
+
+
+def compile_pending(busy: Callable[[], bool]) -> int:
+    """Compile the lazy patterns not compiled yet, one at a time, while ``busy()`` (for
+    instance while a thread loads the document): time the caller would spend waiting. Return
+    how many it compiled. A bad pattern is left for its first use to raise."""
+    done = 0
+    for p in list(_MADE):
+        if not busy():
+            break
+        if "_compiled" not in p.__dict__:
+            try:
+                p.compiled  # noqa: B018 - compiling is the point
+            except re.error:
+                continue
+            done += 1
+    return done

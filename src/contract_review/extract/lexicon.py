@@ -49,6 +49,22 @@ META_INSTRUCTION = _c(
     r"|\b(?:ignore|disregard)\s+(?:all\s+|any\s+)?(?:previous|prior|above|earlier|other)\s+instructions\b"
     r"|\b(?:flag|report)\s+(?:nothing|no\s+(?:issues?|findings?|problems?))\b|\bany\s+summary\s+you\s+(?:produce|generate|write)\b"
 )
+#: What every :data:`META_INSTRUCTION` match holds, for the lower-cased text (:mod:`.prefilter`):
+#: a document without one has no such paragraph. Each cue starts with a word, which ``re``
+#: finds by a fast scan (one alternation of them would be tried at every position).
+META_CUES = tuple(
+    _c(p, 0)
+    for p in (
+        r"note\s+to",
+        r"review(?:ing)?\s+(?:tool|system)",
+        r"language\s+model",
+        "ignore",
+        "disregard",
+        r"flag\s+no",
+        r"report\s+no",
+        r"summary\s+you",
+    )
+)
 
 # --------------------------------------------------------------------------- clause units
 #: Where a sentence or list item ends: a full stop or semicolon before a capital, a digit
@@ -100,6 +116,10 @@ INSURANCE_TITLE = _c(r"insur")
 #: Words that keep a unit within an insurance clause: insurance, policies, coverage,
 #: carriers, underwriters, subrogation.
 INSURANCE_CONTEXT = _c(r"insur|\bpolic(?:y|ies)\b|\bcoverages?\b|\bcarriers?\b|\bunderwriters?\b|subrogat")
+#: Words that match :data:`INSURANCE_CONTEXT` wherever they are, and those its other branches
+#: need (with a word boundary the pattern checks), lower-cased (:mod:`.prefilter`).
+INSURANCE_CONTEXT_SURE = ("insur", "subrogat")
+INSURANCE_CONTEXT_NEEDLES = ("polic", "coverage", "carrier", "underwriter")
 #: The subject of a term of cover rather than of its amount: additional insured,
 #: subrogation, certificates, primary, cancellation, notice, loss payee, claims-made, deductible.
 TERM_CLAUSE = _c(
@@ -556,6 +576,16 @@ AMOUNT = re.compile(
     rf"|(?P<bare>{_REDACTION})",
     I,
 )
+#: What every :data:`AMOUNT` match holds, lower-cased (:mod:`.prefilter`): a currency before
+#: it (a symbol, a code, "euro", "rs."), a currency word after it or a redaction ("[", "___",
+#: "***"); a text without one holds no amount.
+AMOUNT_NEEDLES = (
+    *"$£€¥[",
+    "___",
+    "***",
+    *("usd", "cad", "aud", "nzd", "hkd", "sgd", "gbp", "eur", "chf", "jpy", "rmb", "cny", "inr", "rs."),
+    *("dollars", "pounds", "sterling", "yuan", "renminbi", "yen", "francs"),
+)
 #: An amount in words directly followed by the same amount in figures: "one million dollars ($1,000,000)".
 PAREN_FIGURES = re.compile(rf"\s*\(\s*(?:{_CUR_PREFIX})?\s?(?:{_DIGITS}|{_REDACTION}){_MAG}?\s*\)", I)
 #: The letters of a number in words, one token each ("two hundred fifty thousand").
@@ -588,6 +618,8 @@ DOC_CURRENCY = _c(
     r"(?:\b(?:all\s+)?(?:dollar\s+amounts?|amounts?|sums?|monetary\s+amounts?|references?\s+(?:herein\s+|in\s+this\s+\w+\s+)?to\s+(?:currency|money|\"?dollars\"?|\"?\$\"?))|\"?\$\"?\s+(?:means|refers\s+to))[^.;]{0,80}?\b"
     r"(Canadian|Australian|New\s+Zealand|Hong\s+Kong|Singapore)\s+(?:dollars|funds|currency)"
 )
+#: A word every :data:`DOC_CURRENCY` match holds (:mod:`.prefilter`).
+DOC_CURRENCY_NEEDLES = ("canadian", "australian", "zealand", "hong", "singapore")
 #: The currency of each dollar :data:`DOC_CURRENCY` names.
 DOC_CURRENCY_CODES = {
     "canadian": "CAD",
@@ -671,6 +703,9 @@ class TermRule:
     #: A negation right after the match, in the same clause ("additional insured status is
     #: not required").
     negative_after: re.Pattern[str] | None = None
+    #: Lower-case words of which every match of ``positive`` holds one (:mod:`.prefilter`):
+    #: a clause with none is not searched for it. Empty: always searched.
+    cues: tuple[str, ...] = ()
 
 
 #: Negations shared by every term: "no obligation to", "not required to", "neither party
@@ -814,6 +849,7 @@ TERM_RULES: dict[str, TermRule] = {
             r"(?:named|added|included|covered|listed|designated|endorsed|naming|adding|including|covering|name|add|include|cover|list)\b"
         ),
         negative_after=_NEG_AFTER,
+        cues=("insured",),
         exclude=_c(
             r"^(?!.*\badditional).*\bloss\s+payees?\b(?!.*\binsureds?\b)|\balthough\s+named\s+as\s+an?\s+insured"
         ),
@@ -834,6 +870,7 @@ TERM_RULES: dict[str, TermRule] = {
             r"|\breleas\w*\b[^.;]{0,120}?\b(?:claims?|rights?|liabilit\w+)\b[^.;]{0,80}?\bto\s+the\s+extent\s+(?:of\s+(?:any\s+)?(?:insurance|the\s+(?:insurance\s+)?proceeds)|(?:that\s+)?(?:the\s+|such\s+|any\s+)?(?:loss|damage|claims?)\s+(?:is|are)\s+(?:covered|insured|paid)|(?:covered|insured|paid)\s+(?:by|under))"
         ),
         negative=_c(_GENERIC_NEG + _OPTION_NEG),
+        cues=("waiv", "subrogation", "forgo", "forego", "relinquish", "abandon", "surrender", "give", "releas"),
         exclude=_c(r"\bguarant(?:or|ee|y)\b(?![^.;]*\binsur)"),
         negated_form=_c(
             # "neither party's insurers shall have any right of subrogation against the other"
@@ -859,6 +896,7 @@ TERM_RULES: dict[str, TermRule] = {
             r"|\bwithout\s+(?:any\s+)?contribution\s+(?:of|with)\b|\b(?:insurance|coverage|polic(?:y|ies))\b[^.;]{0,60}?\b(?:shall|will)\s+be\s+excess\s+(?:and|,)\s+(?:shall\s+|will\s+)?non-?contribut"
         ),
         negative=_c(_GENERIC_NEG + _OPTION_NEG + r"|\bexcess\s+(?:over|of)\s+(?:any|other)\b"),
+        cues=("primary", "contribut", "respond", "first", "before", "excess"),
         negated_form=_c(
             # "primary policy not contributing to", "primary to and not contributing with"
             r"\bprimary\b[^.;]{0,40}?\bnot\s+(?:be\s+)?contribut\w*"
@@ -899,6 +937,7 @@ TERM_RULES: dict[str, TermRule] = {
         ),
         negative=_c(_GENERIC_NEG + _CANCELLATION_NEG),
         after=TERM_CONDITION_AFTER,
+        cues=("notice", "notif", "warning"),
         exclude=_c(
             # a clause about failing to insure, unless it also gives prior notice of the cover
             # being cancelled ("prior written notice if it is unable to obtain ... or if its

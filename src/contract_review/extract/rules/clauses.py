@@ -82,6 +82,8 @@ class Clauses:
     sections: list[Section]
     sec_starts: list[int]
     dollar: str = "USD"
+    #: ``norm`` lower-cased for the needle tests of :mod:`..prefilter` (None: run every pattern)
+    low: str | None = None
 
     def unit_at(self, pos: int) -> Unit:
         i = bisect_right(self.breaks, pos) - 1
@@ -109,6 +111,19 @@ class Clauses:
         if nxt is None or not lx.LOWER_START.match(self.text(nxt)):
             return unit
         return unit[0], nxt[1]
+
+    def insurance_context(self, start: int, end: int) -> bool:
+        """``lexicon.INSURANCE_CONTEXT`` matches ``norm[start:end]`` (searched as a string of
+        its own). Asked of most units of the region, and most of them say "insur": a plain
+        ``in`` test answers that, and the pattern runs only for the words it must bound."""
+        low = self.low
+        if low is not None:
+            seg = low[start:end]
+            if any(w in seg for w in lx.INSURANCE_CONTEXT_SURE):
+                return True
+            if not any(w in seg for w in lx.INSURANCE_CONTEXT_NEEDLES):
+                return False
+        return lx.INSURANCE_CONTEXT.search(self.norm[start:end]) is not None
 
     def section_at(self, pos: int) -> Section:
         i = bisect_right(self.sec_starts, pos) - 1

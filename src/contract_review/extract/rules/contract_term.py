@@ -32,6 +32,7 @@ from ...parties import PREAMBLE_CHARS
 from ...schema import Citation, ContractTerm, add_months
 from ..amounts import words_to_number
 from ..lazyre import LazyPattern
+from ..prefilter import holds_any
 
 
 def _lazy(pattern: str, flags: int = 0) -> re.Pattern[str]:
@@ -151,6 +152,10 @@ _AFTER = _lazy(
 #: A period of something else: "on a notice period of three (3) months", "a cure period of".
 _OTHER_PERIOD = _lazy(r"\b(?:notice|cure|grace|payment|warranty|retention|transition)\s+$", re.I)
 _UNDETERMINED = _lazy(r"\b(?:later|earlier)\s+of\b|\bstated\s+in\s+(?:the|each|any)\s+\w+", re.I)
+#: What a sentence holds that :data:`_UNTIL` ("until", "through", "ends on", "expires on",
+#: "terminates on") or one of :data:`_PERIODS` (years, months) can match, lower-cased
+#: (:mod:`..prefilter`): the term patterns read only such sentences.
+_TERM_CUES = ("year", "month", "until", "through", "end", "expire", "terminate")
 _NOT_TERM = _lazy(r"\binsur|\bcoverage\b|\bpolic(?:y|ies)\b|\bconfidential|\bwarrant|\bsurviv", re.I)
 _ANCHOR = _lazy(
     r"\b(?:from|(?:begin|commenc|start)\w*\s+(?:on|upon|as\s+of)|effective\s+(?:on|upon|as\s+of))\s+"
@@ -263,19 +268,22 @@ class _Dates:
         return False  # "from the date Lessee accepts ..."
 
 
-def contract_term(doc: Document) -> ContractTerm | None:
+def contract_term(doc: Document, low: str | None = None) -> ContractTerm | None:
     """The contract's term end, read from its first term clause; None when there is none or
-    it is not determinable."""
+    it is not determinable. ``low``, the text's :func:`~..prefilter.caseless` form when the
+    caller has it, spares the period patterns the sentences that name no years or months."""
     text = doc.norm
     spans = _sentences(text)
     for i, (s, e) in enumerate(spans):
+        if not holds_any(low, _TERM_CUES, s, e):
+            continue
         sentence = text[s:e]
         if not _SUBJECT.search(sentence) or _NOT_TERM.search(sentence):
             continue
         until = _UNTIL.search(sentence)
         found = [
             p
-            for rx in _PERIODS
+            for rx in (_PERIODS if _may_name_a_period(low, s, e) else ())
             for p in rx.finditer(sentence)
             if not _AFTER.match(sentence, p.end()) and not _OTHER_PERIOD.search(sentence, 0, p.start())
         ]
@@ -286,6 +294,11 @@ def contract_term(doc: Document) -> ContractTerm | None:
             return None  # "ends on the later of August 31, 2026 and acceptance of the final Deliverable"
         return _term(doc, _Dates(doc), spans, i, until, period)
     return None
+
+
+def _may_name_a_period(low: str | None, s: int, e: int) -> bool:
+    """Sentence ``[s, e)`` can hold one of :data:`_PERIODS`: each is in years or months."""
+    return low is None or low.find("year", s, e) >= 0 or low.find("month", s, e) >= 0
 
 
 def _term(

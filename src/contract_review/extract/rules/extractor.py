@@ -17,6 +17,7 @@ from ...settings import Settings
 from .. import Extraction
 from .. import lexicon as lx
 from ..amounts import document_dollar
+from ..prefilter import caseless
 from .clauses import Clauses, unit_breaks
 from .contract_term import contract_term
 from .obligations import insurance_required
@@ -64,7 +65,9 @@ class RulesExtractor:
         if not hits:
             searched_ = [SearchedSection(page=s.page, section=s.title) for s in sections]
             return Extraction(InsuranceProfile(searched=searched_), notes=["no insurance keyword in the document"])
-        clauses = Clauses(doc, norm, unit_breaks(norm), sections, [s.start for s in sections], document_dollar(norm))
+        low = caseless(norm, lower)
+        starts = [s.start for s in sections]
+        clauses = Clauses(doc, norm, unit_breaks(norm), sections, starts, document_dollar(norm, low), low)
         return read(clauses, hits, lambda: self.semantic)
 
 
@@ -94,7 +97,7 @@ def read(
             if added:
                 run.notes.append(f"semantic layer ({layer.prototypes.ref}) added: {', '.join(added)}")
         policy_requirements(run, p)
-        p.contract_term = contract_term(clauses.doc)
+        p.contract_term = contract_term(clauses.doc, clauses.low)
     p.searched = searched(clauses, region)
     if not p.insurance_required:
         # terms are only meaningful when insurance is required; keep the audit trail

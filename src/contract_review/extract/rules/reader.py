@@ -43,7 +43,8 @@ class Reader:
     def amounts(self, unit: Unit) -> list[Amount]:
         """The money amounts of ``unit`` (offsets in the document)."""
         if unit not in self._amounts:
-            self._amounts[unit] = find_amounts(self.clauses.norm, unit[0], unit[1], self.clauses.dollar)
+            c = self.clauses
+            self._amounts[unit] = find_amounts(c.norm, unit[0], unit[1], c.dollar, c.low)
         return self._amounts[unit]
 
     def mentions_in(self, unit: Unit) -> list[Mention]:

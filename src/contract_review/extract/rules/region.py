@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from ...schema import SearchedSection
 from .. import lexicon as lx
+from ..prefilter import holds_any
 from .clauses import Clauses, Spans, Unit, policy_mentions_in
 from .reader import Reader
 
@@ -61,7 +62,7 @@ def find_region(reader: Reader, hits: list[int]) -> Region:
         _add_span(clauses, region, a, b)
         _add_span(clauses, scope, a, b)
     notes = []
-    meta = Spans(meta_spans(clauses.norm))
+    meta = Spans(meta_spans(clauses.norm, clauses.low))
     if meta:
         for u in list(region):
             if u[0] in meta or u[1] - 1 in meta:
@@ -122,7 +123,7 @@ def _follow_on(reader: Reader, region: dict[Unit, None], ins_units: list[Unit]) 
     for u in ins_units:
         nxt = clauses.next_unit(u)
         for _ in range(2):
-            if nxt is None or not lx.INSURANCE_CONTEXT.search(clauses.text(nxt)):
+            if nxt is None or not clauses.insurance_context(*nxt):
                 break
             region.setdefault(nxt)
             nxt = clauses.next_unit(nxt)
@@ -151,8 +152,8 @@ class _Walks:
             t = self.clauses.text(u)
             self._reads[u] = bool(
                 policy_mentions_in(t)
-                or lx.AMOUNT.search(t)
-                or lx.INSURANCE_CONTEXT.search(t)
+                or (holds_any(self.clauses.low, lx.AMOUNT_NEEDLES, *u) and lx.AMOUNT.search(t))
+                or self.clauses.insurance_context(*u)
                 or lx.TERM_CLAUSE.search(t)
                 or lx.LIMIT_WORD.search(t)
                 or len(t.strip()) < 40
@@ -267,9 +268,12 @@ def _exhibit_heading(clauses: Clauses, key: str, at: int) -> tuple[Unit, tuple[i
 # --------------------------------------------------------------------------- the rest
 
 
-def meta_spans(norm: str) -> list[Unit]:
-    """Paragraphs that address a review tool instead of the parties."""
-    spans = []
+def meta_spans(norm: str, low: str | None = None) -> list[Unit]:
+    """Paragraphs that address a review tool instead of the parties; ``low``, the text's
+    :func:`~..prefilter.caseless` form, spares the search of a document with no cue of one."""
+    spans: list[Unit] = []
+    if low is not None and not any(cue.search(low) for cue in lx.META_CUES):
+        return spans
     for m in lx.META_INSTRUCTION.finditer(norm):
         # both searches bounded, so that many matches on one long line stay linear
         lo = max(0, m.start() - META_LOOKBACK)

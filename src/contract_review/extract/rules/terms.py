@@ -15,6 +15,7 @@ import re
 
 from ...schema import Term
 from .. import lexicon as lx
+from ..prefilter import holds_any
 from .clauses import MAX_EVIDENCE, Unit, is_heading
 from .state import Run
 
@@ -27,20 +28,11 @@ def term(run: Run, name: str) -> Term:
     found = Term()
     negated: list[Unit] = []
     weak = False
-    prev_t = ""
-    for u in run.region.units:
-        t = clauses.text(u)
-        had_context, prev_t = prev_t, t
-        span = clauses.continued(u)  # a sentence cut by a page break is read whole
-        if span != u:
-            t = clauses.text(span)
+    for u, span, t in term_units(run):
         if rule.exclude and rule.exclude.search(t):
             continue
-        if not (lx.INSURANCE_CONTEXT.search(t) or lx.INSURANCE_CONTEXT.search(had_context[-200:])):
-            continue
-        if is_heading(t):
-            continue  # "12.3.3 Additional Insured." names a topic, not a term
-        for m, own_negation in _matches(rule, t):
+        cued = not rule.cues or holds_any(clauses.low, rule.cues, *span)
+        for m, own_negation in _matches(rule, t, cued):
             if _negated(rule, t, m, own_negation):
                 negated.append(u)
                 continue
@@ -55,6 +47,31 @@ def term(run: Run, name: str) -> Term:
     if (found.present and (negated or weak)) or (not found.present and negated):
         run.uncertain.add(name)
     return found
+
+
+def term_units(run: Run) -> list[tuple[Unit, Unit, str]]:
+    """The region's units a term can be read in, each with the span read (a sentence cut
+    by a page break is read whole) and its text: those in an insurance context (their own
+    or the unit before's) that are not headings. The same for every term, so found once
+    per run."""
+    if run.term_units is None:
+        clauses = run.clauses
+        run.term_units = []
+        prev: Unit | None = None
+        for u in run.region.units:
+            before, prev = prev, u
+            span = clauses.continued(u)
+            t = clauses.text(span)
+            # the unit's own context, or the end of the unit before it in the region
+            if not (
+                clauses.insurance_context(*span)
+                or (before is not None and clauses.insurance_context(max(before[0], before[1] - 200), before[1]))
+            ):
+                continue
+            if is_heading(t):
+                continue  # "12.3.3 Additional Insured." names a topic, not a term
+            run.term_units.append((u, span, t))
+    return run.term_units
 
 
 def _negated(rule: lx.TermRule, t: str, m: re.Match[str], own_negation: bool) -> bool:
@@ -85,10 +102,12 @@ def _rest_of_clause(t: str, pos: int) -> str:
     return t[pos : min(ends) if ends else len(t)]
 
 
-def _matches(rule: lx.TermRule, t: str) -> list[tuple[re.Match[str], bool]]:
+def _matches(rule: lx.TermRule, t: str, cued: bool = True) -> list[tuple[re.Match[str], bool]]:
     """The rule's matches in ``t`` in text order, each with whether it is a statement of the
-    term in its negated form (:attr:`~contract_review.extract.lexicon.TermRule.negated_form`)."""
-    found = [(m, False) for m in rule.positive.finditer(t)]
+    term in its negated form (:attr:`~contract_review.extract.lexicon.TermRule.negated_form`);
+    not ``cued`` (``t`` holds none of the rule's :attr:`~.lexicon.TermRule.cues`), only the
+    negated form is searched."""
+    found = [(m, False) for m in rule.positive.finditer(t)] if cued else []
     if rule.negated_form is not None:
         found += [(m, True) for m in rule.negated_form.finditer(t)]
     return sorted(found, key=lambda x: x[0].start())

@@ -45,10 +45,14 @@ def _standards(run: Run, found: _Found) -> None:
     obligation_units = {u for u, _m in run.obligations}
     for u in run.region.units:
         t = run.clauses.text(u)
-        cover_duty = _cover_duty(t)
-        if u not in obligation_units and u not in run.region.scope and not (cover_duty or run.reader.representation(u)):
-            continue
-        if not (run.reader.is_insurance_unit(u) or run.in_list(u) or cover_duty):
+        cover_duty: bool | None = None  # found only when asked: most units here are insurance units
+        if u not in obligation_units and u not in run.region.scope:
+            cover_duty = _cover_duty(t)
+            if not (cover_duty or run.reader.representation(u)):
+                continue
+        if not (
+            run.reader.is_insurance_unit(u) or run.in_list(u) or (_cover_duty(t) if cover_duty is None else cover_duty)
+        ):
             continue
         if lx.NOT_A_STANDARD_CLAUSE.search(t):
             continue
