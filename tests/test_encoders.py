@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,33 +24,43 @@ TEXTS = [
 ]
 
 # In a fresh process: encode TEXTS with the backend, print the vectors and the imported modules.
+# Run under tests/netguard: every lookup or connection beyond loopback is refused and logged
+# to $NETGUARD_LOG, from this process and from any process it starts.
 ENCODE = r"""
-import json, socket, sys
+import json, sys
 from pathlib import Path
-connects = []
-def refuse(self, address, *a, **k):  # any attempt to reach another machine is recorded, and fails
-    connects.append(repr(address))
-    raise OSError("no network in this test")
-socket.socket.connect = refuse
-socket.socket.connect_ex = refuse
 from contract_review.encoders import get_encoder
 enc = get_encoder("all-MiniLM-L6-v2", sys.argv[1], Path(sys.argv[2]), threads=1)
 vecs = enc.encode(json.loads(sys.argv[3]))
-print(json.dumps({"vectors": vecs.tolist(), "modules": sorted({m.split(".")[0] for m in sys.modules}),
-                  "backend": enc.backend, "connects": connects}))
+print(json.dumps({"vectors": vecs.tolist(), "modules": sorted(m for m in sys.modules if sys.modules[m] is not None),
+                  "backend": enc.backend}))
 """
 
 
-def encode_in_a_process(backend: str, cache, env_extra=None) -> dict:
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", **(env_extra or {}))
+NETGUARD = Path(__file__).parent / "netguard"
+
+
+def guarded_env(home: Path, env_extra=None) -> dict:
+    """The environment of an encoding process: HOME in the test's folder (so a write to the
+    user's home shows), the network guard loaded, and the offline hints removed: the product
+    must stay offline without them."""
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "CI")}
+    home.mkdir(parents=True, exist_ok=True)
+    path = os.pathsep.join(p for p in (str(NETGUARD), env.get("PYTHONPATH")) if p)
+    return dict(env, HOME=str(home), PYTHONPATH=path, NETGUARD_LOG=str(home / "net.log"), **(env_extra or {}))
+
+
+def encode_in_a_process(backend: str, cache, env_extra=None, home: Path | None = None) -> dict:
+    home = home or Path(cache).parent / "home"
     r = subprocess.run(
         [sys.executable, "-c", ENCODE, backend, str(cache), json.dumps(TEXTS)],
         capture_output=True,
         text=True,
-        env=env,
+        env=guarded_env(home, env_extra),
         timeout=600,
     )
     assert r.returncode == 0, r.stderr
+    assert not (home / "net.log").exists(), (home / "net.log").read_text()  # no lookup, no connection
     return json.loads(r.stdout)
 
 
@@ -57,7 +68,6 @@ def test_the_onnx_export_is_made_offline_once_and_matches_torch(tmp_path):
     cache = tmp_path / "models"
     no_network = {"HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9", "NO_PROXY": ""}
     first = encode_in_a_process("onnx-int8", cache, no_network)  # exports (torch), quantises, encodes
-    assert first["connects"] == []
     files = sorted(p.name for p in cache.rglob("*") if p.is_file())
     assert files == ["model-int8.onnx", "model.onnx"]  # nothing half-written left beside them
     exported = onnx_model_file(model_path("all-MiniLM-L6-v2"), cache, quantized=True)
@@ -65,7 +75,7 @@ def test_the_onnx_export_is_made_offline_once_and_matches_torch(tmp_path):
 
     again = encode_in_a_process("onnx-int8", cache)
     assert exported.stat().st_mtime_ns == stamp  # the cached export, not a new one
-    assert not {"torch", "sentence_transformers"} & set(again["modules"])
+    assert not {"torch", "sentence_transformers"} & {m.split(".")[0] for m in again["modules"]}
     assert np.allclose(first["vectors"], again["vectors"], atol=1e-6)
 
     fp32 = np.array(encode_in_a_process("onnx", cache)["vectors"])
@@ -101,6 +111,7 @@ def test_an_unknown_backend_is_a_typed_error(tmp_path):
 
 def test_openvino_compiles_the_same_export_offline_caches_it_and_gives_torchs_vectors(tmp_path):
     cache = tmp_path / "models"
+    home = tmp_path / "home"
     # two processes at once on an empty cache (a batch's workers): both export, compile and encode
     procs = [
         subprocess.Popen(
@@ -108,7 +119,7 @@ def test_openvino_compiles_the_same_export_offline_caches_it_and_gives_torchs_ve
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env=dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1"),
+            env=guarded_env(home),
         )
         for _ in range(2)
     ]
@@ -117,16 +128,20 @@ def test_openvino_compiles_the_same_export_offline_caches_it_and_gives_torchs_ve
         out, err = p.communicate(timeout=600)
         assert p.returncode == 0, err
         runs.append(json.loads(out))
-    assert all(r["connects"] == [] and r["backend"] == "openvino" for r in runs)
+    # OpenVINO's converter, whose import sends a usage event, and its telemetry never load
+    assert not (home / "net.log").exists(), (home / "net.log").read_text()
+    assert not (home / "intel").exists()  # where openvino-telemetry keeps its client id
+    for r in runs:
+        assert r["backend"] == "openvino" and "openvino" in r["modules"]
+        assert not {"openvino.tools.ovc", "openvino_telemetry"} & set(r["modules"])
     assert np.allclose(runs[0]["vectors"], runs[1]["vectors"], atol=1e-6)
-    compiled = sorted((cache).rglob("openvino/*"))
+    compiled = sorted(cache.rglob("openvino/*"))
     assert compiled, "the compiled model is cached beside the export"
     stamps = {p: p.stat().st_mtime_ns for p in compiled}
 
-    again = encode_in_a_process("openvino", cache)
+    again = encode_in_a_process("openvino", cache, home=home)
     assert {p: p.stat().st_mtime_ns for p in sorted(cache.rglob("openvino/*"))} == stamps  # reused, not rewritten
-    assert not {"torch", "sentence_transformers"} & set(again["modules"])
-    assert "openvino" in again["modules"]
+    assert not {"torch", "sentence_transformers"} & {m.split(".")[0] for m in again["modules"]}
 
     vecs = np.array(again["vectors"])
     torch_vecs = get_encoder("all-MiniLM-L6-v2", "torch", cache).encode(TEXTS)
@@ -158,9 +173,7 @@ def test_without_openvino_installed_auto_means_onnx_int8(monkeypatch):
 
 
 def test_auto_follows_what_openvino_reports_for_this_cpu():
-    import openvino
-
     from contract_review import encoders
 
-    caps = openvino.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+    caps = encoders._openvino_core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
     assert encoders.resolve_backend("auto") == ("openvino" if "BF16" in caps else "onnx-int8")

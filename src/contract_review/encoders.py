@@ -10,7 +10,7 @@
   default precision: bfloat16 where it has native bf16 units (AMX or AVX-512 BF16; cosine
   to torch's vectors ≥ 0.9999), fp32 elsewhere; its two streams take alternate batches. The
   compiled model is cached beside the export. Only the runtime is used: OpenVINO's model
-  converter, the one part of it that has telemetry, is never imported.
+  converter, whose import sends usage telemetry, is blocked from being imported.
 * ``auto`` (the default): ``openvino`` on a CPU with native bf16, where it is the fastest at
   the same quality, otherwise ``onnx-int8`` (also when OpenVINO is not installed).
 
@@ -34,6 +34,7 @@ import importlib
 import json
 import logging
 import os
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -291,10 +292,28 @@ class OnnxEncoder:
         return _stack(out)
 
 
-def _openvino_core() -> Any:
-    import openvino  # the runtime only: openvino.tools (the converter, with its telemetry) is never imported
+def _openvino() -> Any:
+    """OpenVINO's runtime without its model converter. ``import openvino`` also imports the
+    converter (``openvino.tools.ovc``), whose import sends a usage event to Google Analytics
+    and writes a client id under ``~/intel`` unless the user has opted out (openvino-telemetry,
+    on by default). openvino's own ``__init__`` treats the converter as optional (an
+    ImportError is passed over), so both it and the telemetry package are blocked before the
+    first import: nothing of a contract, nor any usage data, leaves the machine. (If the
+    process imported openvino itself before, its telemetry has already run: that is not ours.)"""
+    if "openvino" not in sys.modules:
+        for name in OPENVINO_BLOCKED:
+            sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # import X: ImportError
+    import openvino
 
-    return openvino.Core()
+    return openvino
+
+
+#: What of OpenVINO is never imported (see :func:`_openvino`).
+OPENVINO_BLOCKED = ("openvino.tools.ovc", "openvino_telemetry")
+
+
+def _openvino_core() -> Any:
+    return _openvino().Core()
 
 
 @functools.cache
@@ -322,8 +341,7 @@ class OpenVinoEncoder:
     backend = "openvino"
 
     def __init__(self, path: Path, cache: Path, threads: int = 0):
-        import openvino
-
+        openvino = _openvino()
         self.file = onnx_model_file(path, cache, quantized=False)
         core = _openvino_core()
         config = {
