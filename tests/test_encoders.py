@@ -110,6 +110,7 @@ def test_an_unknown_backend_is_a_typed_error(tmp_path):
 
 
 def test_openvino_compiles_the_same_export_offline_caches_it_and_gives_torchs_vectors(tmp_path):
+    pytest.importorskip("openvino")
     cache = tmp_path / "models"
     home = tmp_path / "home"
     # two processes at once on an empty cache (a batch's workers): both export, compile and encode
@@ -172,8 +173,47 @@ def test_without_openvino_installed_auto_means_onnx_int8(monkeypatch):
         encoders.openvino_has_native_bf16.cache_clear()
 
 
-def test_auto_follows_what_openvino_reports_for_this_cpu():
+def test_auto_follows_the_cpus_bf16_flags():
+    pytest.importorskip("openvino")
     from contract_review import encoders
 
-    caps = encoders._openvino_core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
-    assert encoders.resolve_backend("auto") == ("openvino" if "BF16" in caps else "onnx-int8")
+    flags = encoders._cpu_flags()
+    if flags is None:
+        pytest.skip("no /proc/cpuinfo here")
+    # the CPU's own flags, not OpenVINO's view of them: an independent account of the machine
+    assert encoders.resolve_backend("auto") == ("openvino" if flags & {"amx_bf16", "avx512_bf16"} else "onnx-int8")
+
+
+def test_a_failed_openvino_request_fails_that_call_only(tmp_path, monkeypatch):
+    pytest.importorskip("openvino")
+    from contract_review import encoders
+
+    enc = encoders.OpenVinoEncoder(model_path("all-MiniLM-L6-v2"), tmp_path / "models", threads=1)
+    before = enc.encode(TEXTS[:2])
+    batches = encoders._batches
+
+    def wrong_rank(*args):  # inputs of three dimensions where the model takes two: the request fails
+        for idx, feed in batches(*args):
+            yield idx, {k: v[None] for k, v in feed.items()}
+
+    monkeypatch.setattr(encoders, "_batches", wrong_rank)
+    with pytest.raises(encoders.EncoderError, match="OpenVINO failed to encode"):
+        enc.encode(TEXTS[:2])
+    monkeypatch.setattr(encoders, "_batches", batches)
+    assert np.allclose(enc.encode(TEXTS[:2]), before, atol=1e-6)  # the queue does not keep the error
+
+
+def test_auto_takes_onnx_int8_when_openvino_cannot_be_built(tmp_path, monkeypatch):
+    from contract_review import encoders
+
+    def broken(*a, **k):
+        raise encoders.EncoderError("OpenVINO could not compile model.onnx: no CPU plugin")
+
+    monkeypatch.setattr(encoders, "openvino_has_native_bf16", lambda: True)
+    monkeypatch.setattr(encoders, "OpenVinoEncoder", broken)
+    monkeypatch.setattr(encoders, "_OPENVINO_FAILED", [])
+    monkeypatch.setattr(encoders, "_ENCODERS", {})
+    assert encoders.get_encoder("all-MiniLM-L6-v2", "auto", tmp_path).backend == "onnx-int8"
+    assert encoders.resolve_backend("auto") == "onnx-int8"  # and it does not try again
+    with pytest.raises(encoders.EncoderError, match="no CPU plugin"):  # asked for by name: the error
+        encoders.get_encoder("all-MiniLM-L6-v2", "openvino", tmp_path)

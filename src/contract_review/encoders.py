@@ -31,6 +31,7 @@ import functools
 import gc
 import hashlib
 import importlib
+import itertools
 import json
 import logging
 import os
@@ -298,8 +299,9 @@ def _openvino() -> Any:
     and writes a client id under ``~/intel`` unless the user has opted out (openvino-telemetry,
     on by default). openvino's own ``__init__`` treats the converter as optional (an
     ImportError is passed over), so both it and the telemetry package are blocked before the
-    first import: nothing of a contract, nor any usage data, leaves the machine. (If the
-    process imported openvino itself before, its telemetry has already run: that is not ours.)"""
+    first import: nothing of a contract, nor any usage data, leaves the machine. The block is
+    for the whole process: other code in it cannot import ``openvino.convert_model`` either.
+    (If the process imported openvino before, its telemetry has already run: that is not ours.)"""
     if "openvino" not in sys.modules:
         for name in OPENVINO_BLOCKED:
             sys.modules.setdefault(name, None)  # type: ignore[arg-type]  # import X: ImportError
@@ -312,14 +314,37 @@ def _openvino() -> Any:
 OPENVINO_BLOCKED = ("openvino.tools.ovc", "openvino_telemetry")
 
 
+@functools.cache
 def _openvino_core() -> Any:
     return _openvino().Core()
+
+
+def _cpu_flags() -> set[str] | None:
+    """The CPU's feature flags from /proc/cpuinfo (Linux), or None where there is none."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
+    except OSError:
+        return None
+    return None
+
+
+#: The flags of native bfloat16 arithmetic (AMX tiles, AVX-512 BF16): OpenVINO then runs bf16.
+BF16_FLAGS = frozenset({"amx_bf16", "avx512_bf16"})
 
 
 @functools.cache
 def openvino_has_native_bf16() -> bool:
     """Whether OpenVINO is installed and runs bfloat16 natively on this CPU (AMX or AVX-512
-    BF16): then its default precision is bf16 and it is the fastest backend."""
+    BF16): then its default precision is bf16 and it is the fastest backend. Where the CPU's
+    flags are readable and name neither, OpenVINO is not even imported."""
+    import importlib.util
+
+    flags = _cpu_flags()
+    if (flags is not None and not flags & BF16_FLAGS) or importlib.util.find_spec("openvino") is None:
+        return False
     try:
         with HEAVY_IMPORTS:
             caps = _openvino_core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
@@ -332,7 +357,7 @@ def resolve_backend(backend: str) -> str:
     """The backend ``auto`` stands for on this machine (others stand for themselves)."""
     if backend != "auto":
         return backend
-    return "openvino" if openvino_has_native_bf16() else "onnx-int8"
+    return "openvino" if openvino_has_native_bf16() and not _OPENVINO_FAILED else "onnx-int8"
 
 
 class OpenVinoEncoder:
@@ -341,9 +366,7 @@ class OpenVinoEncoder:
     backend = "openvino"
 
     def __init__(self, path: Path, cache: Path, threads: int = 0):
-        openvino = _openvino()
         self.file = onnx_model_file(path, cache, quantized=False)
-        core = _openvino_core()
         config = {
             "INFERENCE_NUM_THREADS": _default_threads(threads),
             # one stream per thread pair or core, each taking its own batch: small matrices
@@ -352,36 +375,57 @@ class OpenVinoEncoder:
             "CACHE_DIR": str(self.file.parent / "openvino"),  # the compiled model, reused by the next process
         }
         try:
-            self.model = core.compile_model(str(self.file), "CPU", config)
+            self.model = _openvino_core().compile_model(str(self.file), "CPU", config)
         except RuntimeError as e:
             raise EncoderError(f"OpenVINO could not compile {self.file}: {e}") from e
-        self.precision = str(self.model.get_property("INFERENCE_PRECISION_HINT"))
+        self.precision = str(self.model.get_property("INFERENCE_PRECISION_HINT"))  # reported by the bench
         self.inputs = {i.get_any_name() for i in self.model.inputs}
-        self.queue = openvino.AsyncInferQueue(self.model, self.model.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS"))
-        self.queue.set_callback(self._done)
+        self.streams = int(self.model.get_property("OPTIMAL_NUMBER_OF_INFER_REQUESTS"))
+        self.queue = self._new_queue()
         self.tokenizer = _tokenizer(path)
-        self._run = threading.Lock()  # one encode at a time: its batches already fill every stream
+        self._run = threading.Lock()  # one window of batches at a time: a window fills every stream
+
+    def _new_queue(self) -> Any:
+        queue = _openvino().AsyncInferQueue(self.model, self.streams)
+        queue.set_callback(self._done)
+        return queue
+
+    def _windows(self, batches: Iterator[tuple[list[int], dict[str, np.ndarray]]]) -> Iterator[list[dict[str, Any]]]:
+        """The batches as jobs, as many at a time as there are streams."""
+        while window := list(itertools.islice(batches, self.streams)):
+            yield [{"idx": idx, "feed": feed} for idx, feed in window]
 
     @staticmethod
-    def _done(request: Any, job: tuple[list[int], dict[str, np.ndarray], list[Any]]) -> None:
-        idx, feed, out = job
-        for row, vec in zip(idx, _pool(request.get_output_tensor(0).data, feed["attention_mask"]), strict=True):
-            out[row] = vec
+    def _done(request: Any, job: dict[str, Any]) -> None:
+        # Never raises: an exception here would stay in the queue and fail every later call.
+        try:
+            job["hidden"] = request.get_output_tensor(0).data.copy()
+        except BaseException as e:  # noqa: BLE001 - handed to the caller by encode()
+            job["error"] = e
 
     def encode(self, texts: list[str], batch_size: int = 8, **options: Any) -> np.ndarray:
-        """Normalised vectors as a numpy array, whatever sentence-transformers ``options`` say."""
+        """Normalised vectors as a numpy array, whatever sentence-transformers ``options`` say.
+        The batches go to the streams a window at a time (as many as there are streams), so
+        a search query from another session waits for one window, not a whole document."""
         import numpy as np
 
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         out: list[Any] = [None] * len(texts)
-        with self._run:
-            for idx, feed in _batches(self.tokenizer, texts, batch_size):
-                # the feed travels with the job: the request reads the arrays while it runs
-                self.queue.start_async({k: v for k, v in feed.items() if k in self.inputs}, (idx, feed, out))
-            self.queue.wait_all()
-        if any(v is None for v in out):  # pragma: no cover - a failed request raises in wait_all
-            raise EncoderError("OpenVINO returned no vector for some texts")
+        for window in self._windows(_batches(self.tokenizer, texts, batch_size)):
+            with self._run:
+                try:
+                    for job in window:
+                        self.queue.start_async({k: v for k, v in job["feed"].items() if k in self.inputs}, job)
+                    self.queue.wait_all()
+                except RuntimeError as e:
+                    self.queue = self._new_queue()  # a failed request leaves its error in the queue
+                    raise EncoderError(f"OpenVINO failed to encode: {e}") from e
+            for job in window:
+                if "hidden" not in job:
+                    raise EncoderError(f"OpenVINO returned no vectors: {job.get('error')!r}")
+                for row, vec in zip(job["idx"], _pool(job["hidden"], job["feed"]["attention_mask"]), strict=True):
+                    out[row] = vec
         return _stack(out)
 
 
@@ -394,13 +438,14 @@ class EncoderSpec:
 
 
 _ENCODERS: dict[EncoderSpec, Encoder] = {}
+_OPENVINO_FAILED: list[str] = []  # why OpenVINO could not be built in this process, if it could not
 
 
 def get_encoder(model: str, backend: str, cache: Path, threads: int = 0) -> Encoder:
     """The process's one encoder for (model, backend, cache, threads), built on first use."""
     if backend not in BACKENDS:
         raise EncoderError(f"unknown embedding backend {backend!r} (one of {', '.join(BACKENDS)})")
-    backend = resolve_backend(backend)
+    auto, backend = backend == "auto", resolve_backend(backend)
     spec = EncoderSpec(model, backend, Path(cache), threads)
     found = _ENCODERS.get(spec)
     if found is not None:
@@ -411,7 +456,15 @@ def get_encoder(model: str, backend: str, cache: Path, threads: int = 0) -> Enco
             if backend == "torch":
                 _ENCODERS[spec] = TorchEncoder(path, threads)
             elif backend == "openvino":
-                _ENCODERS[spec] = OpenVinoEncoder(path, spec.cache, threads)
+                try:
+                    _ENCODERS[spec] = OpenVinoEncoder(path, spec.cache, threads)
+                except EncoderError as e:
+                    if not auto:
+                        raise
+                    # auto chose it, so auto may take it back: the next best, for this process
+                    logging.getLogger(__name__).warning("%s; embedding with onnx-int8 instead", e)
+                    _OPENVINO_FAILED.append(str(e))
+                    return get_encoder(model, "onnx-int8", cache, threads)
             else:
                 _ENCODERS[spec] = OnnxEncoder(path, spec.cache, quantized=backend == "onnx-int8", threads=threads)
         return _ENCODERS[spec]
