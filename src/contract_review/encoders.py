@@ -360,6 +360,11 @@ def resolve_backend(backend: str) -> str:
     return "openvino" if openvino_has_native_bf16() and not _OPENVINO_FAILED else "onnx-int8"
 
 
+#: Batches per stream sent together: with more than one, a stream that finishes first takes
+#: the next batch at once; a query from another session waits for one window.
+WINDOW_PER_STREAM = 4
+
+
 class OpenVinoEncoder:
     """The fp32 ONNX export compiled by OpenVINO for the CPU (bf16 where the CPU has it)."""
 
@@ -392,7 +397,7 @@ class OpenVinoEncoder:
 
     def _windows(self, batches: Iterator[tuple[list[int], dict[str, np.ndarray]]]) -> Iterator[list[dict[str, Any]]]:
         """The batches as jobs, as many at a time as there are streams."""
-        while window := list(itertools.islice(batches, self.streams)):
+        while window := list(itertools.islice(batches, WINDOW_PER_STREAM * self.streams)):
             yield [{"idx": idx, "feed": feed} for idx, feed in window]
 
     @staticmethod
@@ -405,7 +410,7 @@ class OpenVinoEncoder:
 
     def encode(self, texts: list[str], batch_size: int = 8, **options: Any) -> np.ndarray:
         """Normalised vectors as a numpy array, whatever sentence-transformers ``options`` say.
-        The batches go to the streams a window at a time (as many as there are streams), so
+        The batches go to the streams a window at a time (WINDOW_PER_STREAM per stream), so
         a search query from another session waits for one window, not a whole document."""
         import numpy as np
 
