@@ -73,7 +73,8 @@ enc.encode(texts[:8])
 times = []
 for _ in range(runs):
     t0 = time.perf_counter(); enc.encode(texts, batch_size=8); times.append(time.perf_counter() - t0)
-print(json.dumps({"chunks": len(texts), "times": times, "load_seconds": load, "backend": enc.backend}))
+print(json.dumps({"chunks": len(texts), "times": times, "load_seconds": load, "backend": enc.backend,
+                  "precision": getattr(enc, "precision", None)}))
 """
 
 
@@ -169,6 +170,8 @@ def embedding(pdf: Path, runs: int, env: dict, backends: tuple[str, ...], rounds
             d = json.loads(r.stdout)
             seconds[b] += d["times"]
             info[b] = {"chunks": d["chunks"], "load_seconds": round(d["load_seconds"], 2), "runs_as": d["backend"]}
+            if d["precision"]:  # OpenVINO's: bf16 or f32 on this CPU
+                info[b]["precision"] = d["precision"]
     out = {}
     for b in backends:
         n = info[b]["chunks"]

@@ -17,6 +17,7 @@ from ...grounding import cite
 from ...loaders import Document
 from ...schema import Citation
 from .. import lexicon as lx
+from ..prefilter import holds_any
 
 #: A unit of text as ``(start, end)`` offsets in :attr:`Document.norm`.
 Unit = tuple[int, int]
@@ -116,12 +117,11 @@ class Clauses:
         """``lexicon.INSURANCE_CONTEXT`` matches ``norm[start:end]`` (searched as a string of
         its own). Asked of most units of the region, and most of them say "insur": a plain
         ``in`` test answers that, and the pattern runs only for the words it must bound."""
-        low = self.low
-        if low is not None:
-            seg = low[start:end]
-            if any(w in seg for w in lx.INSURANCE_CONTEXT_SURE):
+        if self.low is not None:
+            seg = self.low[start:end]  # sliced once for both tests
+            if holds_any(seg, lx.INSURANCE_CONTEXT_SURE):
                 return True
-            if not any(w in seg for w in lx.INSURANCE_CONTEXT_NEEDLES):
+            if not holds_any(seg, lx.INSURANCE_CONTEXT_NEEDLES):
                 return False
         return lx.INSURANCE_CONTEXT.search(self.norm[start:end]) is not None
 

@@ -298,7 +298,7 @@ def contract_term(doc: Document, low: str | None = None) -> ContractTerm | None:
 
 def _may_name_a_period(low: str | None, s: int, e: int) -> bool:
     """Sentence ``[s, e)`` can hold one of :data:`_PERIODS`: each is in years or months."""
-    return low is None or low.find("year", s, e) >= 0 or low.find("month", s, e) >= 0
+    return holds_any(low, ("year", "month"), s, e)
 
 
 def _term(
