@@ -4,10 +4,14 @@ answers with and without them are the same."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from contract_review.extract import lexicon as lx
 from contract_review.extract.amounts import document_dollar, find_amounts
 from contract_review.extract.prefilter import caseless, holds_any
 from contract_review.extract.rules.region import meta_spans
+
+ROOT = Path(__file__).resolve().parents[1]
 
 AMOUNTS = [
     "US$ 5,000,000",
@@ -145,3 +149,166 @@ def test_insurance_context_answers_as_its_pattern():
         for low in (caseless(text), None):
             clauses = Clauses(None, text, [0], [], [], low=low)  # type: ignore[arg-type]
             assert clauses.insurance_context(0, len(text)) == bool(lx.INSURANCE_CONTEXT.search(text)), text
+
+
+#: Each guarded pattern with its needles, and phrasings of every branch it has.
+NEEDLED = [
+    (
+        lx.VAGUE_STANDARD,
+        lx.VAGUE_STANDARD_NEEDLES,
+        [
+            "adequate limits",
+            "Sufficiently insured",
+            "appropriate coverage",
+            "reasonably necessary",
+            "customarily carried",
+            "a prudent operator",
+            "commercially reasonable amounts",
+            "consistent with industry practice",
+            "industry-standard limits",
+            "generally accepted amounts",
+            "standard in the industry",
+            "similarly situated companies",
+            "good industry practice",
+            "sound business practice",
+        ],
+    ),
+    (
+        lx.VAGUE_STANDARD_MORE,
+        lx.VAGUE_STANDARD_MORE_NEEDLES,
+        [
+            "usually carried",
+            "normally maintained in the industry",
+            "ORDINARILY HELD",
+            "typical in its line of business",
+            "commonly obtained",
+            "generally required of companies",
+            "similar companies",
+            "comparable businesses",
+            "like enterprises",
+            "customary for such businesses",
+            "market practice",
+            "trade custom",
+            "consistent with its peers",
+            "comparable to those maintained by",
+        ],
+    ),
+    (
+        lx.VAGUE_ACCEPTABLE,
+        lx.VAGUE_ACCEPTABLE_NEEDLES,
+        ["limits acceptable to Owner", "amounts reasonably satisfactory to"],
+    ),
+    (
+        lx.NOT_A_STANDARD_CLAUSE,
+        lx.NOT_A_STANDARD_CLAUSE_NEEDLES,
+        [
+            "unable to obtain",
+            "fails to maintain",
+            "failure to carry",
+            "shall not limit",
+            "will not reduce",
+            "does not relieve",
+            "in no way limit",
+            "without limiting",
+        ],
+    ),
+    (
+        lx.TERM_RULES["additional_insured"].exclude,
+        lx.TERM_RULES["additional_insured"].exclude_cues,
+        ["Bank shall be named loss payee", "although named as an insured"],
+    ),
+    (
+        lx.TERM_RULES["waiver_of_subrogation"].exclude,
+        lx.TERM_RULES["waiver_of_subrogation"].exclude_cues,
+        ["the Guarantor"],
+    ),
+    (
+        lx.TERM_RULES["certificate_of_insurance"].exclude,
+        lx.TERM_RULES["certificate_of_insurance"].exclude_cues,
+        ["insured by the FDIC", "Deposit Accounts"],
+    ),
+    (
+        lx.TERM_RULES["cancellation_notice"].exclude,
+        lx.TERM_RULES["cancellation_notice"].exclude_cues,
+        [
+            "if Vendor is unable to obtain the insurance",
+            "upon any failure to maintain it",
+            "promptly after any cancellation",
+            "immediately upon lapse",
+            "within ten (10) days after any cancellation",
+        ],
+    ),
+    (
+        lx.TERM_RULES["waiver_of_subrogation"].negated_form,
+        lx.TERM_RULES["waiver_of_subrogation"].negated_cues,
+        [
+            "neither party's insurers shall have any right of subrogation",
+            "no insurer shall acquire any right to recover",
+            "its insurers shall not have any rights of recovery",
+            "no carrier shall have any claims against Owner",
+            "Contractor's carriers shall have no recourse against Owner",
+            "the insurance shall not be subrogated",
+            "the insurers will not subrogate",
+            "its underwriters shall not seek reimbursement from Owner",
+            "its insurers shall not claim contribution against Owner",
+            "there shall be no right of subrogation",
+            "without any right to subrogate",
+            "no subrogation rights",
+            "shall not be subrogated",
+        ],
+    ),
+    (
+        lx.TERM_RULES["primary_noncontributory"].negated_form,
+        lx.TERM_RULES["primary_noncontributory"].negated_cues,
+        [
+            "primary to and not contributing with",
+            "Owner's insurance shall not contribute",
+            "the policies will not be called upon to contribute",
+            "coverage not contributing to",
+        ],
+    ),
+]
+
+
+def _read(m) -> str:
+    """What match ``m`` read: its text, or for an empty match (a lookahead from the start:
+    "the clause goes on to say unable to obtain") the text from where it matched."""
+    return m.group(0) or m.string[m.start() :]
+
+
+def test_every_guarded_phrasing_holds_one_of_its_needles():
+    for pattern, needles, texts in NEEDLED:
+        assert needles and all(n == n.lower() for n in needles)
+        for text in texts:
+            found = list(pattern.finditer(text))
+            assert found, (pattern.pattern[:40], text)
+            for m in found:
+                assert holds_any(caseless(_read(m)), needles), (pattern.pattern[:40], m.group(0))
+
+
+def _guarded_matches_hold_needles(texts: dict[str, str]) -> int:
+    seen = 0
+    for pattern, needles, _texts in NEEDLED:
+        for name, text in texts.items():
+            for m in pattern.finditer(text):
+                assert holds_any(caseless(_read(m)), needles), (name, m.group(0))
+                seen += 1
+    return seen
+
+
+def test_every_guarded_match_in_the_sample_contracts_holds_one_of_its_needles():
+    texts = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "sample_contracts" / "src").glob("*.txt"))}
+    assert len(texts) >= 10
+    assert _guarded_matches_hold_needles(texts) > 20
+
+
+def test_every_guarded_match_in_the_cuad_texts_holds_one_of_its_needles(cuad_dir):
+    texts = {p.name: p.read_text(encoding="utf-8", errors="replace") for p in sorted((cuad_dir / "txt").glob("*.txt"))}
+    assert _guarded_matches_hold_needles(texts) > 500
+
+
+def test_the_term_rules_needles_match_what_they_guard():
+    """The exclusions and negated forms with needles, and only those, are guarded."""
+    for name, rule in lx.TERM_RULES.items():
+        assert bool(rule.exclude_cues) <= bool(rule.exclude), name
+        assert bool(rule.negated_cues) <= bool(rule.negated_form), name

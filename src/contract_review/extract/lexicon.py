@@ -50,19 +50,20 @@ META_INSTRUCTION = _c(
     r"|\b(?:flag|report)\s+(?:nothing|no\s+(?:issues?|findings?|problems?))\b|\bany\s+summary\s+you\s+(?:produce|generate|write)\b"
 )
 #: What every :data:`META_INSTRUCTION` match holds, for the lower-cased text (:mod:`.prefilter`):
-#: a document without one has no such paragraph. Each cue starts with a word, which ``re``
-#: finds by a fast scan (one alternation of them would be tried at every position).
+#: a document without one has no such paragraph. Each cue is a word, found by ``in``, and
+#: a pattern that starts with it and runs only when the word is there; ``re`` finds it by a
+#: fast scan for that word (one alternation of them would be tried at every position).
 META_CUES = tuple(
-    _c(p, 0)
-    for p in (
-        r"note\s+to",
-        r"review(?:ing)?\s+(?:tool|system)",
-        r"language\s+model",
-        "ignore",
-        "disregard",
-        r"flag\s+no",
-        r"report\s+no",
-        r"summary\s+you",
+    (word, _c(p, 0))
+    for word, p in (
+        ("note", r"note\s+to"),
+        ("review", r"review(?:ing)?\s+(?:tool|system)"),
+        ("language", r"language\s+model"),
+        ("ignore", "ignore"),
+        ("disregard", "disregard"),
+        ("flag", r"flag\s+no"),
+        ("report", r"report\s+no"),
+        ("summary", r"summary\s+you"),
     )
 )
 
@@ -706,6 +707,9 @@ class TermRule:
     #: Lower-case words of which every match of ``positive`` holds one (:mod:`.prefilter`):
     #: a clause with none is not searched for it. Empty: always searched.
     cues: tuple[str, ...] = ()
+    #: The same for ``exclude`` and for ``negated_form``.
+    exclude_cues: tuple[str, ...] = ()
+    negated_cues: tuple[str, ...] = ()
 
 
 #: Negations shared by every term: "no obligation to", "not required to", "neither party
@@ -853,6 +857,7 @@ TERM_RULES: dict[str, TermRule] = {
         exclude=_c(
             r"^(?!.*\badditional).*\bloss\s+payees?\b(?!.*\binsureds?\b)|\balthough\s+named\s+as\s+an?\s+insured"
         ),
+        exclude_cues=("payee", "although"),
         after=TERM_CONDITION_AFTER,
     ),
     "waiver_of_subrogation": TermRule(
@@ -872,6 +877,7 @@ TERM_RULES: dict[str, TermRule] = {
         negative=_c(_GENERIC_NEG + _OPTION_NEG),
         cues=("waiv", "subrogation", "forgo", "forego", "relinquish", "abandon", "surrender", "give", "releas"),
         exclude=_c(r"\bguarant(?:or|ee|y)\b(?![^.;]*\binsur)"),
+        exclude_cues=("guarant",),
         negated_form=_c(
             # "neither party's insurers shall have any right of subrogation against the other"
             rf"\b(?:neither|no)\b[^.;]{{0,80}}?\b{_INSURER}\b[^.;]{{0,40}}?\b(?:shall\s+|will\s+|may\s+)?(?:have|has|possess|acquire|retain|be\s+entitled\s+to)\s+any\s+{_RECOVERY}"
@@ -881,6 +887,8 @@ TERM_RULES: dict[str, TermRule] = {
             # "there shall be no right of subrogation against Client"; "without any right of subrogation"
             r"|\b(?:no\s+|without\s+(?:any\s+)?)rights?\s+(?:of|to)\s+subrogat\w*|\bno\s+subrogation\s+rights?\b|\bnot\s+be\s+subrogated\b"
         ),
+        # every branch names a recovery: of _RECOVERY, or "subrogate(d)", or a recovery sought
+        negated_cues=("subrogat", "recover", "recourse", "against", "reimbursement", "contribution"),
         after=TERM_CONDITION_AFTER,
     ),
     "primary_noncontributory": TermRule(
@@ -904,6 +912,7 @@ TERM_RULES: dict[str, TermRule] = {
             r"|\b(?:insurance|coverage|polic(?:y|ies)|insurers?)\b[^.;]{0,80}?\b(?:shall|will)\s+not\s+(?:be\s+(?:required|called\s+upon|asked)\s+to\s+)?contribute\b"
             r"|\b(?:insurance|coverage|polic(?:y|ies))\b[^.;]{0,80}?\bnot\s+contributing\s+(?:with|to)\b"
         ),
+        negated_cues=("contribut",),
         after=TERM_CONDITION_AFTER,
     ),
     "certificate_of_insurance": TermRule(
@@ -921,6 +930,7 @@ TERM_RULES: dict[str, TermRule] = {
         ),
         negative=_c(_GENERIC_NEG + _CERTIFICATE_NEG),
         exclude=_c(r"\bFDIC\b|\bdeposit\s+accounts?\b"),
+        exclude_cues=("fdic", "deposit"),
         after=TERM_CONDITION_AFTER,
     ),
     "cancellation_notice": TermRule(
@@ -946,6 +956,7 @@ TERM_RULES: dict[str, TermRule] = {
             r"(?!(?s:.*?)\b(?:prior|advance)\s+(?:written\s+)?notice\b[^.;]{0,160}?\b(?:coverage|insurance|polic(?:y|ies))\s+(?:is|are|be|has\s+been|have\s+been)\s+(?:cancell?ed|non-?\s?renewed|materially\s+(?:changed|reduced|altered)))"
             r"|\b(?:promptly|immediately)\s+(?:after|upon|following)\b[^.;]{0,40}\b(?:cancel|lapse|termination)|\bwithin\s+\w+\s+(?:\(\d+\)\s+)?days\s+(?:after|following|of)\s+(?:any\s+|the\s+|such\s+)?(?:cancel|lapse|termination|expiration|non-?renewal)"
         ),
+        exclude_cues=("unable", "fail", "promptly", "immediately", "within"),
     ),
 }
 
@@ -962,6 +973,22 @@ VAGUE_STANDARD = _c(
     r"generally\s+accepted|standard\s+(?:in\s+the\s+industry|practice|industry)|similarly\s+situated|"
     r"good\s+(?:industry\s+)?practice|sound\s+business\s+practice)\b"
 )
+#: What every :data:`VAGUE_STANDARD` match holds, lower-cased (:mod:`.prefilter`).
+VAGUE_STANDARD_NEEDLES = (
+    "adequate",
+    "sufficient",
+    "appropriate",
+    "reasonabl",
+    "customar",
+    "prudent",
+    "consistent",
+    "industry",
+    "generally",
+    "standard",
+    "similarly",
+    "good",
+    "sound",
+)
 #: More qualitative standards: what is usual, normal or ordinary ("such other insurance as is
 #: normally carried by companies in its line of business", "as is usual in the industry"),
 #: or what similar businesses carry ("in line with the insurance maintained by similar companies").
@@ -974,12 +1001,31 @@ VAGUE_STANDARD_MORE = _c(
     r"|\b(?:market|industry|trade)\s+(?:practice|norms?|custom)\b|\bconsistent\s+with\s+(?:its|their)\s+(?:peers|competitors)\b"
     r"|\bcomparable\s+to\s+(?:that|those)\s+(?:of|maintained\s+by|carried\s+by)\b"
 )
+#: What every :data:`VAGUE_STANDARD_MORE` match holds, lower-cased (:mod:`.prefilter`).
+VAGUE_STANDARD_MORE_NEEDLES = (
+    "usual",
+    "normal",
+    "ordinar",
+    "typical",
+    "common",
+    "generally",
+    "customary",
+    "similar",
+    "comparable",
+    "like",
+    "market",
+    "industry",
+    "trade",
+    "consistent",
+)
 #: Limits or amounts left to a party's approval: "terms and limits of coverage acceptable to
 #: Carrier", "in amounts satisfactory to Owner" (not an insurer acceptable to it).
 VAGUE_ACCEPTABLE = _c(
     r"\b(?:limits?|amounts?|levels?|sums?)\s+(?:(?!insurers?\b|carriers?\b|compan\w+|underwriters?\b|forms?\b)[\w'-]+\s+){0,4}?"
     r"(?:reasonably\s+)?(?:acceptable|satisfactory)\s+to\b"
 )
+#: What every :data:`VAGUE_ACCEPTABLE` match holds, lower-cased (:mod:`.prefilter`).
+VAGUE_ACCEPTABLE_NEEDLES = ("acceptable", "satisfactory")
 #: Those standards only make a limit vague when they qualify cover, amounts or limits.
 VAGUE_TARGET = _c(
     r"\b(?:amounts?|limits?|levels?|coverages?|cover|insurance|insured|insure|polic(?:y|ies)|types?|sums?|self[- ]insur\w*)\b"
@@ -1001,6 +1047,8 @@ NOT_VAGUE_USE = _c(
 NOT_A_STANDARD_CLAUSE = _c(
     r"\b(?:unable\s+to|fail(?:s|ure)?\s+to|(?:does|shall|will)\s+not\s+(?:limit|reduce|relieve)|in\s+no\s+way\s+limit|without\s+limiting)\b"
 )
+#: What every :data:`NOT_A_STANDARD_CLAUSE` match holds, lower-cased (:mod:`.prefilter`).
+NOT_A_STANDARD_CLAUSE_NEEDLES = ("unable", "fail", "limit", "reduce", "relieve")
 #: A clause whose duty is negated, excused or a mere option: its standard is not a required
 #: cover ("Vendor need not keep such other coverage as a prudent firm would carry", "is not
 #: required to carry", "may, at its option, keep"). Negation wins.

@@ -272,7 +272,7 @@ def meta_spans(norm: str, low: str | None = None) -> list[Unit]:
     """Paragraphs that address a review tool instead of the parties; ``low``, the text's
     :func:`~..prefilter.caseless` form, spares the search of a document with no cue of one."""
     spans: list[Unit] = []
-    if low is not None and not any(cue.search(low) for cue in lx.META_CUES):
+    if low is not None and not any(word in low and cue.search(low) for word, cue in lx.META_CUES):
         return spans
     for m in lx.META_INSTRUCTION.finditer(norm):
         # both searches bounded, so that many matches on one long line stay linear

@@ -29,10 +29,12 @@ def term(run: Run, name: str) -> Term:
     negated: list[Unit] = []
     weak = False
     for u, span, t in term_units(run):
-        if rule.exclude and rule.exclude.search(t):
+        low = clauses.low[span[0] : span[1]] if clauses.low is not None else None  # for the needle tests
+        if rule.exclude and (not rule.exclude_cues or holds_any(low, rule.exclude_cues)) and rule.exclude.search(t):
             continue
-        cued = not rule.cues or holds_any(clauses.low, rule.cues, *span)
-        for m, own_negation in _matches(rule, t, cued):
+        cued = not rule.cues or holds_any(low, rule.cues)
+        negated_cued = not rule.negated_cues or holds_any(low, rule.negated_cues)
+        for m, own_negation in _matches(rule, t, cued, negated_cued):
             if _negated(rule, t, m, own_negation):
                 negated.append(u)
                 continue
@@ -102,12 +104,15 @@ def _rest_of_clause(t: str, pos: int) -> str:
     return t[pos : min(ends) if ends else len(t)]
 
 
-def _matches(rule: lx.TermRule, t: str, cued: bool = True) -> list[tuple[re.Match[str], bool]]:
+def _matches(
+    rule: lx.TermRule, t: str, cued: bool = True, negated_cued: bool = True
+) -> list[tuple[re.Match[str], bool]]:
     """The rule's matches in ``t`` in text order, each with whether it is a statement of the
     term in its negated form (:attr:`~contract_review.extract.lexicon.TermRule.negated_form`);
-    not ``cued`` (``t`` holds none of the rule's :attr:`~.lexicon.TermRule.cues`), only the
-    negated form is searched."""
+    not ``cued`` (``t`` holds none of the rule's :attr:`~.lexicon.TermRule.cues`), the
+    positive form is not searched, and not ``negated_cued`` (none of its ``negated_cues``),
+    the negated form is not."""
     found = [(m, False) for m in rule.positive.finditer(t)] if cued else []
-    if rule.negated_form is not None:
+    if rule.negated_form is not None and negated_cued:
         found += [(m, True) for m in rule.negated_form.finditer(t)]
     return sorted(found, key=lambda x: x[0].start())

@@ -11,6 +11,7 @@ import re
 
 from ...schema import Citation, InsuranceProfile
 from .. import lexicon as lx
+from ..prefilter import holds_any
 from .clauses import MAX_EVIDENCE, Clauses, Unit, is_title_heading, last_match
 from .state import Run
 
@@ -54,12 +55,13 @@ def _standards(run: Run, found: _Found) -> None:
             run.reader.is_insurance_unit(u) or run.in_list(u) or (_cover_duty(t) if cover_duty is None else cover_duty)
         ):
             continue
-        if lx.NOT_A_STANDARD_CLAUSE.search(t):
+        low = run.clauses.low[u[0] : u[1]] if run.clauses.low is not None else None  # for the needle tests
+        if holds_any(low, lx.NOT_A_STANDARD_CLAUSE_NEEDLES) and lx.NOT_A_STANDARD_CLAUSE.search(t):
             continue
-        m = _discretion(t)
+        m = _discretion(t, low)
         if m and not _negated(t, m.start()):
             found.add(u, u[0] + m.start(), "discretion")
-        m = _standard(t)
+        m = _standard(t, low)
         if m and not _negated(t, m.start()):
             found.add(u, u[0] + m.start(), "standard")
 
@@ -82,10 +84,14 @@ def _negated(t: str, pos: int) -> bool:
     return bool(lx.VAGUE_NEGATED.search(clause) or lx.NOT_AN_OBLIGATION.search(clause))
 
 
-def _discretion(t: str) -> re.Match[str] | None:
+def _discretion(t: str, low: str | None = None) -> re.Match[str] | None:
     """The first discretion phrase of ``t`` that is not about a statutory or formula amount
-    (amounts left to a party's approval included)."""
-    for pattern in (lx.VAGUE_DISCRETION, lx.VAGUE_ACCEPTABLE):
+    (amounts left to a party's approval included). ``low``: ``t`` lower-cased for the needle
+    tests (:mod:`..prefilter`), None to run every pattern."""
+    patterns = [lx.VAGUE_DISCRETION]
+    if holds_any(low, lx.VAGUE_ACCEPTABLE_NEEDLES):
+        patterns.append(lx.VAGUE_ACCEPTABLE)
+    for pattern in patterns:
         for m in pattern.finditer(t):
             if lx.NOT_VAGUE_AMOUNT.search(t[m.start() : m.end() + 60]):
                 continue
@@ -93,10 +99,25 @@ def _discretion(t: str) -> re.Match[str] | None:
     return None
 
 
-def _standard(t: str) -> re.Match[str] | None:
+def _standard(t: str, low: str | None = None) -> re.Match[str] | None:
     """The first qualitative standard of ``t`` that qualifies cover, amounts or limits (a
-    target within six words before it or three after), not the insurer or an ordinary use."""
-    for m in (*lx.VAGUE_STANDARD.finditer(t), *lx.VAGUE_STANDARD_MORE.finditer(t)):
+    target within six words before it or three after), not the insurer or an ordinary use.
+    ``low`` as for :func:`_discretion`; the second pattern runs only when the first gave none
+    that qualifies."""
+    for pattern, needles in (
+        (lx.VAGUE_STANDARD, lx.VAGUE_STANDARD_NEEDLES),
+        (lx.VAGUE_STANDARD_MORE, lx.VAGUE_STANDARD_MORE_NEEDLES),
+    ):
+        if holds_any(low, needles):
+            m = _qualifying(t, pattern)
+            if m is not None:
+                return m
+    return None
+
+
+def _qualifying(t: str, pattern: re.Pattern[str]) -> re.Match[str] | None:
+    """The first match of standard ``pattern`` in ``t`` that qualifies cover (see :func:`_standard`)."""
+    for m in pattern.finditer(t):
         lo, hi = max(0, m.start() - 60), min(len(t), m.end() + 45)
         near = t[lo:hi]
         before = t[lo : m.start()]
