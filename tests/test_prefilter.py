@@ -213,6 +213,16 @@ NEEDLED = [
         ],
     ),
     (
+        lx.DEPOSIT_INSURANCE,
+        lx.DEPOSIT_NEEDLES,
+        ["FDIC", "Federal Deposit Insurance", "deposit accounts", "SAIF", "BIF"],
+    ),
+    (
+        lx.ENSURE_SENSE,
+        ("insure",),
+        ["insure that the work", "Insure the accuracy", "shall insure compliance with the schedule"],
+    ),
+    (
         lx.TERM_RULES["additional_insured"].exclude,
         lx.TERM_RULES["additional_insured"].exclude_cues,
         ["Bank shall be named loss payee", "although named as an insured"],
@@ -312,3 +322,10 @@ def test_the_term_rules_needles_match_what_they_guard():
     for name, rule in lx.TERM_RULES.items():
         assert bool(rule.exclude_cues) <= bool(rule.exclude), name
         assert bool(rule.negated_cues) <= bool(rule.negated_form), name
+
+
+def test_a_representation_is_read_after_the_duty_words_it_must_not_follow():
+    found = [m.group(0) for m in lx.REPRESENTATION.finditer("Vendor carries liability insurance")]
+    assert found == ["carries liability insurance"]
+    for text in ("Vendor shall maintain liability insurance", "is not to carry any insurance"):
+        assert [m.group(0) for m in lx.REPRESENTATION.finditer(text)] == [], text

@@ -195,7 +195,9 @@ REPRESENTATION = _c(
     r"\b(?:represents?|warrants?|covenants?|certif(?:y|ies))\b[^.;]{0,120}?\b(?:has|have|maintains?|carries|carry|holds?|is|are)\b"
     r"|\b(?:is|are)\s+(?:and\s+will\s+(?:be|remain)\s+)?(?:adequately\s+|fully\s+|properly\s+)?insured\b"
     r"|\b(?:currently|presently)\s+(?:has|maintains|carries)\b"
-    r"|(?<!\bto\s)(?<!\bmay\s)(?<!\bshall\s)(?<!\bwill\s)(?<!\bmust\s)(?<!\bnot\s)\b(?:carries|carry|maintains|maintain)\b(?:\s*,\s*or\s+(?:is|are)\s+covered\s+by\s*,)?\s+(?:[\w'-]+\s+){0,5}?insurance\b"
+    # (the boundary and the look-ahead, zero-width like the look-behinds, come first: most
+    # positions fail there, before six look-behinds; see lazyre.boundary_first)
+    r"|\b(?=carr|maint)(?<!\bto\s)(?<!\bmay\s)(?<!\bshall\s)(?<!\bwill\s)(?<!\bmust\s)(?<!\bnot\s)(?:carries|carry|maintains|maintain)\b(?:\s*,\s*or\s+(?:is|are)\s+covered\s+by\s*,)?\s+(?:[\w'-]+\s+){0,5}?insurance\b"
     r"|\b(?:shall|will|must)\s+be\s+(?:fully\s+|adequately\s+|properly\s+)?(?:insured|covered\s+(?:by|under))\b"
 )
 #: An obligation that is negated or a mere option: "shall not be required to maintain",
@@ -250,6 +252,8 @@ COVER_OBJECT = _c(r"\b(?:insurance|self[- ]?insur\w*|coverages?|insured)\b")
 DEPOSIT_INSURANCE = _c(
     r"\bFDIC\b|\bFederal\s+Deposit\s+Insurance|\bdeposit\s+(?:accounts?|insurance)\b|\bSAIF\b|\bBIF\b"
 )
+#: What every :data:`DEPOSIT_INSURANCE` match holds, lower-cased (:mod:`.prefilter`).
+DEPOSIT_NEEDLES = ("fdic", "deposit", "saif", "bif")
 #: More duty verbs chained to the first ("shall obtain ... and maintain", "or procure"): the
 #: insurance word may come after the last of them.
 ACT_CHAIN = _c(r"(?:[^.;]{0,40}?\b(?:and|or|and/or)\s+(?:obtain|maintain|carry|keep|procure|purchase|secure)\b)+")

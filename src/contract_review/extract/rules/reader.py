@@ -11,6 +11,7 @@ import re
 
 from .. import lexicon as lx
 from ..amounts import Amount, find_amounts
+from ..prefilter import holds_any
 from .clauses import Clauses, Mention, Spans, Unit, last_match, policy_mentions_in
 
 
@@ -87,15 +88,18 @@ class Reader:
 
     # -- the answers -------------------------------------------------------------------
     def _is_insurance_unit(self, unit: Unit) -> bool:
-        t = self.clauses.text(unit)
+        c = self.clauses
+        t = c.text(unit)
+        low = c.low[unit[0] : unit[1]] if c.low is not None else None  # for the needle tests
         words = [m.span() for m in lx.INSURANCE_WORD.finditer(t)]
         if not words:
             # "Errors & Omissions coverage of at least USD 2 million": a named type of cover
             return bool(lx.COVER_NOUN.search(t) and policy_mentions_in(t))
-        if lx.DEPOSIT_INSURANCE.search(t) and not policy_mentions_in(t):
+        if holds_any(low, lx.DEPOSIT_NEEDLES) and lx.DEPOSIT_INSURANCE.search(t) and not policy_mentions_in(t):
             return False  # deposit insurance of a bank is not cover a party carries
         excluded = [m.span() for m in lx.NON_REQUIREMENT_CONTEXT.finditer(t)]
-        excluded += [m.span() for m in lx.ENSURE_SENSE.finditer(t)]
+        if holds_any(low, ("insure",)):  # both senses of ENSURE_SENSE start with the word
+            excluded += [m.span() for m in lx.ENSURE_SENSE.finditer(t)]
         return any(not any(a <= s < b or s <= a < e for a, b in excluded) for s, e in words)
 
     def _find_obligation(self, unit: Unit) -> re.Match[str] | None:

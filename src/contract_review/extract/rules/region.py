@@ -8,6 +8,7 @@ is data, not terms, and is left out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ...schema import SearchedSection
@@ -272,7 +273,7 @@ def meta_spans(norm: str, low: str | None = None) -> list[Unit]:
     """Paragraphs that address a review tool instead of the parties; ``low``, the text's
     :func:`~..prefilter.caseless` form, spares the search of a document with no cue of one."""
     spans: list[Unit] = []
-    if low is not None and not any(word in low and cue.search(low) for word, cue in lx.META_CUES):
+    if low is not None and not any(_cue_in(low, word, cue) for word, cue in lx.META_CUES):
         return spans
     for m in lx.META_INSTRUCTION.finditer(norm):
         # both searches bounded, so that many matches on one long line stay linear
@@ -282,6 +283,17 @@ def meta_spans(norm: str, low: str | None = None) -> list[Unit]:
         b = min(blank.start() if blank else len(norm), m.end() + 800)
         spans.append((a, b))
     return spans
+
+
+def _cue_in(low: str, word: str, cue: re.Pattern[str]) -> bool:
+    """``cue``, a pattern that starts with ``word``, matches somewhere in ``low``: tried only
+    where the word is (a plain find), not at every position."""
+    at = low.find(word)
+    while at >= 0:
+        if cue.match(low, at):
+            return True
+        at = low.find(word, at + 1)
+    return False
 
 
 def searched(clauses: Clauses, region: Region) -> list[SearchedSection]:
