@@ -1082,6 +1082,29 @@ VAGUE_DISCRETION = _c(
     r"|\b(?:such\s+(?:other\s+)?amounts?|amounts?|limits?)\s+(?:that\s+)?(?:we|it|(?-i:[A-Z][A-Za-z]+))\s+may\s+(?:establish|specify|require|determine|designate)"
     r"|\bamounts?\s+(?:that|which)\s+(?:secure|cover|protect)\b|\bin\s+(?:the\s+)?amounts?\s+(?:required|specified|set)\s+(?:by|in)\s+(?:the\s+)?(?:Operations\s+)?(?:Manual|Standards|Brand\s+Standards|System\s+Standards|Guidelines|Policies)"
 )
+#: What every :data:`VAGUE_DISCRETION` match holds, lower-cased (:mod:`.prefilter`): its
+#: branches name an amount, a right, or the verb of the discretion (require, request,
+#: specify, determine, designate, establish, recommend, approve, deem, direct, prescribe,
+#: or a change: increase, change, modify, raise).
+VAGUE_DISCRETION_NEEDLES = (
+    "amount",
+    "right",
+    "require",
+    "request",
+    "specif",
+    "determine",
+    "designate",
+    "establish",
+    "recommended",
+    "approve",
+    "deem",
+    "direct",
+    "prescribe",
+    "increase",
+    "change",
+    "modify",
+    "raise",
+)
 #: Statutory or regulatory amounts, and formula amounts: not vague (LABELS.md conventions).
 _STATUTORY = (
     r"\bstatutor(?:y|ily)\b|\b(?:required|mandated|prescribed|requested)\s+by\s+(?:all\s+)?(?:applicable\s+|local\s+|state\s+|federal\s+|governing\s+|relevant\s+)*(?:law|laws|statutes?|regulations?|legislation)\b"

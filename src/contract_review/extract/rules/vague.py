@@ -88,9 +88,14 @@ def _discretion(t: str, low: str | None = None) -> re.Match[str] | None:
     """The first discretion phrase of ``t`` that is not about a statutory or formula amount
     (amounts left to a party's approval included). ``low``: ``t`` lower-cased for the needle
     tests (:mod:`..prefilter`), None to run every pattern."""
-    patterns = [lx.VAGUE_DISCRETION]
-    if holds_any(low, lx.VAGUE_ACCEPTABLE_NEEDLES):
-        patterns.append(lx.VAGUE_ACCEPTABLE)
+    patterns = [
+        pattern
+        for pattern, needles in (
+            (lx.VAGUE_DISCRETION, lx.VAGUE_DISCRETION_NEEDLES),
+            (lx.VAGUE_ACCEPTABLE, lx.VAGUE_ACCEPTABLE_NEEDLES),
+        )
+        if holds_any(low, needles)
+    ]
     for pattern in patterns:
         for m in pattern.finditer(t):
             if lx.NOT_VAGUE_AMOUNT.search(t[m.start() : m.end() + 60]):
