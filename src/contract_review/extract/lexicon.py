@@ -933,6 +933,27 @@ TERM_RULES: dict[str, TermRule] = {
             + _CERTIFICATE_MORE
         ),
         negative=_c(_GENERIC_NEG + _CERTIFICATE_NEG),
+        # a certificate, evidence, proof, confirmation, copies, a memorandum or declarations
+        # page, a broker's letter, or the policies produced or made available
+        cues=(
+            "certificat",
+            "evidenc",
+            "proof",
+            "confirmation",
+            "verification",
+            "copy",
+            "copies",
+            "memorand",
+            "declaration",
+            "broker",
+            "produce",
+            "provide",
+            "supply",
+            "deliver",
+            "furnish",
+            "exhibit",
+            "available",
+        ),
         exclude=_c(r"\bFDIC\b|\bdeposit\s+accounts?\b"),
         exclude_cues=("fdic", "deposit"),
         after=TERM_CONDITION_AFTER,
