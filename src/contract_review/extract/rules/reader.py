@@ -8,6 +8,7 @@ remembers the answers, since the region and every field ask them again.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from .. import lexicon as lx
 from ..amounts import Amount, find_amounts
@@ -91,7 +92,8 @@ class Reader:
         c = self.clauses
         t = c.text(unit)
         low = c.low[unit[0] : unit[1]] if c.low is not None else None  # for the needle tests
-        words = [m.span() for m in lx.INSURANCE_WORD.finditer(t)]
+        # every branch of INSURANCE_WORD holds "insur"
+        words = [m.span() for m in lx.INSURANCE_WORD.finditer(t)] if holds_any(low, ("insur",)) else []
         if not words:
             # "Errors & Omissions coverage of at least USD 2 million": a named type of cover
             return bool(lx.COVER_NOUN.search(t) and policy_mentions_in(t))
@@ -114,17 +116,25 @@ class Reader:
         imp = lx.IMPERATIVE_ITEM.match(t)
         if imp and lx.INSURANCE_WORD.search(t, imp.end(), imp.end() + 200):
             return imp
-        negs = [m.span() for m in lx.NOT_AN_OBLIGATION.finditer(t)]
-        candidates = list(lx.OBLIGATION.finditer(t))
-        candidates += [
-            m for m in lx.COORDINATED_DUTY.finditer(t) if not any(c.start() == m.start() for c in candidates)
-        ]
-        for m in candidates:
+        duties = list(lx.OBLIGATION.finditer(t))
+        negs: list[tuple[int, int]] | None = None  # found when there is a duty to check
+        for m in self._duties_then_coordinated(t, duties):
+            if negs is None:
+                negs = [n.span() for n in lx.NOT_AN_OBLIGATION.finditer(t)]
             if any(a - 40 <= m.start() <= b + 5 or m.start() <= a <= m.end() for a, b in negs):
                 continue
             if self._duty_to_insure(t, m):
                 return m
         return None
+
+    @staticmethod
+    def _duties_then_coordinated(t: str, duties: list[re.Match[str]]) -> Iterator[re.Match[str]]:
+        """The duty phrases of ``t``, then the coordinated duties that start elsewhere; those
+        are searched only when no duty phrase obliged."""
+        yield from duties
+        for m in lx.COORDINATED_DUTY.finditer(t):
+            if not any(c.start() == m.start() for c in duties):
+                yield m
 
     def _duty_to_insure(self, t: str, m: re.Match[str]) -> bool:
         """The insurance word belongs to the duty phrase ``m`` of ``t``: after it, or
