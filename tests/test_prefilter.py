@@ -271,6 +271,17 @@ NEEDLED = [
         lx.DEPOSIT_NEEDLES,
         ["FDIC", "Federal Deposit Insurance", "deposit accounts", "SAIF", "BIF"],
     ),
+    (lx.INSURANCE_WORD, ("insur",), ["insurance", "Insurances", "INSURED", "self-insured", "insure", "insurable"]),
+    (
+        lx.OCCURRENCE_FORM,
+        lx.OCCURRENCE_FORM_NEEDLES,
+        ["on an occurrence basis", "Occurrence-form", "occurrence policy"],
+    ),
+    (lx.CLAIMS_MADE_FORM, lx.CLAIMS_MADE_NEEDLES, ["claims-made", "CLAIMS MADE"]),
+    (lx.COVER_DURATION, lx.COVER_DURATION_NEEDLES, ["for at least three (3) years after", "for two years thereafter"]),
+    (lx.TAIL_WORDS, lx.TAIL_NEEDLES, ["an Extended Reporting Period", "tail coverage"]),
+    (lx.RETRO_DATE, lx.RETRO_DATE_NEEDLES, ["a Retroactive Date no later than the Effective Date"]),
+    (lx.RATING, lx.RATING_NEEDLES, ["rated A- VII or better", "a rating of at least A-", "ratings of A"]),
     (
         lx.ENSURE_SENSE,
         ("insure",),

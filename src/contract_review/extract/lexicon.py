@@ -1164,8 +1164,10 @@ BARE_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mm": 1e6, "m": 1e6, "
 
 #: An occurrence form required ("written on an occurrence basis", "Occurrence form").
 OCCURRENCE_FORM = re.compile(r"\boccurrence[- ](?:basis|form|based|policy)\b|\bon an occurrence\b", re.I)
+OCCURRENCE_FORM_NEEDLES = ("occurrence",)  # what every match holds, lower-cased
 #: A claims-made form named (allowed, usually with a tail).
 CLAIMS_MADE_FORM = re.compile(r"\bclaims[- ]made\b", re.I)
+CLAIMS_MADE_NEEDLES = ("claims",)
 #: How long cover must last beyond the term: "for at least three (3) years after this SOW ends",
 #: "and for two (2) years thereafter", an extended reporting period / tail.
 COVER_DURATION = re.compile(
@@ -1174,13 +1176,17 @@ COVER_DURATION = re.compile(
     r"(?:after|following|thereafter|beyond|from)(?:[^.;]{0,80}?(?=[.;]|$))?",
     re.I,
 )
+COVER_DURATION_NEEDLES = ("year",)
 TAIL_WORDS = re.compile(r"\bextended\s+reporting\s+period\b|\btail\s+(?:coverage|policy|endorsement)\b", re.I)
+TAIL_NEEDLES = ("extended", "tail")
 RETRO_DATE = re.compile(r"\bretroactive\s+date\b[^.;]{0,120}", re.I)
+RETRO_DATE_NEEDLES = ("retroactive",)
 #: A minimum insurer rating: "rated A- VII or better by A.M. Best", "A.M. Best rating of at least A-, VIII".
 RATING = re.compile(
     r"\b(?:rated|rating\s+of|ratings?)\s+(?:of\s+)?(?:at\s+least\s+|not\s+less\s+than\s+|no\s+less\s+than\s+|no\s+lower\s+than\s+)?"
     r"(?P<r>A\+\+|A\+|A-|A|B\+\+|B\+)(?![\w+-])(?:\s*[,/]?\s*(?:Class\s+|FSC\s+)?(?P<c>[IVX]{1,5}|\d{1,2})\b)?",
 )
+RATING_NEEDLES = ("rat",)  # a case-sensitive pattern: its words are lower-case
 BEST = re.compile(r"\bBest\b|\bA\.?\s?M\.?\s?Best\b|\bAM\s+Best\b", re.I)
 #: When a certificate is due: "before any Services begin", "prior to the Effective Date", "within ten (10) days after".
 CERTIFICATE_DUE = re.compile(

@@ -19,6 +19,7 @@ import re
 from ...schema import POLICY_TERMS, InsuranceProfile, Policy, Stated, Term
 from .. import lexicon as lx
 from ..amounts import words_to_number
+from ..prefilter import holds_any
 from .clauses import Unit, is_heading
 from .obligations import subjects
 from .state import Run
@@ -33,37 +34,42 @@ def policy_requirements(run: Run, p: InsuranceProfile) -> None:
     _carried_by(run, p)
     for name in _SCOPED_TERMS:
         _scope_term(run, p, name)
+    low = run.clauses.low
+    # each unit's text lower-cased for the needle tests (None: run every pattern)
+    lows = {u: low[u[0] : u[1]] if low is not None else None for u in run.region.units}
     for u in run.region.units:
-        _forms(run, p, u)
-        _rating_and_retro(run, p, u)
+        _forms(run, p, u, lows[u])
+        _rating_and_retro(run, p, u, lows[u])
     for u in run.region.units:  # after the forms: a claims-made tail is not an occurrence policy's
-        _duration(run, p, u, run.clauses.text(u))
+        _duration(run, p, u, run.clauses.text(u), lows[u])
     _certificate_due(run, p)
 
 
-def _forms(run: Run, p: InsuranceProfile, u: Unit) -> None:
-    """An occurrence form required, or a claims-made form allowed, for the policies named."""
+def _forms(run: Run, p: InsuranceProfile, u: Unit, low: str | None = None) -> None:
+    """An occurrence form required, or a claims-made form allowed, for the policies named.
+    ``low``: the unit's text lower-cased, for the needle tests (:mod:`..prefilter`)."""
     t = run.clauses.text(u)
-    m = lx.OCCURRENCE_FORM.search(t)
-    if m:
-        for pol in _policies_for(run, p, u, every=False, at=u[0] + m.start()):
-            _set_form(run, pol, "occurrence", u, m.start())
-    m = lx.CLAIMS_MADE_FORM.search(t)
-    if m and not lx.OCCURRENCE_FORM.search(t):
+    occurrence = lx.OCCURRENCE_FORM.search(t) if holds_any(low, lx.OCCURRENCE_FORM_NEEDLES) else None
+    if occurrence:
+        for pol in _policies_for(run, p, u, every=False, at=u[0] + occurrence.start()):
+            _set_form(run, pol, "occurrence", u, occurrence.start())
+    m = lx.CLAIMS_MADE_FORM.search(t) if holds_any(low, lx.CLAIMS_MADE_NEEDLES) else None
+    if m and not occurrence:
         for pol in _policies_for(run, p, u, every=False, at=u[0] + m.start()):
             _set_form(run, pol, "claims_made", u, m.start())
 
 
-def _rating_and_retro(run: Run, p: InsuranceProfile, u: Unit) -> None:
-    """The retroactive date and the minimum insurer rating stated in unit ``u``."""
+def _rating_and_retro(run: Run, p: InsuranceProfile, u: Unit, low: str | None = None) -> None:
+    """The retroactive date and the minimum insurer rating stated in unit ``u`` (``low`` as
+    for :func:`_forms`)."""
     t = run.clauses.text(u)
-    m = lx.RETRO_DATE.search(t)
+    m = lx.RETRO_DATE.search(t) if holds_any(low, lx.RETRO_DATE_NEEDLES) else None
     if m:
         for pol in _policies_for(run, p, u, every=True, at=u[0] + m.start()):
             pol.retroactive_date = pol.retroactive_date or Stated(
                 value=" ".join(m.group(0).split()), evidence=[run.clauses.cite(u[0], u[1], u[0] + m.start())]
             )
-    m = lx.RATING.search(t)
+    m = lx.RATING.search(t) if holds_any(low, lx.RATING_NEEDLES) else None
     if m and lx.BEST.search(t):
         value = m.group("r") + (f" {m.group('c')}" if m.group("c") else "")
         for pol in _policies_for(run, p, u, every=True):
@@ -152,9 +158,9 @@ def _set_form(run: Run, pol: Policy, form: str, u: Unit, at: int) -> None:
         pol.coverage_form_evidence = [run.clauses.cite(u[0], u[1], u[0] + at)]
 
 
-def _duration(run: Run, p: InsuranceProfile, u: Unit, t: str) -> None:
-    m = lx.COVER_DURATION.search(t)
-    tail = lx.TAIL_WORDS.search(t)
+def _duration(run: Run, p: InsuranceProfile, u: Unit, t: str, low: str | None = None) -> None:
+    m = lx.COVER_DURATION.search(t) if holds_any(low, lx.COVER_DURATION_NEEDLES) else None
+    tail = lx.TAIL_WORDS.search(t) if holds_any(low, lx.TAIL_NEEDLES) else None
     if not (m or tail):
         return
     duty = any(
