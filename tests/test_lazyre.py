@@ -80,3 +80,66 @@ def test_every_moved_pattern_matches_as_written():
             assert got == [(m.span(), m.groups()) for m in written.finditer(text)], p.pattern[:60]
             matched += len(got)
     assert matched > 500
+
+
+def test_first_char_groups_groups_in_order():
+    assert lazyre.first_char_groups(["USD", r"US\$", "CAD", r"\$", "C"]) == r"(?=[UC\$])(?:U(?:SD|S\$)|C(?:AD|)|\$)"
+    assert lazyre.first_char_groups(["-x", "y"]) == r"(?=[\-y])(?:-x|y)"  # not a range in the class
+
+
+@pytest.mark.parametrize("alternatives", [["a|b"], ["(a)"], [r"\d+"], ["ab", "Ac"], [""], ["[ab]"]])
+def test_first_char_groups_refuses_what_it_cannot_group(alternatives):
+    with pytest.raises(ValueError):
+        lazyre.first_char_groups(alternatives)
+
+
+def test_first_char_groups_prefers_as_the_flat_alternation():
+    """ "four" before "fourteen": the same choice, and the same backtracking, as written flat."""
+    words = ["four", "fourteen", "five", "forty"]
+    grouped = re.compile(rf"\b(?:{lazyre.first_char_groups(words)})(?:\s+\w+)?\b", re.I)
+    flat = re.compile(rf"\b(?:{'|'.join(words)})(?:\s+\w+)?\b", re.I)
+    text = "Fourteen days, forty-five, four hundred, fourteenth FIVE"
+    assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in flat.finditer(text)] != []
+
+
+def _flat(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """``pattern`` with the money vocabulary written as the flat alternations it groups."""
+    src = pattern.pattern.replace(lx._CUR_PREFIX, "(?:" + "|".join(lx._CUR_PREFIXES) + ")")
+    src = src.replace(lx._WORD_NUM, "|".join(lx._WORD_NUMS))
+    assert src != pattern.pattern
+    return re.compile(src, pattern.flags)
+
+
+MONEY = ["AMOUNT", "PAREN_FIGURES", "PAREN_CURRENCY", "WORDS_PAREN_CURRENCY"]
+
+
+def test_the_money_patterns_match_as_their_flat_alternations():
+    texts = _texts() + [
+        "US$ 5,000,000; U.S. $1,000,000; CDN$250,000; C$ 10; A$5m; Rs. 10,00,000; EURO 2 million; euro 5",
+        "five million dollars ($5,000,000); one hundred and fifty thousand US dollars; [***] dollars; xUSD 7",
+    ]
+    for name in MONEY:
+        p = getattr(lx, name)
+        p = p.compiled if isinstance(p, LazyPattern) else p
+        flat = _flat(p)
+        for text in texts:
+            assert [(m.span(), m.groups()) for m in p.finditer(text)] == [
+                (m.span(), m.groups()) for m in flat.finditer(text)
+            ], name
+
+
+def test_the_money_patterns_match_as_their_flat_alternations_on_cuad(cuad_dir):
+    """Every fourth CUAD text (eval/rules_snapshot.py reads them all)."""
+    pairs = []
+    for name in MONEY:
+        p = getattr(lx, name)
+        p = p.compiled if isinstance(p, LazyPattern) else p
+        pairs.append((p, _flat(p)))
+    matched = 0
+    for path in sorted((cuad_dir / "txt").glob("*.txt"))[::4]:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for p, flat in pairs:
+            got = [(m.span(), m.groups()) for m in p.finditer(text)]
+            assert got == [(m.span(), m.groups()) for m in flat.finditer(text)], (path.name, p.pattern[:40])
+            matched += len(got)
+    assert matched > 1000

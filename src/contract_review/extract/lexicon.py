@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import cast
 
-from .lazyre import LazyPattern
+from .lazyre import LazyPattern, first_char_groups
 
 I = re.I  # noqa: E741 - short alias for the many case-insensitive patterns below
 
@@ -453,10 +453,13 @@ EACH_CASE = _c(r"\bin\s+each\s+case\b|\beach\s+of\s+(?:the\s+)?(?:foregoing|abov
 
 # --------------------------------------------------------------------------- amounts
 #: A number word ("five", "twenty", "hundred", "million", "half").
-_WORD_NUM = (
-    r"zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-    r"seventeen|eighteen|nineteen|twenty|thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|half"
-)
+#: (Grouped by first letter, :func:`~.lazyre.first_char_groups`: tried at every word start.)
+_WORD_NUMS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty thirty forty fourty fifty sixty seventy eighty ninety hundred thousand "
+    "million billion half"
+).split()
+_WORD_NUM = first_char_groups(_WORD_NUMS)
 #: Number words below a hundred and their values.
 UNITS = {
     "zero": 0,
@@ -555,7 +558,13 @@ CURRENCY_CODES: dict[str, str] = {
     "rs.": "INR",
 }
 #: A currency written before figures: "US$", "C$", "USD", "GBP", "£", "€", "Rs.", "$".
-_CUR_PREFIX = r"(?:US\$|U\.S\.\s?\$|CDN\$|CAN\$|C\$|AU\$|A\$|NZ\$|HK\$|S\$|USD|CAD|AUD|NZD|HKD|SGD|GBP|EUR|CHF|JPY|RMB|CNY|INR|Rs\.|Euro|£|€|¥|\$)"
+#: (Grouped by first character, :func:`~.lazyre.first_char_groups`: :data:`AMOUNT` tries it
+#: at every position.)
+_CUR_PREFIXES = (
+    r"US\$ U\.S\.\s?\$ CDN\$ CAN\$ C\$ AU\$ A\$ NZ\$ HK\$ S\$ USD CAD AUD NZD HKD SGD GBP EUR CHF JPY RMB CNY INR Rs\. "
+    r"Euro £ € ¥ \$"
+).split()
+_CUR_PREFIX = first_char_groups(_CUR_PREFIXES)
 #: A currency written after an amount: "dollars", "US dollars", "pounds sterling", "euros", "EUR".
 _CUR_SUFFIX = r"(?:United\s+States\s+dollars|U\.?S\.?\s+dollars|US\s+dollars|Canadian\s+dollars|Australian\s+dollars|dollars|pounds\s+sterling|pounds|sterling|euros?|USD|CAD|AUD|GBP|EUR|CHF|RMB|yuan|renminbi|yen|Swiss\s+francs)"
 #: 1,000,000 / 1.000.000 / 1 000 000 (thousands by comma, full stop or space) / 2.5
