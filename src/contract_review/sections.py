@@ -10,6 +10,7 @@ this Section 10"). :func:`insurance_section` reads that numbering from the lines
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .grounding import cite
@@ -43,12 +44,30 @@ class _Line:
         return m.group(1) if m else None
 
 
-def _lines(text: str) -> list[_Line]:
-    out, pos = [], 0
-    for raw in text.split("\n"):
+def _lines_around(text: str, anchor: int) -> tuple[list[_Line], int]:
+    """The lines of ``text`` that :func:`insurance_section` can read around ``anchor``, and
+    the index among them of the anchor's line (the first line that ends at or after
+    ``anchor``, else the last line): ``2 * LOOK_BACK`` lines before it (:func:`_number` looks
+    back ``LOOK_BACK`` lines for a label, then ``LOOK_BACK`` more for its heading) and
+    ``LOOK_AHEAD`` from it. A contract has thousands of lines; a line object for each was
+    a third of the section's cost."""
+    line = text.rfind("\n", 0, max(anchor, 0)) + 1  # the anchor's line starts after the break before it
+    start, back = line, 0
+    while back < 2 * LOOK_BACK and start > 0:
+        start = text.rfind("\n", 0, start - 1) + 1
+        back += 1
+    stop, pos = len(text), line
+    for _ in range(LOOK_AHEAD):
+        brk = text.find("\n", pos)
+        if brk < 0:
+            stop = len(text)
+            break
+        stop, pos = brk, brk + 1
+    out, pos = [], start
+    for raw in text[start:stop].split("\n"):
         out.append(_Line(pos, pos + len(raw), raw))
         pos += len(raw) + 1
-    return out
+    return out, back
 
 
 def _anchor(profile: InsuranceProfile) -> int | None:
@@ -79,8 +98,7 @@ def insurance_section(doc: Document, profile: InsuranceProfile) -> InsuranceSect
     anchor = _anchor(profile)
     if anchor is None:
         return None
-    lines = _lines(doc.text)
-    idx = next((i for i, ln in enumerate(lines) if ln.end >= anchor), len(lines) - 1)
+    lines, idx = _lines_around(doc.text, anchor)
     number, head = _number(lines, idx)
     last = idx
     sub_labels: list[str] = []
@@ -105,14 +123,60 @@ def insurance_section(doc: Document, profile: InsuranceProfile) -> InsuranceSect
     )
 
 
+#: The words :func:`_called` counts, and the pattern that is its definition.
+_CALLED_WORDS = ("Section", "section", "Clause", "clause", "Article", "article")
+_CALLED = r"\b(Section|section|Clause|clause|Article|article)s?\s+{number}\b"
+#: A number :func:`_calls` finds by its text (the top-level numbers of :data:`LABEL`).
+_PLAIN_NUMBER = re.compile(r"\d+|[IVXLC]+")
+_BOUNDARY = re.compile(r"\b")
+
+
 def _called(text: str, number: str | None) -> str:
     """The word the contract puts before its section numbers, as it writes it most often."""
     if not number:
         return "Section"
     counts: dict[str, int] = {}
-    for m in re.finditer(rf"\b(Section|section|Clause|clause|Article|article)s?\s+{re.escape(number)}\b", text):
-        counts[m.group(1)] = counts.get(m.group(1), 0) + 1
+    if _PLAIN_NUMBER.fullmatch(number):
+        words = _calls(text, number)
+    else:
+        words = (m.group(1) for m in re.finditer(_CALLED.format(number=re.escape(number)), text))
+    for word in words:
+        counts[word] = counts.get(word, 0) + 1
     return max(counts, key=lambda w: counts[w]) if counts else "Section"
+
+
+def _calls(text: str, number: str) -> Iterator[str]:
+    """The word (group 1) of each match of :data:`_CALLED` for ``number``, in order, found
+    from the places ``number`` is written: the pattern tried at every position of the text
+    was most of :func:`insurance_section`'s cost, and a number is written a few hundred times.
+
+    ``number`` is digits or capitals, word characters. A match is ``word``, maybe "s", then
+    whitespace up to ``number``, then a word boundary: where ``number`` is written, the
+    whitespace before it is the run of whitespace that ends there (the "s" and the words end
+    in a letter), and the word ends where the run starts, or one "s" earlier (no word ends
+    in "s"); the pattern, matched there, says whether it is one. Two matches cannot overlap
+    (a match starts with a letter, after a boundary, and holds no letter after its
+    whitespace but those of ``number``, in one word), so this finds every one ``finditer``
+    does."""
+    n = len(number)
+    called = re.compile(_CALLED.format(number=re.escape(number)))
+    at = text.find(number)
+    while at >= 0:
+        after = at + n
+        if _BOUNDARY.match(text, after):
+            run = at
+            while run > 0 and text[run - 1].isspace():  # str.isspace is re's \s
+                run -= 1
+            if 0 < run < at:
+                word_end = run - 1 if text[run - 1] == "s" else run
+                for w in _CALLED_WORDS:  # at most one ends there: none is the end of another
+                    start = word_end - len(w)
+                    if start >= 0 and text.startswith(w, start):
+                        m = called.match(text, start)
+                        if m is not None and m.end() == after:
+                            yield m.group(1)
+                        break
+        at = text.find(number, at + 1)
 
 
 def _number(lines: list[_Line], idx: int) -> tuple[str | None, int]:
