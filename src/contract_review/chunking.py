@@ -8,6 +8,7 @@ cross a section boundary and are cut inside a section with langchain-text-splitt
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .loaders import Document
@@ -67,8 +68,12 @@ class Chunk:
         }
 
 
+_SPACES = re.compile(r"\s+")
+_THREE_LETTERS = re.compile(r"[A-Za-z]{3}")
+
+
 def _clean_title(title: str) -> str:
-    return re.sub(r"\s+", " ", title).strip(" .:-\u2013\u2014")
+    return _SPACES.sub(" ", title).strip(" .:-\u2013\u2014")
 
 
 _BARE_ARTICLE = re.compile(r"^(ARTICLE|Article|SECTION|Section)\s+\S+$")
@@ -87,15 +92,50 @@ def _merged_title(first: str | None, second: str | None) -> str | None:
     return second
 
 
+#: What a line that some heading pattern matches starts with, after its blanks: a digit
+#: (the numbered headings: ``\d`` is any decimal digit, as there), four characters of the
+#: all-capitals line (ARTICLE, EXHIBIT and the other words in capitals too) or one of the
+#: words of :data:`HEADING_PATTERNS` 0 and 1 as a capital and small letters.
+_CAN_HEAD = r"[ \t]*(?=\d|[A-Z][A-Z&,'/\- ]{3}|Article|Section|Exhibit|Schedule|Appendix|Annex|Attachment)"
+_HEADING_START = re.compile(rf"\n{_CAN_HEAD}")
+_FIRST_LINE = re.compile(_CAN_HEAD)
+#: By the first character of a heading, the heading patterns that can match it, in order:
+#: ARTICLE/SECTION (0), EXHIBIT/SCHEDULE/APPENDIX/ANNEX/ATTACHMENT (1), the all-capitals line
+#: (4) start with a capital; the numbered headings (2, 3) with a digit.
+_PATTERNS_FOR = {"A": (0, 1, 4), "S": (0, 1, 4), "E": (1, 4)}
+_CAPITAL_LINE, _NUMBERED = (4,), (2, 3)
+
+
+def _heading_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(line start, first non-blank character) of each line of ``text`` that starts as a
+    heading can (:data:`_CAN_HEAD`): the only lines a heading pattern can match."""
+    first = _FIRST_LINE.match(text)
+    if first is not None:
+        yield 0, text[first.end()]
+    for m in _HEADING_START.finditer(text):
+        yield m.start() + 1, text[m.end()]
+
+
 def find_sections(doc: Document) -> list[Section]:
-    """Sections of ``doc`` in order; text before the first heading is a section titled None."""
+    """Sections of ``doc`` in order; text before the first heading is a section titled None.
+
+    Every heading pattern matches a whole line (from ``^`` to ``$``, and none matches a line
+    break): so a line's heading is the first pattern that matches at the line's start and
+    gives a title, and it is keyed by the line's first non-blank character. The patterns are
+    tried at the starts of the lines that can hold one, not by ``finditer`` over the text,
+    where ``re`` tries a pattern that starts with ``^`` at every position."""
     heads: dict[int, str] = {}
-    for pat in HEADING_PATTERNS:
-        for m in pat.finditer(doc.norm):
-            title = _clean_title(m.group(1))
-            if len(title) < 3 or not re.search(r"[A-Za-z]{3}", title) or len(title.split()) > 10:
+    text = doc.norm
+    for start, char in _heading_lines(text):
+        for i in _NUMBERED if char.isdigit() else _PATTERNS_FOR.get(char, _CAPITAL_LINE):
+            m = HEADING_PATTERNS[i].match(text, start)
+            if m is None:
                 continue
-            heads.setdefault(m.start(1), title)
+            title = _clean_title(m.group(1))
+            if len(title) < 3 or not _THREE_LETTERS.search(title) or len(title.split()) > 10:
+                continue
+            heads[m.start(1)] = title
+            break
     starts = sorted(heads)
     if not starts or starts[0] > 0:
         starts.insert(0, 0)
