@@ -33,6 +33,37 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..semantic import SemanticLayer
 
 
+#: The word each branch of :data:`lexicon.KEYWORDS` starts with, lower-cased: a match of
+#: ``KEYWORDS_LOWER`` starts where one of them is written.
+KEYWORD_STARTS = ("insur", "subrogat", "assurance", "liability", "general", "errors", "workers", "umbrella")
+
+
+def keyword_hits(norm: str, lower: str) -> list[int]:
+    """The start of each match of :data:`lexicon.KEYWORDS` in ``norm`` (``lower`` is
+    ``norm.lower()``). When lower-casing kept the offsets, ``KEYWORDS_LOWER.finditer(lower)``:
+    its branches start with common letters, which ``re`` stopped at all over the text, so
+    the pattern is matched only where :data:`KEYWORD_STARTS` finds one of its first words,
+    in order, from where the last match ended, as ``finditer`` goes."""
+    if len(lower) != len(norm):
+        return [m.start() for m in lx.KEYWORDS.finditer(norm)]
+    starts = []
+    for word in KEYWORD_STARTS:
+        at = lower.find(word)
+        while at >= 0:
+            starts.append(at)
+            at = lower.find(word, at + 1)
+    hits: list[int] = []
+    end = 0
+    for at in sorted(set(starts)):
+        if at < end:
+            continue  # inside the last match
+        m = lx.KEYWORDS_LOWER.match(lower, at)
+        if m is not None:
+            hits.append(at)
+            end = m.end()
+    return hits
+
+
 class RulesExtractor:
     """Offline, deterministic extraction of an :class:`InsuranceProfile` by linguistic
     patterns (see :mod:`contract_review.extract.lexicon`)."""
@@ -60,8 +91,7 @@ class RulesExtractor:
         norm = doc.norm  # look-alike characters already folded, offsets unchanged (loaders.searchable)
         sections = find_sections(doc)
         lower = norm.lower()
-        scan = lx.KEYWORDS_LOWER.finditer(lower) if len(lower) == len(norm) else lx.KEYWORDS.finditer(norm)
-        hits = [m.start() for m in scan]
+        hits = keyword_hits(norm, lower)
         if not hits:
             searched_ = [SearchedSection(page=s.page, section=s.title) for s in sections]
             return Extraction(InsuranceProfile(searched=searched_), notes=["no insurance keyword in the document"])
