@@ -158,6 +158,12 @@ _UNDETERMINED = _lazy(r"\b(?:later|earlier)\s+of\b|\bstated\s+in\s+(?:the|each|a
 #: (:mod:`..prefilter`): the term patterns read only such sentences.
 _TERM_CUES = ("year", "month", "until", "through", "end", "expire", "terminate")
 _NOT_TERM = _lazy(r"\binsur|\bcoverage\b|\bpolic(?:y|ies)\b|\bconfidential|\bwarrant|\bsurviv", re.I)
+#: A word that each of :data:`_SUBJECT`, :data:`_NOT_TERM` and :data:`_UNTIL` needs, lower-cased
+#: (:mod:`..prefilter`): a sentence without one is not searched (three case-insensitive
+#: patterns per sentence with a cue were half of the term loop).
+_SUBJECT_WORDS = ("agreement", "sow", "statement", "lease", "contract", "engagement", "licen", "term")
+_NOT_TERM_WORDS = ("insur", "coverage", "polic", "confidential", "warrant", "surviv")
+_UNTIL_WORDS = ("until", "through", "end", "expire", "terminate")
 _ANCHOR = _lazy(
     r"\b(?:from|(?:begin|commenc|start)\w*\s+(?:on|upon|as\s+of)|effective\s+(?:on|upon|as\s+of))\s+"
     rf"(?:(?P<date>{DATE})|(?P<above>the\s+date\s+(?:first\s+)?(?:written|stated|set\s+(?:out|forth))\s+above"
@@ -323,9 +329,11 @@ def contract_term(doc: Document, low: str | None = None) -> ContractTerm | None:
         if not holds_any(low, _TERM_CUES, s, e):
             continue
         sentence = text[s:e]
-        if not _SUBJECT.search(sentence) or _NOT_TERM.search(sentence):
+        if not (holds_any(low, _SUBJECT_WORDS, s, e) and _SUBJECT.search(sentence)):
             continue
-        until = _UNTIL.search(sentence)
+        if holds_any(low, _NOT_TERM_WORDS, s, e) and _NOT_TERM.search(sentence):
+            continue
+        until = _UNTIL.search(sentence) if holds_any(low, _UNTIL_WORDS, s, e) else None
         found = [
             p
             for rx in (_PERIODS if _may_name_a_period(low, s, e) else ())
