@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 
 from .grounding import cite
 from .loaders import Document
@@ -44,30 +45,27 @@ class _Line:
         return m.group(1) if m else None
 
 
-def _lines_around(text: str, anchor: int) -> tuple[list[_Line], int]:
-    """The lines of ``text`` that :func:`insurance_section` can read around ``anchor``, and
-    the index among them of the anchor's line (the first line that ends at or after
-    ``anchor``, else the last line): ``2 * LOOK_BACK`` lines before it (:func:`_number` looks
-    back ``LOOK_BACK`` lines for a label, then ``LOOK_BACK`` more for its heading) and
-    ``LOOK_AHEAD`` from it. A contract has thousands of lines; a line object for each was
-    a third of the section's cost."""
-    line = text.rfind("\n", 0, max(anchor, 0)) + 1  # the anchor's line starts after the break before it
-    start, back = line, 0
-    while back < 2 * LOOK_BACK and start > 0:
-        start = text.rfind("\n", 0, start - 1) + 1
-        back += 1
-    stop, pos = len(text), line
-    for _ in range(LOOK_AHEAD):
-        brk = text.find("\n", pos)
-        if brk < 0:
-            stop = len(text)
-            break
-        stop, pos = brk, brk + 1
-    out, pos = [], start
-    for raw in text[start:stop].split("\n"):
-        out.append(_Line(pos, pos + len(raw), raw))
-        pos += len(raw) + 1
-    return out, back
+class _Lines:
+    """The lines of a text (split at each line break), each made a :class:`_Line` when it is
+    first read: :func:`insurance_section` reads a few hundred lines around its quote, and a
+    line object for each of a contract's thousands of lines was most of its cost."""
+
+    def __init__(self, text: str):
+        self._raw = text.split("\n")
+        self._before = list(accumulate(map(len, self._raw), initial=0))  # characters before line i, breaks aside
+        self._made: dict[int, _Line] = {}
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __getitem__(self, i: int) -> _Line:
+        if i < 0:
+            i += len(self._raw)
+        line = self._made.get(i)
+        if line is None:
+            raw, start = self._raw[i], self._before[i] + i  # i line breaks before line i
+            line = self._made[i] = _Line(start, start + len(raw), raw)
+        return line
 
 
 def _anchor(profile: InsuranceProfile) -> int | None:
@@ -98,7 +96,9 @@ def insurance_section(doc: Document, profile: InsuranceProfile) -> InsuranceSect
     anchor = _anchor(profile)
     if anchor is None:
         return None
-    lines, idx = _lines_around(doc.text, anchor)
+    lines = _Lines(doc.text)
+    # the first line that ends at or after the anchor (line i ends at the i-th break), else the last
+    idx = doc.text.count("\n", 0, max(anchor, 0))
     number, head = _number(lines, idx)
     last = idx
     sub_labels: list[str] = []
@@ -179,7 +179,7 @@ def _calls(text: str, number: str) -> Iterator[str]:
         at = text.find(number, at + 1)
 
 
-def _number(lines: list[_Line], idx: int) -> tuple[str | None, int]:
+def _number(lines: _Lines, idx: int) -> tuple[str | None, int]:
     """The top-level number of the section around line ``idx`` and the index of its first line."""
     for j in range(idx, max(-1, idx - LOOK_BACK), -1):
         ln = lines[j]
