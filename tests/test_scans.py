@@ -139,3 +139,11 @@ def test_every_keyword_branch_starts_with_a_keyword_start():
 
     for branch in re.split(r"\|(?![^(]*\))", lx._KEYWORDS):
         assert any(branch.startswith(w) for w in KEYWORD_STARTS), branch
+
+
+def test_no_abbreviation_is_longer_than_six_characters():
+    """unit_breaks skips ABBREVIATION after seven ASCII letters: each of its words must be
+    six characters at most (a full stop in one counts as one)."""
+    words = re.search(r"\\b\(\?:([^)]*)\)", lx.ABBREVIATION.pattern)
+    assert words is not None
+    assert max(len(w.replace("\\.", ".")) for w in words.group(1).split("|")) <= 6
