@@ -170,10 +170,10 @@ class Workspace:
             reviewer = self.reviewer(extractor, playbook)
             path = self.save(name, data)
             try:
-                doc = reviewer.load(path)
+                doc = reviewer.load(path, data)  # the bytes in hand, not read back from the file
             except DocumentError:
                 # the pipeline turns the same error into the standard error result
-                self._reviews[key] = Reviewed(reviewer.review(path))
+                self._reviews[key] = Reviewed(reviewer.review(path, data))
             else:
                 result, pending = reviewer.review_document_deferred(doc)
                 self._reviews[key] = Reviewed(result, doc, data)
