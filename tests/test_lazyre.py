@@ -87,7 +87,21 @@ def test_first_char_groups_groups_in_order():
     assert lazyre.first_char_groups(["-x", "y"]) == r"(?=[\-y])(?:-x|y)"  # not a range in the class
 
 
-@pytest.mark.parametrize("alternatives", [["a|b"], ["(a)"], [r"\d+"], ["ab", "Ac"], [""], ["[ab]"]])
+@pytest.mark.parametrize(
+    "alternatives",
+    [
+        ["a|b"],
+        ["(a)"],
+        [r"\d+"],
+        ["ab", "Ac"],
+        [""],
+        ["[ab]"],
+        ["x?y"],
+        ["ab", "a*c"],
+        ["s1", "\u017fb"],
+        ["k", "\u212a"],
+    ],
+)
 def test_first_char_groups_refuses_what_it_cannot_group(alternatives):
     with pytest.raises(ValueError):
         lazyre.first_char_groups(alternatives)

@@ -147,3 +147,18 @@ def test_no_abbreviation_is_longer_than_six_characters():
     words = re.search(r"\\b\(\?:([^)]*)\)", lx.ABBREVIATION.pattern)
     assert words is not None
     assert max(len(w.replace("\\.", ".")) for w in words.group(1).split("|")) <= 6
+
+
+def test_the_lazy_lines_index_as_a_list_does():
+    text = "10. INSURANCE\n\nVendor shall carry\ninsurance."
+    listed, pos = [], 0  # the list of (start, end, text) the finder read before
+    for raw in text.split("\n"):
+        listed.append((pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    lines = sections._Lines(text)
+    assert len(lines) == len(listed)
+    for i in range(-len(listed), len(listed)):
+        assert (lines[i].start, lines[i].end, lines[i].text) == listed[i]
+    for i in (len(listed), -len(listed) - 1):
+        with pytest.raises(IndexError):
+            lines[i]

@@ -119,9 +119,10 @@ def _heading_lines(text: str) -> Iterator[tuple[int, str]]:
 def find_sections(doc: Document) -> list[Section]:
     """Sections of ``doc`` in order; text before the first heading is a section titled None.
 
-    Every heading pattern matches a whole line (from ``^`` to ``$``, and none matches a line
-    break): so a line's heading is the first pattern that matches at the line's start and
-    gives a title, and it is keyed by the line's first non-blank character. The patterns are
+    Every heading pattern matches within one line, from its start (``^``; all but the inline
+    heading end at ``$``, and none matches a line break), with its title starting at the
+    line's first non-blank character: so a line's heading is the first pattern that matches
+    at the line's start and gives a title, and it is keyed by that character. The patterns are
     tried at the starts of the lines that can hold one, not by ``finditer`` over the text,
     where ``re`` tries a pattern that starts with ``^`` at every position."""
     heads: dict[int, str] = {}

@@ -61,6 +61,8 @@ class _Lines:
     def __getitem__(self, i: int) -> _Line:
         if i < 0:
             i += len(self._raw)
+        if not 0 <= i < len(self._raw):
+            raise IndexError(i)  # as a list would
         line = self._made.get(i)
         if line is None:
             raw, start = self._raw[i], self._before[i] + i  # i line breaks before line i
