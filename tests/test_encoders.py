@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -149,6 +150,37 @@ def test_openvino_compiles_the_same_export_offline_caches_it_and_gives_torchs_ve
     assert np.allclose(np.linalg.norm(vecs, axis=1), 1, atol=1e-5)
     assert (vecs * torch_vecs).sum(axis=1).min() > 0.9995  # bf16 on a CPU with it, fp32 elsewhere
     assert list((vecs @ torch_vecs.T).argmax(axis=1)) == list(range(len(TEXTS)))
+
+    # the compile holds a lock on the cache folder: a process that finds it held waits, and
+    # writes nothing meanwhile (OpenVINO writes its cache file in place; a reader that finds a
+    # half-written one removes it, and the writer then fails)
+    from contract_review.encoders import _folder_lock
+
+    folder = compiled[0].parent
+    for blob in folder.glob("*.blob"):
+        blob.unlink()
+    with _folder_lock(folder):
+        p = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                'import sys; print("start", file=sys.stderr, flush=True)\n' + ENCODE,
+                "openvino",
+                str(cache),
+                json.dumps(TEXTS),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=guarded_env(home),
+        )
+        assert p.stderr.readline().strip() == "start"
+        time.sleep(5)  # far longer than a compile takes
+        assert p.poll() is None and not list(folder.glob("*.blob"))
+    out, err = p.communicate(timeout=600)
+    assert p.returncode == 0, err
+    assert list(folder.glob("*.blob"))
+    assert np.allclose(json.loads(out)["vectors"], vecs, atol=1e-6)
 
 
 def test_auto_is_openvino_where_the_cpu_has_bf16_and_onnx_int8_elsewhere(tmp_path, monkeypatch):

@@ -9,7 +9,10 @@
 * ``openvino``: the same fp32 ONNX export compiled by OpenVINO for the CPU at the CPU's own
   default precision: bfloat16 where it has native bf16 units (AMX or AVX-512 BF16; cosine
   to torch's vectors ≥ 0.9999), fp32 elsewhere; its two streams take alternate batches. The
-  compiled model is cached beside the export. Only the runtime is used: OpenVINO's model
+  compiled model is cached beside the export, compiled under a lock on that folder: OpenVINO
+  writes its cache file in place, and two processes writing the same one at once can fail
+  (a batch's workers starting together did); the second waits, then reads the first's. Only
+  the runtime is used: OpenVINO's model
   converter, whose import sends usage telemetry, is blocked from being imported.
 * ``auto`` (the default): ``openvino`` on a CPU with native bf16, where it is the fastest at
   the same quality, otherwise ``onnx-int8`` (also when OpenVINO is not installed).
@@ -27,6 +30,7 @@ under a lock (the UI's sessions and a batch worker's warm-up thread share one en
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
 import hashlib
@@ -365,6 +369,26 @@ def resolve_backend(backend: str) -> str:
 WINDOW_PER_STREAM = 4
 
 
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on ``folder`` (``.lock`` in it) across processes and threads while
+    the block runs; none where the folder cannot be written (a read-only cache is only
+    read) or the system has no ``fcntl``."""
+    try:
+        import fcntl
+
+        folder.mkdir(parents=True, exist_ok=True)
+        fh = open(folder / ".lock", "a")  # noqa: SIM115 - closed below, after the block
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)  # one open file each: threads wait for each other too
+        yield
+    finally:
+        fh.close()  # closing releases the lock
+
+
 class OpenVinoEncoder:
     """The fp32 ONNX export compiled by OpenVINO for the CPU (bf16 where the CPU has it)."""
 
@@ -372,15 +396,17 @@ class OpenVinoEncoder:
 
     def __init__(self, path: Path, cache: Path, threads: int = 0):
         self.file = onnx_model_file(path, cache, quantized=False)
+        compiled = self.file.parent / "openvino"
         config = {
             "INFERENCE_NUM_THREADS": _default_threads(threads),
             # one stream per thread pair or core, each taking its own batch: small matrices
             # keep two cores busier this way than one forward pass split in two
             "PERFORMANCE_HINT": "THROUGHPUT",
-            "CACHE_DIR": str(self.file.parent / "openvino"),  # the compiled model, reused by the next process
+            "CACHE_DIR": str(compiled),  # the compiled model, reused by the next process
         }
         try:
-            self.model = _openvino_core().compile_model(str(self.file), "CPU", config)
+            with _folder_lock(compiled):
+                self.model = _openvino_core().compile_model(str(self.file), "CPU", config)
         except RuntimeError as e:
             raise EncoderError(f"OpenVINO could not compile {self.file}: {e}") from e
         self.precision = str(self.model.get_property("INFERENCE_PRECISION_HINT"))  # reported by the bench
