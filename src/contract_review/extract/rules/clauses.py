@@ -156,6 +156,11 @@ class Clauses:
     def text(self, unit: Unit) -> str:
         return self.norm[unit[0] : unit[1]]
 
+    def lowered(self, unit: Unit) -> str | None:
+        """The text of ``unit`` lower-cased, for the needle tests of :mod:`..prefilter`
+        (None when :attr:`low` is: the caller runs every pattern)."""
+        return self.low[unit[0] : unit[1]] if self.low is not None else None
+
     def cite(self, start: int, end: int, focus: int | None = None) -> Citation:
         """A citation of ``[start, end)`` trimmed to at most :data:`lexicon.MAX_QUOTE`
         characters around ``focus`` and to word boundaries."""

@@ -91,7 +91,7 @@ class Reader:
     def _is_insurance_unit(self, unit: Unit) -> bool:
         c = self.clauses
         t = c.text(unit)
-        low = c.low[unit[0] : unit[1]] if c.low is not None else None  # for the needle tests
+        low = c.lowered(unit)
         # every branch of INSURANCE_WORD holds "insur"
         words = [m.span() for m in lx.INSURANCE_WORD.finditer(t)] if holds_any(low, ("insur",)) else []
         if not words:

@@ -34,9 +34,7 @@ def policy_requirements(run: Run, p: InsuranceProfile) -> None:
     _carried_by(run, p)
     for name in _SCOPED_TERMS:
         _scope_term(run, p, name)
-    low = run.clauses.low
-    # each unit's text lower-cased for the needle tests (None: run every pattern)
-    lows = {u: low[u[0] : u[1]] if low is not None else None for u in run.region.units}
+    lows = {u: run.clauses.lowered(u) for u in run.region.units}
     for u in run.region.units:
         _forms(run, p, u, lows[u])
         _rating_and_retro(run, p, u, lows[u])

@@ -28,7 +28,7 @@ class Run:
     obligations: list[Obligation] = field(default_factory=list)  # set by insurance_required
     mentions: list[Mention] = field(default_factory=list)  # set by policies: the types named in the region
     amount_units: set[Unit] = field(default_factory=set)  # set by policies: the units that gave a limit
-    term_units: list[tuple[Unit, Unit, str]] | None = None  # set by terms.term_units on first use
+    term_units: list[tuple[Unit, Unit, str, str | None]] | None = None  # set by terms.term_units on first use
     _lists: tuple[int, int, Spans] | None = field(default=None, init=False, repr=False)
 
     @property

@@ -28,8 +28,7 @@ def term(run: Run, name: str) -> Term:
     found = Term()
     negated: list[Unit] = []
     weak = False
-    for u, span, t in term_units(run):
-        low = clauses.low[span[0] : span[1]] if clauses.low is not None else None  # for the needle tests
+    for u, span, t, low in term_units(run):
         if rule.exclude and (not rule.exclude_cues or holds_any(low, rule.exclude_cues)) and rule.exclude.search(t):
             continue
         cued = not rule.cues or holds_any(low, rule.cues)
@@ -51,9 +50,10 @@ def term(run: Run, name: str) -> Term:
     return found
 
 
-def term_units(run: Run) -> list[tuple[Unit, Unit, str]]:
+def term_units(run: Run) -> list[tuple[Unit, Unit, str, str | None]]:
     """The region's units a term can be read in, each with the span read (a sentence cut
-    by a page break is read whole) and its text: those in an insurance context (their own
+    by a page break is read whole), its text and that text lower-cased for the needle tests
+    (None: run every pattern): those in an insurance context (their own
     or the unit before's) that are not headings. The same for every term, so found once
     per run."""
     if run.term_units is None:
@@ -72,7 +72,7 @@ def term_units(run: Run) -> list[tuple[Unit, Unit, str]]:
                 continue
             if is_heading(t):
                 continue  # "12.3.3 Additional Insured." names a topic, not a term
-            run.term_units.append((u, span, t))
+            run.term_units.append((u, span, t, clauses.lowered(span)))
     return run.term_units
 
 

@@ -55,7 +55,7 @@ def _standards(run: Run, found: _Found) -> None:
             run.reader.is_insurance_unit(u) or run.in_list(u) or (_cover_duty(t) if cover_duty is None else cover_duty)
         ):
             continue
-        low = run.clauses.low[u[0] : u[1]] if run.clauses.low is not None else None  # for the needle tests
+        low = run.clauses.lowered(u)
         if holds_any(low, lx.NOT_A_STANDARD_CLAUSE_NEEDLES) and lx.NOT_A_STANDARD_CLAUSE.search(t):
             continue
         m = _discretion(t, low)
