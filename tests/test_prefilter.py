@@ -400,3 +400,11 @@ def test_a_representation_is_read_after_the_duty_words_it_must_not_follow():
     assert found == ["carries liability insurance"]
     for text in ("Vendor shall maintain liability insurance", "is not to carry any insurance"):
         assert [m.group(0) for m in lx.REPRESENTATION.finditer(text)] == [], text
+
+
+def test_occurrences_are_every_start_of_the_word_in_order():
+    from contract_review.extract.prefilter import occurrences
+
+    assert list(occurrences("aaaa", "aa")) == [0, 1, 2]  # overlapping ones too
+    assert list(occurrences("Section 10; section 10.1", "10")) == [8, 20]
+    assert list(occurrences("none here", "insur")) == []

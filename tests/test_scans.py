@@ -135,7 +135,7 @@ def test_keyword_hits_are_keywords_finditer():
 
 
 def test_every_keyword_branch_starts_with_a_keyword_start():
-    from contract_review.extract.rules.extractor import KEYWORD_STARTS
+    from contract_review.extract.lexicon import KEYWORD_STARTS
 
     for branch in re.split(r"\|(?![^(]*\))", lx._KEYWORDS):
         assert any(branch.startswith(w) for w in KEYWORD_STARTS), branch

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 
+from .extract.prefilter import occurrences
 from .grounding import cite
 from .loaders import Document
 from .schema import Citation, InsuranceProfile, InsuranceSection
@@ -162,8 +163,7 @@ def _calls(text: str, number: str) -> Iterator[str]:
     does."""
     n = len(number)
     called = re.compile(_CALLED.format(number=re.escape(number)))
-    at = text.find(number)
-    while at >= 0:
+    for at in occurrences(text, number):
         after = at + n
         if _BOUNDARY.match(text, after):
             run = at
@@ -178,7 +178,6 @@ def _calls(text: str, number: str) -> Iterator[str]:
                         if m is not None and m.end() == after:
                             yield m.group(1)
                         break
-        at = text.find(number, at + 1)
 
 
 def _number(lines: _Lines, idx: int) -> tuple[str | None, int]:

@@ -34,6 +34,9 @@ _KEYWORDS = (
 KEYWORDS = _c(_KEYWORDS)
 #: The same scan for lower-cased text, without the cost of case-folding in the regex.
 KEYWORDS_LOWER = re.compile(_KEYWORDS)
+#: The word each branch of :data:`KEYWORDS` starts with, lower-cased: a match of
+#: ``KEYWORDS_LOWER`` starts where one of them is written (:func:`.rules.extractor.keyword_hits`).
+KEYWORD_STARTS = ("insur", "subrogat", "assurance", "liability", "general", "errors", "workers", "umbrella")
 
 #: An insurance noun (not "insurrection", not a bare "insure that" = ensure).
 INSURANCE_WORD = _c(

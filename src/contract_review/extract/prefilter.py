@@ -17,7 +17,7 @@ pattern.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 #: Letters ``re.IGNORECASE`` matches to an ASCII letter that ``str.lower`` leaves alone
 #: (U+0130 "İ" lowers to two characters, which the length test catches).
@@ -32,6 +32,16 @@ def caseless(text: str, lower: str | None = None) -> str | None:
     if len(low) != len(text) or any(c in text for c in _FOLD_APART):
         return None
     return low
+
+
+def occurrences(text: str, word: str) -> Iterator[int]:
+    """Where ``word`` starts in ``text``, each offset in order (overlapping ones too): the
+    places a pattern that starts with ``word`` can match, found by a plain find instead of
+    the pattern tried at every position."""
+    at = text.find(word)
+    while at >= 0:
+        yield at
+        at = text.find(word, at + 1)
 
 
 def holds_any(low: str | None, needles: Iterable[str], start: int = 0, end: int | None = None) -> bool:

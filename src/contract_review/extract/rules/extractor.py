@@ -17,7 +17,7 @@ from ...settings import Settings
 from .. import Extraction
 from .. import lexicon as lx
 from ..amounts import document_dollar
-from ..prefilter import caseless
+from ..prefilter import caseless, occurrences
 from .clauses import Clauses, unit_breaks
 from .contract_term import contract_term
 from .obligations import insurance_required
@@ -33,28 +33,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..semantic import SemanticLayer
 
 
-#: The word each branch of :data:`lexicon.KEYWORDS` starts with, lower-cased: a match of
-#: ``KEYWORDS_LOWER`` starts where one of them is written.
-KEYWORD_STARTS = ("insur", "subrogat", "assurance", "liability", "general", "errors", "workers", "umbrella")
-
-
 def keyword_hits(norm: str, lower: str) -> list[int]:
     """The start of each match of :data:`lexicon.KEYWORDS` in ``norm`` (``lower`` is
     ``norm.lower()``). When lower-casing kept the offsets, ``KEYWORDS_LOWER.finditer(lower)``:
     its branches start with common letters, which ``re`` stopped at all over the text, so
-    the pattern is matched only where :data:`KEYWORD_STARTS` finds one of its first words,
+    the pattern is matched only where :data:`lexicon.KEYWORD_STARTS` finds one of its first words,
     in order, from where the last match ended, as ``finditer`` goes."""
     if len(lower) != len(norm):
         return [m.start() for m in lx.KEYWORDS.finditer(norm)]
-    starts = []
-    for word in KEYWORD_STARTS:
-        at = lower.find(word)
-        while at >= 0:
-            starts.append(at)
-            at = lower.find(word, at + 1)
     hits: list[int] = []
     end = 0
-    for at in sorted(set(starts)):
+    for at in sorted({at for word in lx.KEYWORD_STARTS for at in occurrences(lower, word)}):
         if at < end:
             continue  # inside the last match
         m = lx.KEYWORDS_LOWER.match(lower, at)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ...schema import SearchedSection
 from .. import lexicon as lx
-from ..prefilter import holds_any
+from ..prefilter import holds_any, occurrences
 from .clauses import Clauses, Spans, Unit, policy_mentions_in
 from .reader import Reader
 
@@ -288,12 +288,7 @@ def meta_spans(norm: str, low: str | None = None) -> list[Unit]:
 def _cue_in(low: str, word: str, cue: re.Pattern[str]) -> bool:
     """``cue``, a pattern that starts with ``word``, matches somewhere in ``low``: tried only
     where the word is (a plain find), not at every position."""
-    at = low.find(word)
-    while at >= 0:
-        if cue.match(low, at):
-            return True
-        at = low.find(word, at + 1)
-    return False
+    return any(cue.match(low, at) for at in occurrences(low, word))
 
 
 def searched(clauses: Clauses, region: Region) -> list[SearchedSection]:
